@@ -1,0 +1,67 @@
+"""Routes of cases: create, list, read."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from api._deps import SessionDep, require
+from archive import (
+    Actor,
+    CaseCreate,
+    CaseList,
+    CasePublic,
+    Category,
+    Permission,
+    Stage,
+    case_public,
+    create_case,
+    get_case,
+    list_cases,
+)
+
+router = APIRouter(tags=["cases"])
+
+
+@router.post("/cases", status_code=201)
+def post_case(
+    body: CaseCreate,
+    session: SessionDep,
+    actor: Annotated[Actor, Depends(require(Permission.create_case))],
+) -> CasePublic:
+    """Create a case at the application stage (archivist, admin)."""
+    case = create_case(session, data=body, actor=actor)
+    session.commit()
+    return case_public(session, case)
+
+
+@router.get("/cases")
+def get_cases(
+    session: SessionDep,
+    actor: Annotated[Actor, Depends(require(Permission.read))],
+    stage: Stage | None = None,
+    category: Category | None = None,
+    q: Annotated[str | None, Query(max_length=200, description="case number or name")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> CaseList:
+    """List cases, most recently changed first."""
+    return list_cases(
+        session,
+        stage=stage,
+        category=category.value if category else None,
+        text=q,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get("/cases/{case_no}")
+def get_one_case(
+    case_no: str,
+    session: SessionDep,
+    actor: Annotated[Actor, Depends(require(Permission.read))],
+) -> CasePublic:
+    """A case, its stage, its documents and its case-level findings."""
+    return case_public(session, get_case(session, case_no=case_no))

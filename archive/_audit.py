@@ -1,0 +1,138 @@
+"""The audit trail: every write as an event, each chained to the one before by its hash."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from archive._auth import Actor
+from archive._models import AuditEvent, utcnow
+
+GENESIS_HASH = "0" * 64
+
+
+def _event_hash(prev_hash: str, payload: dict[str, Any]) -> str:
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
+
+
+def _payload(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "at": event.at.astimezone(dt.UTC).isoformat(),
+        "actor": event.actor,
+        "actor_role": event.actor_role,
+        "action": event.action,
+        "entity_type": event.entity_type,
+        "entity_id": event.entity_id,
+        "case_no": event.case_no,
+        "before": event.before,
+        "after": event.after,
+    }
+
+
+def record_event(
+    session: Session,
+    *,
+    actor: Actor,
+    action: str,
+    entity_type: str,
+    entity_id: str,
+    case_no: str | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append an event in the caller's transaction (it commits with the write it records).
+
+    The unique ``prev_hash`` makes two concurrent appends collide instead of forking the
+    chain: the loser's transaction fails and is retried by the caller.
+    """
+    last = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+    event = AuditEvent(
+        at=utcnow(),
+        actor=actor.name,
+        actor_role=actor.role.value,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        case_no=case_no,
+        before=_jsonable(before),
+        after=_jsonable(after),
+        prev_hash=last or GENESIS_HASH,
+    )
+    event.hash = _event_hash(event.prev_hash, _payload(event))
+    session.add(event)
+    session.flush()
+    return event
+
+
+def _jsonable(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    loaded: dict[str, Any] = json.loads(json.dumps(value, ensure_ascii=False, default=str))
+    return loaded
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What to select from the trail."""
+
+    case_no: str | None = None
+    actor: str | None = None
+    action: str | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+def query_events(session: Session, *, where: AuditFilter) -> tuple[int, list[AuditEvent]]:
+    """Matching events, newest first, and how many match in all."""
+    query = select(AuditEvent)
+    if where.case_no:
+        query = query.where(AuditEvent.case_no == where.case_no)
+    if where.actor:
+        query = query.where(AuditEvent.actor == where.actor)
+    if where.action:
+        query = query.where(AuditEvent.action == where.action)
+    if where.since:
+        query = query.where(AuditEvent.at >= where.since)
+    if where.until:
+        query = query.where(AuditEvent.at < where.until)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(AuditEvent.id.desc()).limit(where.limit).offset(where.offset)
+    )
+    return total, list(rows)
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """Result of re-computing the audit chain."""
+
+    events: int
+    intact: bool
+    first_broken_id: int | None
+    message: str
+
+
+def verify_chain(session: Session) -> ChainReport:
+    """Re-compute every event's hash in order; report the first that does not match."""
+    prev, count = GENESIS_HASH, 0
+    for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id)).yield_per(500):
+        count += 1
+        if event.prev_hash != prev or event.hash != _event_hash(prev, _payload(event)):
+            return ChainReport(
+                events=count,
+                intact=False,
+                first_broken_id=event.id,
+                message=f"audit event {event.id} was altered, removed or reordered; "
+                "restore the audit table from a backup and investigate",
+            )
+        prev = event.hash
+    return ChainReport(events=count, intact=True, first_broken_id=None, message="intact")

@@ -1,0 +1,125 @@
+"""API tokens, the actor behind a request, and what each role may do."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from archive._errors import ForbiddenError, NotFoundError, UnauthenticatedError
+from archive._models import ApiToken, utcnow
+from archive._vocabulary import Role
+
+TOKEN_PREFIX = "yk_"
+
+
+class Permission(StrEnum):
+    """Things a request may do; roles are sets of these."""
+
+    read = "read"
+    create_case = "create_case"
+    upload = "upload"
+    check = "check"
+    advance = "advance"
+    correct = "correct"
+    search = "search"
+    read_audit = "read_audit"
+    manage_tokens = "manage_tokens"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.archivist: frozenset({Permission.read, Permission.create_case, Permission.upload}),
+    Role.reviewer: frozenset(
+        {
+            Permission.read,
+            Permission.check,
+            Permission.advance,
+            Permission.correct,
+            Permission.search,
+        }
+    ),
+    Role.auditor: frozenset(
+        {Permission.read, Permission.check, Permission.search, Permission.read_audit}
+    ),
+    Role.admin: frozenset(Permission),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a request: a token's name and role (``system`` for the CLI and workers)."""
+
+    name: str
+    role: Role
+
+    def can(self, permission: Permission) -> bool:
+        """Whether this actor's role grants ``permission``."""
+        return permission in ROLE_PERMISSIONS[self.role]
+
+    def require(self, permission: Permission) -> None:
+        """Raise ForbiddenError unless this actor's role grants ``permission``."""
+        if not self.can(permission):
+            allowed = sorted(
+                role.value for role, perms in ROLE_PERMISSIONS.items() if permission in perms
+            )
+            raise ForbiddenError(
+                f"role {self.role.value} (token {self.name!r}) may not {permission.value}; "
+                f"this needs one of the roles {', '.join(allowed)}"
+            )
+
+
+SYSTEM = Actor(name="system", role=Role.admin)
+
+
+def hash_token(secret: str) -> str:
+    """The stored form of a token (tokens are random, so a plain sha256 is enough)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_token(
+    session: Session, *, name: str, role: Role, created_by: str
+) -> tuple[ApiToken, str]:
+    """A new token row and its secret, which is shown once and never stored."""
+    if not name.strip():
+        raise ValueError("a token needs a name saying who or what holds it")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        name=name.strip(), role=role.value, token_hash=hash_token(secret), created_by=created_by
+    )
+    session.add(token)
+    session.flush()
+    return token, secret
+
+
+def authenticate(session: Session, secret: str | None) -> Actor:
+    """The actor a bearer token belongs to; UnauthenticatedError if none or revoked."""
+    if not secret:
+        raise UnauthenticatedError(
+            "no API token: send 'Authorization: Bearer <token>'; an admin creates tokens with "
+            "`yekuo token create`"
+        )
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(secret)))
+    if token is None or token.revoked_at is not None:
+        raise UnauthenticatedError(
+            "the API token is unknown or revoked; ask an admin for a new one"
+        )
+    return Actor(name=token.name, role=Role(token.role))
+
+
+def list_tokens(session: Session) -> list[ApiToken]:
+    """Every token, newest first (hashes only)."""
+    return list(session.scalars(select(ApiToken).order_by(ApiToken.id.desc())))
+
+
+def revoke_token(session: Session, *, token_id: int) -> ApiToken:
+    """Mark a token revoked; it stops working at once."""
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFoundError(f"no API token with id {token_id}; list them with GET /api/v1/tokens")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    return token

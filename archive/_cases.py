@@ -1,0 +1,212 @@
+"""Cases: creating, finding and listing them, and their public form."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from archive._audit import record_event
+from archive._auth import Actor
+from archive._documents import document_summary
+from archive._errors import ConflictError, NotFoundError
+from archive._findings import FindingDraft, add_finding, finding_public, invalid_checksum
+from archive._identifiers import checked_citizen_id, checked_credit_code
+from archive._models import Case, Customer, Document, Finding, LegalRepresentative
+from archive._schemas import (
+    CaseCreate,
+    CaseList,
+    CasePublic,
+    CaseSummary,
+    CustomerPublic,
+    LegalRepresentativePublic,
+)
+from archive._vocabulary import Stage
+
+
+def create_case(session: Session, *, data: CaseCreate, actor: Actor) -> Case:
+    """A new case at the application stage, audited; ConflictError if the number is taken."""
+    if session.scalar(select(Case.id).where(Case.case_no == data.case_no)) is not None:
+        raise ConflictError(f"case {data.case_no} already exists; open it instead of creating it")
+    drafts: list[FindingDraft] = []
+    customer = _customer(data, drafts)
+    legal_rep = _legal_representative(data, drafts)
+    case = Case(
+        case_no=data.case_no,
+        category=data.category.value,
+        business_type=data.business_type.value,
+        capacity_kva=data.capacity_kva,
+        stage=Stage.application.value,
+        customer=customer,
+        legal_representative=legal_rep,
+        accepted_on=data.accepted_on or dt.date.today(),
+    )
+    session.add(case)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise ConflictError(f"case {data.case_no} already exists; open it instead") from exc
+    for draft in drafts:
+        add_finding(session, case=case, draft=draft)
+    record_event(
+        session,
+        actor=actor,
+        action="case.create",
+        entity_type="case",
+        entity_id=case.case_no,
+        case_no=case.case_no,
+        after=case_record(case),
+    )
+    return case
+
+
+def _customer(data: CaseCreate, drafts: list[FindingDraft]) -> Customer:
+    customer = Customer(
+        name=data.customer.name,
+        address=data.customer.address,
+        phone=data.customer.phone,
+    )
+    if data.customer.id_number:
+        customer.id_number, valid = checked_citizen_id(
+            data.customer.id_number, field="customer.id_number"
+        )
+        if not valid:
+            drafts.append(
+                invalid_checksum(
+                    field="customer.id_number", value=customer.id_number, kind="id_number"
+                )
+            )
+    if data.customer.credit_code:
+        customer.credit_code, valid = checked_credit_code(
+            data.customer.credit_code, field="customer.credit_code"
+        )
+        if not valid:
+            drafts.append(
+                invalid_checksum(
+                    field="customer.credit_code", value=customer.credit_code, kind="credit_code"
+                )
+            )
+    return customer
+
+
+def _legal_representative(
+    data: CaseCreate, drafts: list[FindingDraft]
+) -> LegalRepresentative | None:
+    if data.legal_representative is None:
+        return None
+    id_number, valid = checked_citizen_id(
+        data.legal_representative.id_number, field="legal_representative.id_number"
+    )
+    if not valid:
+        drafts.append(
+            invalid_checksum(
+                field="legal_representative.id_number", value=id_number, kind="id_number"
+            )
+        )
+    return LegalRepresentative(name=data.legal_representative.name, id_number=id_number)
+
+
+def get_case(session: Session, *, case_no: str) -> Case:
+    """The case with this number; NotFoundError if there is none."""
+    case = session.scalar(select(Case).where(Case.case_no == case_no))
+    if case is None:
+        raise NotFoundError(f"no case {case_no}; check the number or list cases with GET /cases")
+    return case
+
+
+def list_cases(
+    session: Session,
+    *,
+    stage: Stage | None = None,
+    category: str | None = None,
+    text: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> CaseList:
+    """Cases matching the filters, most recently changed first."""
+    query = select(Case).join(Case.customer)
+    if stage is not None:
+        query = query.where(Case.stage == stage.value)
+    if category:
+        query = query.where(Case.category == category)
+    if text:
+        pattern = f"%{text.strip()}%"
+        query = query.where(or_(Case.case_no.ilike(pattern), Customer.name.ilike(pattern)))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    cases = list(
+        session.scalars(query.order_by(Case.updated_at.desc()).limit(limit).offset(offset)).unique()
+    )
+    counted = select(Document.case_id, func.count()).where(
+        Document.case_id.in_([case.id for case in cases])
+    )
+    counts: dict[int, int] = {
+        case_id: count for case_id, count in session.execute(counted.group_by(Document.case_id))
+    }
+    return CaseList(
+        total=total,
+        cases=[
+            CaseSummary(
+                case_no=case.case_no,
+                category=case.category,
+                business_type=case.business_type,
+                capacity_kva=case.capacity_kva,
+                stage=case.stage,
+                customer_name=case.customer.name,
+                accepted_on=case.accepted_on,
+                documents=counts.get(case.id, 0),
+                updated_at=case.updated_at,
+            )
+            for case in cases
+        ],
+    )
+
+
+def case_public(session: Session, case: Case) -> CasePublic:
+    """The public form of a case with its documents and its case-level findings."""
+    findings = session.scalars(
+        select(Finding).where(Finding.case_id == case.id, Finding.document_id.is_(None))
+    )
+    return CasePublic.model_validate(
+        {
+            **case_record(case),
+            "customer": CustomerPublic.model_validate(case.customer),
+            "legal_representative": (
+                LegalRepresentativePublic.model_validate(case.legal_representative)
+                if case.legal_representative
+                else None
+            ),
+            "findings": [finding_public(f) for f in findings],
+            "documents": [document_summary(d) for d in case.documents],
+            "created_at": case.created_at,
+            "updated_at": case.updated_at,
+        }
+    )
+
+
+def case_record(case: Case) -> dict[str, Any]:
+    """The case's own fields as plain JSON values (for the audit trail)."""
+    record: dict[str, Any] = {
+        "case_no": case.case_no,
+        "category": case.category,
+        "business_type": case.business_type,
+        "capacity_kva": case.capacity_kva,
+        "stage": case.stage,
+        "accepted_on": case.accepted_on.isoformat(),
+        "customer": {
+            "name": case.customer.name,
+            "id_number": case.customer.id_number,
+            "credit_code": case.customer.credit_code,
+            "address": case.customer.address,
+            "phone": case.customer.phone,
+        },
+        "legal_representative": None,
+    }
+    if case.legal_representative is not None:
+        record["legal_representative"] = {
+            "name": case.legal_representative.name,
+            "id_number": case.legal_representative.id_number,
+        }
+    return record

@@ -1,0 +1,145 @@
+"""Documents: storing an upload on its case, finding documents, and their public form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from archive._audit import record_event
+from archive._auth import Actor
+from archive._errors import NotFoundError
+from archive._findings import finding_public
+from archive._models import Case, Document
+from archive._objectstore import ObjectStore
+from archive._schemas import DocumentPublic, DocumentSummary
+from archive._uploads import SpooledUpload
+from archive._vocabulary import DocType, DocumentStatus
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    """The document an upload became, and whether it was already on the case."""
+
+    document: Document
+    duplicate: bool
+
+
+def store_upload(
+    session: Session,
+    *,
+    store: ObjectStore,
+    case: Case,
+    upload: SpooledUpload,
+    doc_type_hint: DocType | None,
+    actor: Actor,
+) -> StoredUpload:
+    """Store the bytes, then the row (queued for intake), audited; the caller commits.
+
+    The object goes in first: a row never points at bytes that are not stored. The same
+    bytes on the same case give back the existing document. A concurrent upload of the same
+    bytes rolls the session back and returns the document that won.
+    """
+    existing = _by_checksum(session, case=case, sha256=upload.sha256)
+    if existing is not None:
+        return StoredUpload(document=existing, duplicate=True)
+    with upload.open() as stream:
+        store.put(stream, sha256=upload.sha256, size=upload.size, content_type=upload.media_type)
+    document = Document(
+        case_id=case.id,
+        sha256=upload.sha256,
+        size_bytes=upload.size,
+        media_type=upload.media_type,
+        original_filename=upload.filename,
+        status=DocumentStatus.queued.value,
+        doc_type_hint=doc_type_hint.value if doc_type_hint else None,
+        fields={},
+        uploaded_by=actor.name,
+    )
+    session.add(document)
+    try:
+        session.flush()
+    except IntegrityError:
+        # Another request stored the same bytes on this case in the meantime.
+        session.rollback()
+        raced = _by_checksum(session, case=case, sha256=upload.sha256)
+        if raced is None:
+            raise
+        return StoredUpload(document=raced, duplicate=True)
+    record_event(
+        session,
+        actor=actor,
+        action="document.upload",
+        entity_type="document",
+        entity_id=document.id,
+        case_no=case.case_no,
+        after=document_record(document),
+    )
+    return StoredUpload(document=document, duplicate=False)
+
+
+def _by_checksum(session: Session, *, case: Case, sha256: str) -> Document | None:
+    return session.scalar(
+        select(Document).where(Document.case_id == case.id, Document.sha256 == sha256)
+    )
+
+
+def get_document(session: Session, *, document_id: str) -> Document:
+    """The document with this id; NotFoundError if there is none."""
+    document = session.get(Document, document_id)
+    if document is None:
+        raise NotFoundError(f"no document {document_id}; it may belong to another installation")
+    return document
+
+
+def document_record(document: Document) -> dict[str, Any]:
+    """The document's own fields as plain JSON values (for the audit trail)."""
+    return {
+        "document_id": document.id,
+        "sha256": document.sha256,
+        "size_bytes": document.size_bytes,
+        "media_type": document.media_type,
+        "original_filename": document.original_filename,
+        "status": document.status,
+        "doc_type_hint": document.doc_type_hint,
+        "doc_type": document.doc_type,
+    }
+
+
+def document_summary(document: Document) -> DocumentSummary:
+    """A document as listed on its case."""
+    return DocumentSummary.model_validate(_summary_fields(document))
+
+
+def document_public(document: Document) -> DocumentPublic:
+    """The public form of a document, with its fields and findings."""
+    return DocumentPublic.model_validate(
+        {
+            **_summary_fields(document),
+            "case_no": document.case.case_no,
+            "doc_type_hint": document.doc_type_hint,
+            "fields": document.fields,
+            "findings": [finding_public(f) for f in document.findings],
+            "pages": document.pages,
+            "error": document.error,
+            "uploaded_by": document.uploaded_by,
+            "updated_at": document.updated_at,
+        }
+    )
+
+
+def _summary_fields(document: Document) -> dict[str, Any]:
+    return {
+        "document_id": document.id,
+        "status": document.status,
+        "doc_type": document.doc_type,
+        "confidence": document.confidence,
+        "sha256": document.sha256,
+        "original_filename": document.original_filename,
+        "media_type": document.media_type,
+        "size_bytes": document.size_bytes,
+        "created_at": document.created_at,
+    }

@@ -1,0 +1,57 @@
+"""Errors of the archive package (the hierarchy is drawn in core/_errors.py)."""
+
+from __future__ import annotations
+
+from core import YekuoError
+
+
+class ArchiveError(YekuoError):
+    """Base of the archive package's errors."""
+
+
+class NotFoundError(ArchiveError):
+    """A case, document or token does not exist."""
+
+
+class ConflictError(ArchiveError):
+    """A value that must be unique is already taken, or the state forbids the change."""
+
+
+class ValidationError(ArchiveError):
+    """A value breaks a domain rule (format of an identifier, an unknown code)."""
+
+
+class UploadError(ArchiveError):
+    """An upload was refused."""
+
+
+class UploadTooLargeError(UploadError):
+    """An upload is larger than the configured limit."""
+
+
+class UnsupportedMediaTypeError(UploadError):
+    """An upload is not a PDF, JPEG, PNG or TIFF."""
+
+
+class EmptyUploadError(UploadError):
+    """An upload has no bytes, or the request has no file part."""
+
+
+class ObjectStoreError(ArchiveError):
+    """The object store failed to store or return an object."""
+
+
+class ObjectNotFoundError(ObjectStoreError):
+    """No object has the requested checksum."""
+
+
+class AuthError(ArchiveError):
+    """Authentication or authorisation failed."""
+
+
+class UnauthenticatedError(AuthError):
+    """No token, or an unknown or revoked one."""
+
+
+class ForbiddenError(AuthError):
+    """The token's role may not do this."""

@@ -1,0 +1,76 @@
+"""Findings: creating them with both messages, and their public form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from archive._models import Case, Finding
+from archive._schemas import FindingPublic
+from archive._vocabulary import Severity
+
+
+@dataclass(frozen=True)
+class FindingDraft:
+    """A finding before it is stored."""
+
+    code: str
+    severity: Severity
+    message_zh: str
+    message_en: str
+    field: str | None = None
+    found: str | None = None
+    expected: str | None = None
+    document_id: str | None = None
+
+
+def add_finding(session: Session, *, case: Case, draft: FindingDraft) -> Finding:
+    """Store a finding on a case (and its document, if any)."""
+    finding = Finding(
+        case_id=case.id,
+        document_id=draft.document_id,
+        code=draft.code,
+        severity=draft.severity.value,
+        field=draft.field,
+        found=draft.found,
+        expected=draft.expected,
+        message_zh=draft.message_zh,
+        message_en=draft.message_en,
+        status="open",
+    )
+    session.add(finding)
+    session.flush()
+    return finding
+
+
+def finding_public(finding: Finding) -> FindingPublic:
+    """The public form of a finding."""
+    return FindingPublic(
+        id=finding.id,
+        code=finding.code,
+        severity=Severity(finding.severity),
+        document_id=finding.document_id,
+        field=finding.field,
+        found=finding.found,
+        expected=finding.expected,
+        message=finding.message_zh,
+        message_en=finding.message_en,
+        status=finding.status,
+    )
+
+
+def invalid_checksum(*, field: str, value: str, kind: str) -> FindingDraft:
+    """A finding for an identifier in the case record whose check character fails."""
+    label_zh = "公民身份号码" if kind == "id_number" else "统一社会信用代码"
+    return FindingDraft(
+        code=f"{kind}_invalid_checksum",
+        severity=Severity.error,
+        field=field,
+        found=value,
+        message_zh=f"案件登记的{label_zh} {value} 校验位不正确，请核对原件后更正或说明原因。",
+        message_en=(
+            f"the {field} {value} in the case record fails its check character; compare it with "
+            "the original and correct it, or dismiss this finding with a reason"
+        ),
+    )

@@ -1,0 +1,204 @@
+"""SQLAlchemy 2 models: the relational truth of yekuo (schema changes go through Alembic)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    """The current time, timezone-aware UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+def new_id() -> str:
+    """A new random identifier (32 hex characters)."""
+    return uuid.uuid4().hex
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timezone-aware UTC datetime on every database (SQLite returns naive values)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("store aware datetimes only (use archive utcnow())")
+        return value.astimezone(dt.UTC) if value is not None else None
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention so migrations name constraints stably."""
+
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
+        dt.datetime: UTCDateTime(),
+        dict[str, Any]: JSON,
+    }
+
+
+class Customer(Base):
+    """The applicant: a person (ID number) or an organisation (credit code)."""
+
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    id_number: Mapped[str | None] = mapped_column(String(18), index=True)
+    credit_code: Mapped[str | None] = mapped_column(String(18), index=True)
+    address: Mapped[str] = mapped_column(String(500), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+
+
+class LegalRepresentative(Base):
+    """The legal representative (法定代表人) of an organisation customer."""
+
+    __tablename__ = "legal_representatives"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    id_number: Mapped[str] = mapped_column(String(18), index=True)
+
+
+class Case(Base):
+    """A 业扩报装 case: one application moving through the stages."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_no: Mapped[str] = mapped_column(String(64), unique=True)
+    category: Mapped[str] = mapped_column(String(32))
+    business_type: Mapped[str] = mapped_column(String(32))
+    capacity_kva: Mapped[float] = mapped_column(Float)
+    stage: Mapped[str] = mapped_column(String(40), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    legal_representative_id: Mapped[int | None] = mapped_column(
+        ForeignKey("legal_representatives.id")
+    )
+    accepted_on: Mapped[dt.date] = mapped_column()
+    stage_entered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    customer: Mapped[Customer] = relationship(lazy="joined")
+    legal_representative: Mapped[LegalRepresentative | None] = relationship(lazy="joined")
+    documents: Mapped[list[Document]] = relationship(
+        back_populates="case", order_by="Document.created_at"
+    )
+
+
+class Document(Base):
+    """One uploaded file of a case; its bytes live in the object store under its sha256."""
+
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("case_id", "sha256", name="uq_documents_case_sha256"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    media_type: Mapped[str] = mapped_column(String(64))
+    original_filename: Mapped[str] = mapped_column(String(255), default="")
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    doc_type_hint: Mapped[str | None] = mapped_column(String(40))
+    doc_type: Mapped[str | None] = mapped_column(String(40), index=True)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    pages: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    uploaded_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="documents")
+    findings: Mapped[list[Finding]] = relationship(back_populates="document", order_by="Finding.id")
+
+
+class Finding(Base):
+    """A result of a check: a stable code, a severity, and what was found vs expected."""
+
+    __tablename__ = "findings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    document_id: Mapped[str | None] = mapped_column(ForeignKey("documents.id"), index=True)
+    code: Mapped[str] = mapped_column(String(64), index=True)
+    severity: Mapped[str] = mapped_column(String(16))
+    field: Mapped[str | None] = mapped_column(String(64))
+    found: Mapped[str | None] = mapped_column(Text)
+    expected: Mapped[str | None] = mapped_column(Text)
+    message_zh: Mapped[str] = mapped_column(Text)
+    message_en: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    resolution: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    document: Mapped[Document | None] = relationship(back_populates="findings")
+
+
+class AuditEvent(Base):
+    """One write, who made it and what changed; each event hashes its predecessor's hash."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_entity", "entity_type", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(200), index=True)
+    actor_role: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    entity_type: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    case_no: Mapped[str | None] = mapped_column(String(64), index=True)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class ApiToken(Base):
+    """An API token; only the sha256 of the secret is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column()

@@ -1,0 +1,228 @@
+"""Pydantic schemas of the stable outside interface: what goes in and what comes out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from archive._vocabulary import (
+    BusinessType,
+    Category,
+    DocType,
+    DocumentStatus,
+    Role,
+    Severity,
+    Stage,
+)
+
+
+def _strip(value: str) -> str:
+    return value.strip()
+
+
+class CustomerIn(BaseModel):
+    """The applicant as the case record holds it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    id_number: str | None = Field(default=None, description="18-character citizen ID")
+    credit_code: str | None = Field(default=None, description="18-character credit code")
+    address: str = Field(default="", max_length=500)
+    phone: str = Field(default="", max_length=40)
+
+    _strip_name = field_validator("name", "address", "phone")(_strip)
+
+    @model_validator(mode="after")
+    def _needs_identifier(self) -> CustomerIn:
+        if not self.id_number and not self.credit_code:
+            raise ValueError("customer needs id_number (a person) or credit_code (an organisation)")
+        return self
+
+
+class LegalRepresentativeIn(BaseModel):
+    """The organisation's legal representative as the case record holds it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    id_number: str
+
+    _strip_name = field_validator("name")(_strip)
+
+
+class CaseCreate(BaseModel):
+    """Body of ``POST /cases``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    case_no: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
+    category: Category
+    business_type: BusinessType
+    capacity_kva: float = Field(gt=0, le=1_000_000)
+    customer: CustomerIn
+    legal_representative: LegalRepresentativeIn | None = None
+    accepted_on: dt.date | None = Field(
+        default=None, description="Date the application was accepted (受理); default today"
+    )
+
+
+class CustomerPublic(BaseModel):
+    """The applicant, as returned."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    name: str
+    id_number: str | None
+    credit_code: str | None
+    address: str
+    phone: str
+
+
+class LegalRepresentativePublic(BaseModel):
+    """The legal representative, as returned."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    name: str
+    id_number: str
+
+
+class FindingPublic(BaseModel):
+    """One finding of a check."""
+
+    id: int
+    code: str
+    severity: Severity
+    document_id: str | None
+    field: str | None
+    found: str | None
+    expected: str | None
+    message: str
+    message_en: str
+    status: str
+
+
+class DocumentSummary(BaseModel):
+    """A document as listed on its case."""
+
+    document_id: str
+    status: DocumentStatus
+    doc_type: DocType | None
+    confidence: float | None
+    sha256: str
+    original_filename: str
+    media_type: str
+    size_bytes: int
+    created_at: dt.datetime
+
+
+class DocumentPublic(DocumentSummary):
+    """Body of ``GET /documents/{document_id}``."""
+
+    case_no: str
+    doc_type_hint: DocType | None
+    fields: dict[str, Any]
+    findings: list[FindingPublic]
+    pages: int | None
+    error: str | None
+    uploaded_by: str
+    updated_at: dt.datetime
+
+
+class UploadAccepted(BaseModel):
+    """Body of ``POST /cases/{case_no}/documents``."""
+
+    document_id: str
+    status: DocumentStatus
+    sha256: str
+    duplicate: bool = Field(description="True when these bytes were already on the case")
+
+
+class CasePublic(BaseModel):
+    """Body of ``GET /cases/{case_no}``."""
+
+    case_no: str
+    category: Category
+    business_type: BusinessType
+    capacity_kva: float
+    stage: Stage
+    accepted_on: dt.date
+    customer: CustomerPublic
+    legal_representative: LegalRepresentativePublic | None
+    findings: list[FindingPublic]
+    documents: list[DocumentSummary]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class CaseSummary(BaseModel):
+    """A case as listed."""
+
+    case_no: str
+    category: Category
+    business_type: BusinessType
+    capacity_kva: float
+    stage: Stage
+    customer_name: str
+    accepted_on: dt.date
+    documents: int
+    updated_at: dt.datetime
+
+
+class CaseList(BaseModel):
+    """Body of ``GET /cases``."""
+
+    total: int
+    cases: list[CaseSummary]
+
+
+class TokenCreate(BaseModel):
+    """Body of ``POST /tokens``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    role: Role
+
+
+class TokenPublic(BaseModel):
+    """A token as listed: never its secret."""
+
+    id: int
+    name: str
+    role: Role
+    created_at: dt.datetime
+    created_by: str
+    revoked_at: dt.datetime | None
+
+
+class TokenCreated(TokenPublic):
+    """A new token: the only time its secret is shown."""
+
+    token: str
+
+
+class AuditEventPublic(BaseModel):
+    """One audit event."""
+
+    id: int
+    at: dt.datetime
+    actor: str
+    actor_role: Role
+    action: str
+    entity_type: str
+    entity_id: str
+    case_no: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    hash: str
+
+
+class AuditPage(BaseModel):
+    """Body of ``GET /audit``."""
+
+    total: int
+    events: list[AuditEventPublic]

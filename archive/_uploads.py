@@ -1,0 +1,127 @@
+"""Receiving an upload: streamed to a temporary file, size-limited and hashed on the way."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from types import TracebackType
+from typing import BinaryIO
+
+from archive._errors import EmptyUploadError, UnsupportedMediaTypeError, UploadTooLargeError
+from intake import (
+    ACCEPTED_DESCRIPTION,
+    SNIFF_BYTES,
+    MediaType,
+    describe_unaccepted,
+    sniff_media_type,
+)
+
+MAX_FILENAME_CHARS = 200
+
+
+@dataclass
+class SpooledUpload:
+    """An upload held in a temporary file, with what was learnt while receiving it."""
+
+    path: Path
+    filename: str
+    size: int
+    sha256: str
+    media_type: MediaType
+
+    def open(self) -> BinaryIO:
+        """The spooled bytes, for the object store."""
+        return self.path.open("rb")
+
+    def discard(self) -> None:
+        """Remove the temporary file."""
+        self.path.unlink(missing_ok=True)
+
+    def __enter__(self) -> SpooledUpload:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.discard()
+
+
+def clean_filename(raw: str | None) -> str:
+    """The original filename as metadata: its last path part, printable, bounded.
+
+    It is never used as a path; this only keeps ``../../etc/passwd`` or control characters
+    out of what reviewers read and of Content-Disposition headers.
+    """
+    name = PureWindowsPath(PurePosixPath(raw or "").name).name
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip(" .")
+    return name[:MAX_FILENAME_CHARS] or "upload"
+
+
+class UploadSpooler:
+    """Writes one file part to a temporary file, enforcing the limit and hashing as it goes."""
+
+    def __init__(self, *, tmp_dir: Path, max_bytes: int, filename: str | None) -> None:
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=tmp_dir, prefix="upload-")
+        self._handle = os.fdopen(fd, "wb")
+        self._path = Path(name)
+        self._max_bytes = max_bytes
+        self._digest = hashlib.sha256()
+        self._head = b""
+        self.size = 0
+        self.filename = clean_filename(filename)
+
+    def write(self, chunk: bytes) -> None:
+        """Append a chunk; refuse the upload as soon as it passes the limit."""
+        self.size += len(chunk)
+        if self.size > self._max_bytes:
+            self.abort()
+            raise UploadTooLargeError(too_large_message(self.filename, self._max_bytes))
+        if len(self._head) < SNIFF_BYTES:
+            self._head += chunk[: SNIFF_BYTES - len(self._head)]
+        self._digest.update(chunk)
+        self._handle.write(chunk)
+
+    def finish(self) -> SpooledUpload:
+        """Close the file and check it is a non-empty accepted type."""
+        self._handle.close()
+        if self.size == 0:
+            self.abort()
+            raise EmptyUploadError(
+                f"{self.filename} is empty (0 bytes); upload the scan itself, "
+                f"accepted are {ACCEPTED_DESCRIPTION}"
+            )
+        media_type = sniff_media_type(self._head)
+        if media_type is None:
+            self.abort()
+            raise UnsupportedMediaTypeError(
+                f"{self.filename} is {describe_unaccepted(self._head)}, whatever its name "
+                f"says; accepted are {ACCEPTED_DESCRIPTION}"
+            )
+        return SpooledUpload(
+            path=self._path,
+            filename=self.filename,
+            size=self.size,
+            sha256=self._digest.hexdigest(),
+            media_type=media_type,
+        )
+
+    def abort(self) -> None:
+        """Throw the partial file away."""
+        self._handle.close()
+        self._path.unlink(missing_ok=True)
+
+
+def too_large_message(filename: str, max_bytes: int) -> str:
+    """Why an upload over the limit was refused, and what is accepted."""
+    return (
+        f"{filename} is larger than the upload limit of {max_bytes // (1024 * 1024)} MiB; "
+        f"split the document or scan it at a lower resolution (accepted are {ACCEPTED_DESCRIPTION})"
+    )

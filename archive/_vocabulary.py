@@ -1,0 +1,129 @@
+"""Codes of the 业扩 domain (DESIGN.md "Domain vocabulary") with their Chinese labels."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    """Customer category."""
+
+    residential = "residential"
+    low_voltage = "low_voltage"
+    high_voltage = "high_voltage"
+
+
+class BusinessType(StrEnum):
+    """Business type of a case."""
+
+    new = "new"
+    capacity_increase = "capacity_increase"
+    temporary = "temporary"
+
+
+class Stage(StrEnum):
+    """Stages of a case, in the order of the full high-voltage flow."""
+
+    application = "application"
+    site_survey = "site_survey"
+    supply_plan = "supply_plan"
+    design_review = "design_review"
+    intermediate_inspection = "intermediate_inspection"
+    completion_acceptance = "completion_acceptance"
+    connection = "connection"
+    archived = "archived"
+
+
+class DocType(StrEnum):
+    """Document types."""
+
+    id_card = "id_card"
+    household_register = "household_register"
+    property_certificate = "property_certificate"
+    business_license = "business_license"
+    authorization_letter = "authorization_letter"
+    application_form = "application_form"
+    project_approval = "project_approval"
+    planning_permit = "planning_permit"
+    site_survey_record = "site_survey_record"
+    supply_plan = "supply_plan"
+    design_drawing = "design_drawing"
+    design_review_opinion = "design_review_opinion"
+    contractor_qualification = "contractor_qualification"
+    inspection_record = "inspection_record"
+    completion_report = "completion_report"
+    acceptance_record = "acceptance_record"
+    supply_contract = "supply_contract"
+    meter_installation = "meter_installation"
+    other = "other"
+
+
+class DocumentStatus(StrEnum):
+    """Where a document is in intake."""
+
+    queued = "queued"
+    processing = "processing"
+    done = "done"
+    failed = "failed"
+
+
+class Role(StrEnum):
+    """Roles an API token can hold."""
+
+    archivist = "archivist"
+    reviewer = "reviewer"
+    auditor = "auditor"
+    admin = "admin"
+
+
+class Severity(StrEnum):
+    """Severity of a finding."""
+
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+LABELS_ZH: dict[str, str] = {
+    Category.residential: "低压居民",
+    Category.low_voltage: "低压非居民",
+    Category.high_voltage: "高压",
+    BusinessType.new: "新装",
+    BusinessType.capacity_increase: "增容",
+    BusinessType.temporary: "临时用电",
+    Stage.application: "业务受理",
+    Stage.site_survey: "现场勘查",
+    Stage.supply_plan: "供电方案答复",
+    Stage.design_review: "设计审查",
+    Stage.intermediate_inspection: "中间检查",
+    Stage.completion_acceptance: "竣工检验",
+    Stage.connection: "装表接电",
+    Stage.archived: "归档",
+    DocType.id_card: "居民身份证",
+    DocType.household_register: "户口簿",
+    DocType.property_certificate: "不动产权证书/房屋产权证明",
+    DocType.business_license: "营业执照",
+    DocType.authorization_letter: "授权委托书",
+    DocType.application_form: "用电申请表",
+    DocType.project_approval: "项目核准/备案文件",
+    DocType.planning_permit: "建设工程规划许可证",
+    DocType.site_survey_record: "现场勘查记录",
+    DocType.supply_plan: "供电方案答复单",
+    DocType.design_drawing: "设计图纸",
+    DocType.design_review_opinion: "设计审查意见",
+    DocType.contractor_qualification: "施工资质证书",
+    DocType.inspection_record: "中间检查记录",
+    DocType.completion_report: "竣工报告",
+    DocType.acceptance_record: "竣工检验记录",
+    DocType.supply_contract: "供用电合同",
+    DocType.meter_installation: "装表接电工单",
+    DocType.other: "其他",
+    DocumentStatus.queued: "排队中",
+    DocumentStatus.processing: "处理中",
+    DocumentStatus.done: "已完成",
+    DocumentStatus.failed: "失败",
+    Role.archivist: "档案员",
+    Role.reviewer: "审核员",
+    Role.auditor: "稽查员",
+    Role.admin: "管理员",
+}

@@ -1,0 +1,90 @@
+"""yekuo's settings: the one place that reads the environment (prefix ``YEKUO_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MiB = 1024 * 1024
+
+
+class Settings(BaseSettings):
+    """Every setting of yekuo, each read from ``YEKUO_<NAME>`` (or a ``.env`` file)."""
+
+    model_config = SettingsConfigDict(env_prefix="YEKUO_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("yekuo-data"), description="Where the embedded backends keep their files."
+    )
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL; empty means a SQLite file yekuo.db under data_dir.",
+    )
+
+    object_store: Literal["local", "s3"] = "local"
+    object_store_dir: Path | None = Field(
+        default=None, description="Directory of the local object store; default data_dir/objects."
+    )
+    s3_endpoint: str = Field(default="", description="host:port of the S3 API, e.g. minio:9000.")
+    s3_bucket: str = "yekuo"
+    s3_access_key: str = ""
+    s3_secret_key: SecretStr = SecretStr("")
+    s3_secure: bool = Field(default=True, description="Use HTTPS to reach the S3 endpoint.")
+    s3_region: str = ""
+
+    search_backend: Literal["embedded", "elasticsearch"] = "embedded"
+    elasticsearch_url: str = "http://127.0.0.1:9200"
+    elasticsearch_index: str = "yekuo-documents"
+
+    ocr_engine: Literal["rapidocr", "tesseract"] = "rapidocr"
+    intake_workers: int = Field(default=2, ge=0, le=64)
+
+    max_upload_bytes: int = Field(default=100 * MiB, gt=0)
+    tmp_dir: Path | None = Field(
+        default=None, description="Where uploads are spooled; default data_dir/tmp."
+    )
+
+    @model_validator(mode="after")
+    def _check_s3(self) -> Settings:
+        if self.object_store == "s3":
+            missing = [
+                f"YEKUO_{name.upper()}"
+                for name in ("s3_endpoint", "s3_bucket", "s3_access_key")
+                if not getattr(self, name)
+            ]
+            if not self.s3_secret_key.get_secret_value():
+                missing.append("YEKUO_S3_SECRET_KEY")
+            if missing:
+                raise ValueError(
+                    "YEKUO_OBJECT_STORE=s3 needs " + ", ".join(missing) + "; set them or use local"
+                )
+        if self.max_upload_bytes > 4096 * MiB:
+            raise ValueError("YEKUO_MAX_UPLOAD_BYTES above 4 GiB is refused: scans are smaller")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to a SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'yekuo.db').resolve()}"
+
+    @property
+    def resolved_object_store_dir(self) -> Path:
+        """Directory of the local object store."""
+        return self.object_store_dir or self.data_dir / "objects"
+
+    @property
+    def resolved_tmp_dir(self) -> Path:
+        """Directory where uploads are spooled before they are stored."""
+        return self.tmp_dir or self.data_dir / "tmp"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once from the environment."""
+    return Settings()

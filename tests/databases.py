@@ -1,0 +1,60 @@
+"""Where the tests' databases live: a SQLite file, or a fresh PostgreSQL database per test.
+
+``YEKUO_TEST_DATABASE_URL`` (set by ``scripts/services.sh env``) points at a PostgreSQL
+server; with ``YEKUO_TEST_DATABASE=postgresql`` every test that touches the database runs
+there in a database of its own, created and dropped around it.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NoReturn
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+
+def postgres_server_url() -> str | None:
+    """The PostgreSQL URL of the test server, or None."""
+    return os.environ.get("YEKUO_TEST_DATABASE_URL") or None
+
+
+def missing_server(what: str, variable: str) -> NoReturn:
+    """Skip the test locally; fail it in CI, where every server must be there."""
+    message = f"{what} is not available: set {variable} (run scripts/services.sh start)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message + "; CI must run against the real server", pytrace=False)
+    pytest.skip(message)
+
+
+@contextmanager
+def fresh_postgres_database(server_url: str) -> Iterator[str]:
+    """Create an empty database on the server, yield its URL, drop it afterwards."""
+    name = f"yekuo_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def database_url_for_test(tmp_path: Path) -> Iterator[str]:
+    """The database of one test, chosen by ``YEKUO_TEST_DATABASE``."""
+    if os.environ.get("YEKUO_TEST_DATABASE", "sqlite") == "postgresql":
+        server = postgres_server_url()
+        if server is None:
+            missing_server("PostgreSQL", "YEKUO_TEST_DATABASE_URL")
+        with fresh_postgres_database(server) as url:
+            yield url
+    else:
+        yield f"sqlite:///{tmp_path / 'yekuo.db'}"

@@ -1,0 +1,32 @@
+"""An app on embedded backends, a client, and a token of every role."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api import create_app
+from archive import Role, create_token, open_database
+from core import Settings
+from tests.e2e.helpers import ApiClient
+
+
+@pytest.fixture
+def tokens(settings: Settings) -> dict[Role, str]:
+    """A token for each role, created in this test's database."""
+    with open_database(settings) as database:
+        database.upgrade()
+        with database.transaction() as session:
+            return {
+                role: create_token(session, name=f"{role.value}-user", role=role, created_by="test")[1]
+                for role in Role
+            }
+
+
+@pytest.fixture
+def client(settings: Settings, tokens: dict[Role, str]) -> Iterator[ApiClient]:
+    """A client of a running app, able to act as any role."""
+    with TestClient(create_app(settings)) as test_client:
+        yield ApiClient(test_client, tokens)
