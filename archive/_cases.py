@@ -142,9 +142,7 @@ def list_cases(
     counted = select(Document.case_id, func.count()).where(
         Document.case_id.in_([case.id for case in cases])
     )
-    counts: dict[int, int] = {
-        case_id: count for case_id, count in session.execute(counted.group_by(Document.case_id))
-    }
+    counts: dict[int, int] = dict(session.execute(counted.group_by(Document.case_id)).all())
     return CaseList(
         total=total,
         cases=[

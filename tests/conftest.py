@@ -12,7 +12,7 @@ from core import Settings
 from tests.databases import database_url_for_test
 
 
-def pytest_configure(config: pytest.Config) -> None:
+def pytest_configure() -> None:
     """Keep the environment of the developer's shell out of the tests' settings."""
     for name in list(os.environ):
         if name.startswith("YEKUO_") and not name.startswith("YEKUO_TEST_"):
@@ -29,4 +29,4 @@ def database_url(tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
     """Settings on embedded backends in this test's own directory."""
-    return Settings(data_dir=tmp_path / "data", database_url=database_url, _env_file=None)  # type: ignore[call-arg]
+    return Settings(data_dir=tmp_path / "data", database_url=database_url, _env_file=None)

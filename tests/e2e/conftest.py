@@ -20,7 +20,9 @@ def tokens(settings: Settings) -> dict[Role, str]:
         database.upgrade()
         with database.transaction() as session:
             return {
-                role: create_token(session, name=f"{role.value}-user", role=role, created_by="test")[1]
+                role: create_token(
+                    session, name=f"{role.value}-user", role=role, created_by="test"
+                )[1]
                 for role in Role
             }
 

@@ -37,13 +37,22 @@ class ApiClient:
         return self.request("POST", "/cases", Role.archivist, json=case_body(case_no, **overrides))
 
     def upload(
-        self, case_no: str, content: bytes, *, filename: str = "scan.png", role: Role = Role.archivist,
+        self,
+        case_no: str,
+        content: bytes,
+        *,
+        filename: str = "scan.png",
+        role: Role = Role.archivist,
         doc_type: str | None = None,
     ) -> httpx.Response:
         """Upload bytes to a case."""
         data = {"doc_type": doc_type} if doc_type else None
         return self.request(
-            "POST", f"/cases/{case_no}/documents", role, files={"file": (filename, content)}, data=data
+            "POST",
+            f"/cases/{case_no}/documents",
+            role,
+            files={"file": (filename, content)},
+            data=data,
         )
 
 

@@ -52,7 +52,9 @@ def world(client: ApiClient) -> dict[str, str]:
     """A case with one document, and a spare token to revoke."""
     assert client.create_case("YK-001").status_code == 201
     document = client.upload("YK-001", png_bytes(1)).json()
-    spare = client.request("POST", "/tokens", Role.admin, json={"name": "spare", "role": "archivist"})
+    spare = client.request(
+        "POST", "/tokens", Role.admin, json={"name": "spare", "role": "archivist"}
+    )
     return {"document_id": document["document_id"], "token_id": str(spare.json()["id"])}
 
 
@@ -70,11 +72,16 @@ def test_role_matrix(client: ApiClient, world: dict[str, str], endpoint: Endpoin
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: f"{e.method} {e.path}")
-def test_no_or_bad_token_is_401(client: ApiClient, world: dict[str, str], endpoint: Endpoint) -> None:
+def test_no_or_bad_token_is_401(
+    client: ApiClient, world: dict[str, str], endpoint: Endpoint
+) -> None:
     path = "/api/v1" + endpoint.path.format(**world)
     missing = client.http.request(endpoint.method, path, **endpoint.kwargs(0))
     wrong = client.http.request(
-        endpoint.method, path, headers={"Authorization": "Bearer yk_not-a-token"}, **endpoint.kwargs(1)
+        endpoint.method,
+        path,
+        headers={"Authorization": "Bearer yk_not-a-token"},
+        **endpoint.kwargs(1),
     )
     for response in (missing, wrong):
         assert response.status_code == 401
@@ -83,7 +90,9 @@ def test_no_or_bad_token_is_401(client: ApiClient, world: dict[str, str], endpoi
 
 
 def test_revoked_token_stops_working(client: ApiClient) -> None:
-    created = client.request("POST", "/tokens", Role.admin, json={"name": "temp", "role": "auditor"})
+    created = client.request(
+        "POST", "/tokens", Role.admin, json={"name": "temp", "role": "auditor"}
+    )
     secret, token_id = created.json()["token"], created.json()["id"]
     headers = {"Authorization": f"Bearer {secret}"}
     assert client.http.get("/api/v1/cases", headers=headers).status_code == 200

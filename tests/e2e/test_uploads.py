@@ -123,7 +123,9 @@ def test_upload_to_missing_case_is_404(client: ApiClient) -> None:
     assert "NO-SUCH" in response.json()["message"]
 
 
-def test_path_in_filename_is_metadata_only(client: ApiClient, case: str, settings: Settings) -> None:
+def test_path_in_filename_is_metadata_only(
+    client: ApiClient, case: str, settings: Settings
+) -> None:
     response = client.upload(case, png_bytes(11), filename="../../../etc/passwd.png")
     assert response.status_code == 202
     document = client.request("GET", f"/documents/{response.json()['document_id']}", Role.archivist)
@@ -133,7 +135,7 @@ def test_path_in_filename_is_metadata_only(client: ApiClient, case: str, setting
     assert not (settings.data_dir.parent.parent / "etc").exists()
 
 
-def _limited_client(settings: Settings, tokens: dict[Role, str], limit: int) -> TestClient:
+def _limited_client(settings: Settings, limit: int) -> TestClient:
     limited = settings.model_copy(update={"max_upload_bytes": limit})
     return TestClient(create_app(limited))
 
@@ -141,7 +143,7 @@ def _limited_client(settings: Settings, tokens: dict[Role, str], limit: int) -> 
 def test_upload_over_the_limit_is_413_and_leaves_nothing(
     settings: Settings, tokens: dict[Role, str]
 ) -> None:
-    with _limited_client(settings, tokens, 200_000) as http:
+    with _limited_client(settings, 200_000) as http:
         api = ApiClient(http, tokens)
         assert api.create_case("YK-BIG").status_code == 201
         big = b"\x89PNG\r\n\x1a\n" + os.urandom(300_000)
@@ -159,7 +161,7 @@ def test_streamed_body_without_length_is_cut_at_the_limit(
 ) -> None:
     boundary = "yekuo-test-boundary"
     head = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.png\"\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.png"\r\n'
         "Content-Type: image/png\r\n\r\n"
     ).encode()
     sent = {"bytes": 0}
@@ -171,13 +173,15 @@ def test_streamed_body_without_length_is_cut_at_the_limit(
             yield os.urandom(65536)
         yield f"\r\n--{boundary}--\r\n".encode()
 
-    with _limited_client(settings, tokens, 500_000) as http:
+    with _limited_client(settings, 500_000) as http:
         api = ApiClient(http, tokens)
         assert api.create_case("YK-STREAM").status_code == 201
         response = http.post(
             "/api/v1/cases/YK-STREAM/documents",
-            headers={**api.headers(Role.archivist),
-                     "Content-Type": f"multipart/form-data; boundary={boundary}"},
+            headers={
+                **api.headers(Role.archivist),
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+            },
             content=body(),  # type: ignore[arg-type]
         )
     assert response.status_code == 413
@@ -189,12 +193,16 @@ def test_nothing_stored_before_is_touched_by_a_refused_upload(
 ) -> None:
     kept = client.upload(case, png_bytes(21)).json()
     objects_before = sorted(
-        (p, p.read_bytes()) for p in Path(settings.resolved_object_store_dir).rglob("*") if p.is_file()
+        (p, p.read_bytes())
+        for p in Path(settings.resolved_object_store_dir).rglob("*")
+        if p.is_file()
     )
     client.upload(case, b"PK\x03\x04" + os.urandom(100))
     client.upload(case, b"")
     objects_after = sorted(
-        (p, p.read_bytes()) for p in Path(settings.resolved_object_store_dir).rglob("*") if p.is_file()
+        (p, p.read_bytes())
+        for p in Path(settings.resolved_object_store_dir).rglob("*")
+        if p.is_file()
     )
     assert objects_after == objects_before
     original = client.request("GET", f"/documents/{kept['document_id']}/file", Role.archivist)
