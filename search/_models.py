@@ -1,0 +1,103 @@
+"""What goes into the search index and what comes out of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+MAX_WINDOW = 10_000
+"""offset + limit may not exceed this (Elasticsearch's default ``max_result_window``)."""
+
+MAX_LIMIT = 500
+
+
+class IndexedDocument(BaseModel):
+    """One archived document as the search index sees it: case facets, text and fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    document_id: str = Field(min_length=1, max_length=200)
+    case_no: str = Field(min_length=1, max_length=100)
+    doc_type: str = Field(min_length=1, max_length=64)
+    stage: str = Field(default="", max_length=64)
+    category: str = Field(default="", max_length=64)
+    business_type: str = Field(default="", max_length=64)
+    customer_name: str = Field(default="", max_length=200)
+    date: dt.date | None = Field(default=None, description="The date the document shows.")
+    text: str = Field(default="", description="The OCR (or text layer) full text.")
+    fields: dict[str, str] = Field(
+        default_factory=dict,
+        description="Extracted fields, e.g. name, id_number, credit_code, contract_no.",
+    )
+
+
+class SearchQuery(BaseModel):
+    """A search: free text or an identifier in ``q``, filters, and a page."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    q: str = Field(default="", max_length=200, description="Words, a name or an identifier.")
+    case_no: str | None = None
+    doc_type: str | None = None
+    stage: str | None = None
+    category: str | None = None
+    date_from: dt.date | None = Field(default=None, description="Document date on or after.")
+    date_to: dt.date | None = Field(default=None, description="Document date on or before.")
+    limit: int = Field(default=20, ge=0, le=MAX_LIMIT)
+    offset: int = Field(default=0, ge=0)
+
+    @model_validator(mode="after")
+    def _check_window(self) -> Self:
+        if self.offset + self.limit > MAX_WINDOW:
+            raise ValueError(
+                f"offset + limit must be at most {MAX_WINDOW}; narrow the search with filters"
+            )
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise ValueError("date_from is after date_to; swap them or drop one")
+        return self
+
+
+class SearchHit(BaseModel):
+    """One matching document, with the passages that matched marked ``<mark>…</mark>``.
+
+    Highlights are HTML: the document text is escaped, only the marks are tags.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    document_id: str
+    case_no: str
+    doc_type: str
+    score: float
+    highlights: list[str] = Field(default_factory=list)
+
+
+class SearchFacets(BaseModel):
+    """How many matching documents there are of each document type and each stage."""
+
+    model_config = ConfigDict(frozen=True)
+
+    doc_type: dict[str, int] = Field(default_factory=dict)
+    stage: dict[str, int] = Field(default_factory=dict)
+
+
+class SearchResult(BaseModel):
+    """One page of hits, the total number of matches, and facet counts over all matches."""
+
+    model_config = ConfigDict(frozen=True)
+
+    total: int
+    hits: list[SearchHit] = Field(default_factory=list)
+    facets: SearchFacets = Field(default_factory=SearchFacets)
+
+
+class IndexHealth(BaseModel):
+    """What ``check()`` found: which backend, where, and how many documents it holds."""
+
+    model_config = ConfigDict(frozen=True)
+
+    backend: str
+    location: str
+    documents: int
