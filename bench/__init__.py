@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that measure yekuo and print figures (never pass/fail tests)."""
