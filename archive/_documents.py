@@ -58,6 +58,7 @@ def store_upload(
         doc_type_hint=doc_type_hint.value if doc_type_hint else None,
         fields={},
         uploaded_by=actor.name,
+        stage=case.stage,
     )
     session.add(document)
     try:

@@ -141,6 +141,18 @@ class Document(Base):
     pages: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
     uploaded_by: Mapped[str] = mapped_column(String(200))
+    stage: Mapped[str] = mapped_column(String(40), default="application", index=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    ocr: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    seconds: Mapped[float | None] = mapped_column(Float)
+    # The durable intake job: a queued document is claimed by one worker under a lease.
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    leased_by: Mapped[str | None] = mapped_column(String(200))
+    lease_expires_at: Mapped[dt.datetime | None] = mapped_column()
+    # The search index is derived: ``pending`` until indexed, ``failed`` to retry.
+    index_status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -1,0 +1,60 @@
+"""What OCR produces, and the ``OcrEngine`` protocol every engine implements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from PIL import Image
+
+Box = tuple[int, int, int, int]
+"""A text line's bounding box in page pixels: left, top, right, bottom."""
+
+
+@dataclass(frozen=True)
+class OcrLine:
+    """One line of text on a page, where it is, and how sure the engine was (0..1)."""
+
+    text: str
+    box: Box
+    confidence: float
+
+
+@dataclass(frozen=True)
+class OcrPage:
+    """The text of one page as lines in reading order (top to bottom, left to right).
+
+    ``number`` counts from 1. ``source`` is the engine's name, or ``text_layer`` for a PDF
+    page whose text was read without OCR. ``rotation`` is how far (0/90/180/270 degrees,
+    clockwise) the page was turned to be upright before it was read.
+    """
+
+    number: int
+    width: int
+    height: int
+    lines: list[OcrLine] = field(default_factory=list)
+    source: str = ""
+    rotation: int = 0
+
+    @property
+    def text(self) -> str:
+        """The page's lines joined by newlines."""
+        return "\n".join(line.text for line in self.lines)
+
+    @property
+    def confidence(self) -> float:
+        """The mean line confidence weighted by line length (0 for an empty page)."""
+        total = sum(len(line.text) for line in self.lines)
+        if not total:
+            return 0.0
+        return sum(line.confidence * len(line.text) for line in self.lines) / total
+
+
+class OcrEngine(Protocol):
+    """Turns an upright page image into lines of text with boxes and confidences."""
+
+    name: str
+
+    def recognise(self, image: Image.Image, *, number: int = 1) -> OcrPage:
+        """Read one page image; never download anything."""
+        ...
