@@ -37,6 +37,16 @@ from archive._errors import (
 )
 from archive._factory import open_database, open_object_store
 from archive._findings import FindingDraft, add_finding, finding_public
+from archive._jobs import (
+    Claim,
+    IntakeOutcome,
+    QueueStats,
+    claim_next,
+    fail_job,
+    finish_job,
+    queue_stats,
+    retry_document,
+)
 from archive._localstore import LocalObjectStore
 from archive._models import (
     ApiToken,
@@ -100,6 +110,7 @@ __all__ = [
     "CaseSummary",
     "Category",
     "ChainReport",
+    "Claim",
     "ConflictError",
     "Customer",
     "CustomerIn",
@@ -114,6 +125,7 @@ __all__ = [
     "FindingDraft",
     "FindingPublic",
     "ForbiddenError",
+    "IntakeOutcome",
     "LegalRepresentative",
     "LegalRepresentativeIn",
     "LocalObjectStore",
@@ -123,6 +135,7 @@ __all__ = [
     "ObjectStore",
     "ObjectStoreError",
     "Permission",
+    "QueueStats",
     "Role",
     "S3ObjectStore",
     "Severity",
@@ -143,12 +156,15 @@ __all__ = [
     "authenticate",
     "case_public",
     "case_record",
+    "claim_next",
     "clean_filename",
     "create_case",
     "create_token",
     "document_public",
     "document_summary",
+    "fail_job",
     "finding_public",
+    "finish_job",
     "get_case",
     "get_document",
     "list_cases",
@@ -156,7 +172,9 @@ __all__ = [
     "open_database",
     "open_object_store",
     "query_events",
+    "queue_stats",
     "record_event",
+    "retry_document",
     "revoke_token",
     "sha256_of_file",
     "store_upload",

@@ -41,7 +41,22 @@ class Settings(BaseSettings):
     elasticsearch_index: str = "yekuo-documents"
 
     ocr_engine: Literal["rapidocr", "tesseract"] = "rapidocr"
-    intake_workers: int = Field(default=2, ge=0, le=64)
+    intake_workers: int = Field(
+        default=2, ge=0, le=64, description="Intake threads per process (pages OCR'd in parallel)."
+    )
+    intake_in_process: bool = Field(
+        default=True,
+        description="Run intake workers inside `yekuo serve`; false when `yekuo worker` runs them.",
+    )
+    intake_max_attempts: int = Field(
+        default=3, ge=1, le=20, description="Tries before a document is marked failed."
+    )
+    intake_lease_seconds: int = Field(
+        default=900, ge=30, description="After this, a job whose worker died is taken over."
+    )
+    intake_poll_seconds: float = Field(
+        default=1.0, gt=0, le=60, description="How often an idle worker looks for new jobs."
+    )
 
     max_upload_bytes: int = Field(default=100 * MiB, gt=0)
     tmp_dir: Path | None = Field(

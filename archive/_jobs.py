@@ -1,0 +1,298 @@
+"""The durable intake queue: queued documents are the jobs, claimed one at a time under a lease.
+
+A job is a Document row; no broker is needed, so the queue is as durable as the database and
+works the same on SQLite and PostgreSQL. A worker claims a job with one conditional UPDATE
+(status, lease and attempt count change together or not at all), so two workers never take
+the same job. A worker that dies leaves a lease that expires; the job is then claimed again.
+A transient failure puts the job back with a growing delay; a permanent one, or the last
+attempt, marks the document ``failed`` with the reason. The original bytes are never touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from archive._audit import record_event
+from archive._auth import SYSTEM, Actor
+from archive._errors import ConflictError
+from archive._findings import FindingDraft, add_finding
+from archive._models import Document, Finding, utcnow
+from archive._vocabulary import DocumentStatus
+
+RETRY_DELAYS = (dt.timedelta(seconds=30), dt.timedelta(minutes=2), dt.timedelta(minutes=10))
+"""How long a job waits after its 1st, 2nd, 3rd… transient failure (the last repeats)."""
+
+INTAKE_FINDING_CODES = ("unreadable_scan", "intake_failed")
+"""Findings the queue itself writes; replaced whenever a job finishes again."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A job a worker holds: the document, its attempt number and the lease's end."""
+
+    document_id: str
+    attempt: int
+    lease_expires_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class IntakeOutcome:
+    """What intake found in a document, in archive terms (the worker converts to this)."""
+
+    doc_type: str
+    confidence: float
+    evidence: list[str]
+    fields: dict[str, str]
+    field_details: dict[str, dict[str, Any]]
+    pages: int
+    text: str
+    ocr_pages: list[dict[str, Any]]
+    engine: str
+    seconds: float
+    findings: list[FindingDraft] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class QueueStats:
+    """How many documents are in each intake state, and how many wait for the index."""
+
+    queued: int
+    processing: int
+    done: int
+    failed: int
+    index_pending: int
+
+
+def _claimable(now: dt.datetime) -> Any:
+    waiting = and_(
+        Document.status == DocumentStatus.queued.value,
+        or_(Document.next_attempt_at.is_(None), Document.next_attempt_at <= now),
+    )
+    abandoned = and_(
+        Document.status == DocumentStatus.processing.value,
+        Document.lease_expires_at < now,
+    )
+    return or_(waiting, abandoned)
+
+
+def claim_next(
+    session: Session,
+    *,
+    worker: str,
+    lease: dt.timedelta,
+    now: dt.datetime | None = None,
+    candidates: int = 8,
+) -> Claim | None:
+    """Claim the oldest job that is due (or whose worker's lease ran out); None if none is.
+
+    The caller commits. Losing a race for one candidate moves on to the next.
+    """
+    now = now or utcnow()
+    rows: Sequence[tuple[str, int]] = session.execute(
+        select(Document.id, Document.attempts)
+        .where(_claimable(now))
+        .order_by(Document.created_at, Document.id)
+        .limit(candidates)
+    ).all()
+    expires = now + lease
+    for document_id, attempts in rows:
+        taken = session.execute(
+            update(Document)
+            .where(Document.id == document_id, Document.attempts == attempts, _claimable(now))
+            .values(
+                status=DocumentStatus.processing.value,
+                leased_by=worker,
+                lease_expires_at=expires,
+                attempts=attempts + 1,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(taken, "rowcount", 0) == 1:
+            return Claim(document_id=document_id, attempt=attempts + 1, lease_expires_at=expires)
+    return None
+
+
+def _held(session: Session, claim: Claim, worker: str) -> Document:
+    document = session.get(Document, claim.document_id, with_for_update=True)
+    if (
+        document is None
+        or document.status != DocumentStatus.processing.value
+        or document.leased_by != worker
+        or document.attempts != claim.attempt
+    ):
+        raise ConflictError(
+            f"the intake job of document {claim.document_id} is no longer held by {worker}: "
+            "its lease ran out and another worker took it over"
+        )
+    return document
+
+
+def _replace_queue_findings(session: Session, document: Document) -> None:
+    for finding in session.scalars(
+        select(Finding).where(
+            Finding.document_id == document.id,
+            Finding.code.in_(INTAKE_FINDING_CODES),
+            Finding.status == "open",
+        )
+    ):
+        session.delete(finding)
+
+
+def finish_job(
+    session: Session,
+    claim: Claim,
+    *,
+    worker: str,
+    outcome: IntakeOutcome,
+    actor: Actor = SYSTEM,
+) -> Document:
+    """Record what intake found and mark the document done; the caller commits.
+
+    Raises ConflictError when the lease was lost (another worker's result will count).
+    A document type a reviewer already set is kept.
+    """
+    document = _held(session, claim, worker)
+    before = {"status": document.status, "doc_type": document.doc_type}
+    _replace_queue_findings(session, document)
+    document.doc_type = document.doc_type or outcome.doc_type
+    document.confidence = outcome.confidence
+    document.evidence = list(outcome.evidence)
+    document.fields = dict(outcome.fields)
+    document.ocr = {
+        "engine": outcome.engine,
+        "pages": outcome.ocr_pages,
+        "fields": outcome.field_details,
+    }
+    document.pages = outcome.pages
+    document.text = outcome.text
+    document.seconds = round(outcome.seconds, 3)
+    document.status = DocumentStatus.done.value
+    document.error = None
+    document.leased_by = None
+    document.lease_expires_at = None
+    document.next_attempt_at = None
+    document.index_status = "pending"
+    for draft in outcome.findings:
+        add_finding(session, case=document.case, draft=_on(draft, document))
+    record_event(
+        session,
+        actor=actor,
+        action="document.intake",
+        entity_type="document",
+        entity_id=document.id,
+        case_no=document.case.case_no,
+        before=before,
+        after={
+            "status": document.status,
+            "doc_type": document.doc_type,
+            "confidence": document.confidence,
+            "pages": document.pages,
+            "fields": document.fields,
+            "attempt": claim.attempt,
+        },
+    )
+    return document
+
+
+def _on(draft: FindingDraft, document: Document) -> FindingDraft:
+    return FindingDraft(
+        code=draft.code,
+        severity=draft.severity,
+        message_zh=draft.message_zh,
+        message_en=draft.message_en,
+        field=draft.field,
+        found=draft.found,
+        expected=draft.expected,
+        document_id=document.id,
+    )
+
+
+def fail_job(
+    session: Session,
+    claim: Claim,
+    *,
+    worker: str,
+    error: str,
+    retryable: bool,
+    max_attempts: int,
+    finding: FindingDraft | None = None,
+    now: dt.datetime | None = None,
+) -> Document:
+    """Put the job back for a later try, or mark the document failed; the caller commits.
+
+    A permanent failure (``retryable=False``) or the last attempt marks it ``failed`` with
+    ``error`` and, if given, a finding saying what was wrong with the file.
+    """
+    now = now or utcnow()
+    document = _held(session, claim, worker)
+    document.leased_by = None
+    document.lease_expires_at = None
+    document.error = error
+    if retryable and claim.attempt < max_attempts:
+        document.status = DocumentStatus.queued.value
+        delay = RETRY_DELAYS[min(claim.attempt, len(RETRY_DELAYS)) - 1]
+        document.next_attempt_at = now + delay
+        return document
+    document.status = DocumentStatus.failed.value
+    document.next_attempt_at = None
+    _replace_queue_findings(session, document)
+    if finding is not None:
+        add_finding(session, case=document.case, draft=_on(finding, document))
+    record_event(
+        session,
+        actor=SYSTEM,
+        action="document.intake_failed",
+        entity_type="document",
+        entity_id=document.id,
+        case_no=document.case.case_no,
+        after={"status": document.status, "error": error, "attempts": claim.attempt},
+    )
+    return document
+
+
+def retry_document(session: Session, document: Document, *, actor: Actor) -> Document:
+    """Queue a failed (or finished) document for intake again, now; the caller commits."""
+    if document.status == DocumentStatus.processing.value:
+        raise ConflictError(f"document {document.id} is being processed now; wait for it")
+    before = {"status": document.status, "attempts": document.attempts, "error": document.error}
+    document.status = DocumentStatus.queued.value
+    document.attempts = 0
+    document.next_attempt_at = None
+    document.error = None
+    record_event(
+        session,
+        actor=actor,
+        action="document.retry",
+        entity_type="document",
+        entity_id=document.id,
+        case_no=document.case.case_no,
+        before=before,
+        after={"status": document.status},
+    )
+    return document
+
+
+def queue_stats(session: Session) -> QueueStats:
+    """Counts of documents per intake status and of those not yet in the search index."""
+    counts = dict(
+        session.execute(select(Document.status, func.count()).group_by(Document.status)).all()
+    )
+    index_pending = session.scalar(
+        select(func.count()).where(
+            Document.status == DocumentStatus.done.value, Document.index_status != "indexed"
+        )
+    )
+    return QueueStats(
+        queued=counts.get(DocumentStatus.queued.value, 0),
+        processing=counts.get(DocumentStatus.processing.value, 0),
+        done=counts.get(DocumentStatus.done.value, 0),
+        failed=counts.get(DocumentStatus.failed.value, 0),
+        index_pending=index_pending or 0,
+    )

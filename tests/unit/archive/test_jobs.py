@@ -1,0 +1,283 @@
+"""The durable intake queue: claims, leases, retries, failures and the worker around them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from api._worker import IntakeWorker, UnreadableDocumentError, WorkerParts
+from archive import (
+    SYSTEM,
+    AuditEvent,
+    CaseCreate,
+    Database,
+    Document,
+    Finding,
+    IntakeOutcome,
+    LocalObjectStore,
+    UploadSpooler,
+    claim_next,
+    create_case,
+    fail_job,
+    queue_stats,
+    retry_document,
+    store_upload,
+    verify_chain,
+)
+from core import Settings
+from tests.e2e.helpers import case_body, png_bytes
+
+LEASE = dt.timedelta(minutes=15)
+
+
+@pytest.fixture
+def database(settings: Settings) -> Iterator[Database]:
+    with Database(settings.resolved_database_url) as database:
+        database.upgrade()
+        yield database
+
+
+@pytest.fixture
+def store(settings: Settings) -> LocalObjectStore:
+    return LocalObjectStore(settings.resolved_object_store_dir)
+
+
+def _upload(settings: Settings, database: Database, store: LocalObjectStore, seed: int) -> str:
+    spooler = UploadSpooler(
+        tmp_dir=settings.resolved_tmp_dir, max_bytes=10**7, filename=f"scan-{seed}.png"
+    )
+    spooler.write(png_bytes(seed))
+    with spooler.finish() as upload, database.transaction() as session:
+        case = create_case(
+            session, data=CaseCreate.model_validate(case_body(f"YK-{seed}")), actor=SYSTEM
+        )
+        stored = store_upload(
+            session, store=store, case=case, upload=upload, doc_type_hint=None, actor=SYSTEM
+        )
+        return stored.document.id
+
+
+def _outcome() -> IntakeOutcome:
+    return IntakeOutcome(
+        doc_type="id_card",
+        confidence=0.97,
+        evidence=["title 居民身份证"],
+        fields={"name": "王小明", "id_number": "11010519491231002X"},
+        field_details={"name": {"ocr_value": "王小明", "confidence": 0.99, "page": 1}},
+        pages=1,
+        text="姓名 王小明\n公民身份号码 11010519491231002X",
+        ocr_pages=[{"number": 1, "lines": []}],
+        engine="test",
+        seconds=0.5,
+    )
+
+
+def test_two_workers_never_claim_the_same_job(
+    settings: Settings, database: Database, store: LocalObjectStore
+) -> None:
+    document_id = _upload(settings, database, store, 1)
+    with database.transaction() as session:
+        first = claim_next(session, worker="a", lease=LEASE)
+    with database.transaction() as session:
+        second = claim_next(session, worker="b", lease=LEASE)
+    assert first is not None
+    assert first.document_id == document_id
+    assert first.attempt == 1
+    assert second is None
+
+
+def test_an_abandoned_lease_is_taken_over_and_the_old_worker_cannot_finish(
+    settings: Settings, database: Database, store: LocalObjectStore
+) -> None:
+    _upload(settings, database, store, 2)
+    with database.transaction() as session:
+        dead = claim_next(session, worker="dead", lease=dt.timedelta(seconds=1))
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=5)
+    with database.transaction() as session:
+        alive = claim_next(session, worker="alive", lease=LEASE, now=later)
+    assert dead is not None
+    assert alive is not None
+    assert alive.attempt == 2
+    parts = WorkerParts(database=database, store=store, settings=settings, analyse=_never)
+    stale = IntakeWorker(parts, name="dead")
+    assert (
+        stale._commit(
+            lambda s: fail_job(s, dead, worker="dead", error="x", retryable=True, max_attempts=3)
+        )
+        is None
+    )
+    with database.transaction() as session:
+        document = session.scalars(select(Document)).one()
+        assert (document.status, document.leased_by) == ("processing", "alive")
+
+
+def _never(path: Path, *, media_type: str, hint: str | None) -> IntakeOutcome:
+    raise AssertionError("not called")
+
+
+def test_a_transient_failure_is_retried_later_then_marked_failed(
+    settings: Settings, database: Database, store: LocalObjectStore
+) -> None:
+    document_id = _upload(settings, database, store, 3)
+    calls: list[str] = []
+
+    def broken(path: Path, *, media_type: str, hint: str | None) -> IntakeOutcome:
+        calls.append(media_type)
+        raise RuntimeError("OCR engine crashed")
+
+    parts = WorkerParts(database=database, store=store, settings=settings, analyse=broken)
+    worker = IntakeWorker(parts, name="w")
+    assert worker.run_once()
+    with database.transaction() as session:
+        document = session.get(Document, document_id)
+        assert document is not None
+        assert document.status == "queued"
+        assert document.next_attempt_at is not None
+        assert "OCR engine crashed" in (document.error or "")
+        document.next_attempt_at = None
+    assert worker.run_once()
+    with database.transaction() as session:
+        session.get_one(Document, document_id).next_attempt_at = None
+    assert worker.run_once()
+    assert not worker.run_once()
+    assert calls == ["image/png"] * settings.intake_max_attempts
+    with database.transaction() as session:
+        document = session.get_one(Document, document_id)
+        assert document.status == "failed"
+        assert [f.code for f in document.findings] == ["intake_failed"]
+        assert store.verify(document.sha256), "the original is kept"
+        assert verify_chain(session).intact
+
+
+def test_an_unreadable_file_fails_at_once_with_a_finding_and_can_be_retried(
+    settings: Settings, database: Database, store: LocalObjectStore
+) -> None:
+    document_id = _upload(settings, database, store, 4)
+
+    def unreadable(path: Path, *, media_type: str, hint: str | None) -> IntakeOutcome:
+        raise UnreadableDocumentError("the PDF is encrypted")
+
+    worker = IntakeWorker(
+        WorkerParts(database=database, store=store, settings=settings, analyse=unreadable),
+        name="w",
+    )
+    assert worker.run_once()
+    with database.transaction() as session:
+        document = session.get_one(Document, document_id)
+        assert (document.status, document.error) == ("failed", "the PDF is encrypted")
+        finding = session.scalars(select(Finding)).one()
+        assert finding.code == "unreadable_scan"
+        assert "encrypted" in finding.message_en
+        retry_document(session, document, actor=SYSTEM)
+    with database.transaction() as session:
+        assert queue_stats(session).queued == 1
+
+
+def test_a_finished_document_has_its_fields_an_audit_event_and_is_indexed(
+    settings: Settings, database: Database, store: LocalObjectStore
+) -> None:
+    document_id = _upload(settings, database, store, 5)
+    indexed: list[str] = []
+    checked: list[str] = []
+    parts = WorkerParts(
+        database=database,
+        store=store,
+        settings=settings,
+        analyse=lambda path, *, media_type, hint: _outcome(),
+        after_intake=lambda session, document: checked.append(document.id),
+        index=lambda document: indexed.append(document.text),
+    )
+    assert IntakeWorker(parts, name="w").run_once()
+    with database.transaction() as session:
+        document = session.get_one(Document, document_id)
+        assert document.status == "done"
+        assert document.doc_type == "id_card"
+        assert document.fields["id_number"] == "11010519491231002X"
+        assert document.ocr["fields"]["name"]["ocr_value"] == "王小明"
+        assert document.index_status == "indexed"
+        assert document.leased_by is None
+        actions = session.scalars(select(AuditEvent.action)).all()
+        assert "document.intake" in actions
+    assert checked == [document_id]
+    assert indexed == [_outcome().text]
+
+
+def test_an_index_outage_leaves_the_document_done_and_marked_for_reindexing(
+    settings: Settings, database: Database, store: LocalObjectStore
+) -> None:
+    document_id = _upload(settings, database, store, 6)
+
+    def down(document: Document) -> None:
+        raise ConnectionError("search index unreachable")
+
+    parts = WorkerParts(
+        database=database,
+        store=store,
+        settings=settings,
+        analyse=lambda path, *, media_type, hint: _outcome(),
+        index=down,
+    )
+    assert IntakeWorker(parts, name="w").run_once()
+    with database.transaction() as session:
+        document = session.get_one(Document, document_id)
+        assert (document.status, document.index_status) == ("done", "failed")
+        assert queue_stats(session).index_pending == 1
+
+
+def test_a_damaged_original_is_not_analysed(
+    settings: Settings, database: Database, store: LocalObjectStore
+) -> None:
+    document_id = _upload(settings, database, store, 7)
+    with database.transaction() as session:
+        sha256 = session.get_one(Document, document_id).sha256
+    path = next(p for p in settings.resolved_object_store_dir.rglob(sha256))
+    path.chmod(0o644)
+    path.write_bytes(b"\x89PNG damaged")
+    worker = IntakeWorker(
+        WorkerParts(database=database, store=store, settings=settings, analyse=_never), name="w"
+    )
+    assert worker.run_once()
+    with database.transaction() as session:
+        document = session.get_one(Document, document_id)
+        assert document.status == "queued"
+        assert "checksum" in (document.error or "")
+
+
+def test_worker_threads_drain_the_queue_and_stop(
+    settings: Settings, database: Database, store: LocalObjectStore
+) -> None:
+    ids = [_upload(settings, database, store, seed) for seed in range(10, 16)]
+    fast = settings.model_copy(update={"intake_poll_seconds": 0.05})
+    parts = WorkerParts(
+        database=database,
+        store=store,
+        settings=fast,
+        analyse=lambda path, *, media_type, hint: _outcome(),
+    )
+    stop = threading.Event()
+    threads = [
+        threading.Thread(target=IntakeWorker(parts, name=f"w{n}").run, args=(stop,))
+        for n in range(3)
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        for _ in range(200):
+            with database.transaction() as session:
+                if queue_stats(session).done == len(ids):
+                    break
+            stop.wait(0.05)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(10)
+    with database.transaction() as session:
+        assert queue_stats(session).done == len(ids)
+        attempts = session.scalars(select(Document.attempts)).all()
+        assert attempts == [1] * len(ids)
+        assert verify_chain(session).intact
