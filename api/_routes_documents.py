@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated
 from urllib.parse import quote
 
@@ -21,6 +22,8 @@ from archive import (
     document_public,
     get_case,
     get_document,
+    queue_stats,
+    retry_document,
     store_upload,
 )
 from intake import ACCEPTED_DESCRIPTION
@@ -145,3 +148,24 @@ def get_document_file(
             "ETag": f'"{document.sha256}"',
         },
     )
+
+
+@router.post("/documents/{document_id}/retry")
+def post_document_retry(
+    document_id: str,
+    session: SessionDep,
+    actor: Annotated[Actor, Depends(require(Permission.upload))],
+) -> DocumentPublic:
+    """Queue a failed document for intake again now (archivist, admin); 409 while processing."""
+    document = retry_document(session, get_document(session, document_id=document_id), actor=actor)
+    session.commit()
+    return document_public(document)
+
+
+@router.get("/intake")
+def get_intake_queue(
+    session: SessionDep,
+    actor: Annotated[Actor, Depends(require(Permission.read))],
+) -> dict[str, int]:
+    """How many documents are queued, processing, done, failed, and waiting for the index."""
+    return dataclasses.asdict(queue_stats(session))

@@ -11,6 +11,14 @@ from archive._auth import (
     list_tokens,
     revoke_token,
 )
+from archive._batch import (
+    ImportItem,
+    ImportResult,
+    expand,
+    import_files,
+    parse_doc_type,
+    read_manifest,
+)
 from archive._cases import case_public, case_record, create_case, get_case, list_cases
 from archive._db import Database
 from archive._documents import (
@@ -125,6 +133,8 @@ __all__ = [
     "FindingDraft",
     "FindingPublic",
     "ForbiddenError",
+    "ImportItem",
+    "ImportResult",
     "IntakeOutcome",
     "LegalRepresentative",
     "LegalRepresentativeIn",
@@ -162,17 +172,21 @@ __all__ = [
     "create_token",
     "document_public",
     "document_summary",
+    "expand",
     "fail_job",
     "finding_public",
     "finish_job",
     "get_case",
     "get_document",
+    "import_files",
     "list_cases",
     "list_tokens",
     "open_database",
     "open_object_store",
+    "parse_doc_type",
     "query_events",
     "queue_stats",
+    "read_manifest",
     "record_event",
     "retry_document",
     "revoke_token",

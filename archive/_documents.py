@@ -128,6 +128,13 @@ def document_public(document: Document) -> DocumentPublic:
             "error": document.error,
             "uploaded_by": document.uploaded_by,
             "updated_at": document.updated_at,
+            "stage": document.stage,
+            "field_details": document.ocr.get("fields", {}),
+            "evidence": document.evidence,
+            "ocr_engine": document.ocr.get("engine"),
+            "seconds": document.seconds,
+            "attempts": document.attempts,
+            "index_status": document.index_status,
         }
     )
 

@@ -130,6 +130,17 @@ class DocumentPublic(DocumentSummary):
     error: str | None
     uploaded_by: str
     updated_at: dt.datetime
+    stage: Stage = Field(description="The case's stage when the document was uploaded")
+    field_details: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Per field: ocr_value, confidence, page, box, and whether a reviewer "
+        "confirmed or corrected it",
+    )
+    evidence: list[str] = Field(default_factory=list, description="Why intake chose doc_type")
+    ocr_engine: str | None = None
+    seconds: float | None = Field(default=None, description="How long intake took")
+    attempts: int = Field(default=0, description="Intake attempts so far")
+    index_status: str = Field(description="pending, indexed or failed (retried)")
 
 
 class UploadAccepted(BaseModel):

@@ -1,0 +1,154 @@
+"""Batch import: many files from disk onto their cases, through the same path as an upload."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from archive._auth import Actor
+from archive._cases import get_case
+from archive._db import Database
+from archive._documents import store_upload
+from archive._errors import ValidationError
+from archive._objectstore import ObjectStore
+from archive._uploads import UploadSpooler
+from archive._vocabulary import DocType
+from core import YekuoError
+
+CHUNK = 1024 * 1024
+MANIFEST_COLUMNS = ("file", "case_no", "doc_type")
+
+
+@dataclass(frozen=True)
+class ImportItem:
+    """One file to import, the case it belongs to and an optional document type hint."""
+
+    path: Path
+    case_no: str
+    doc_type: DocType | None = None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What became of one file: ``stored``, ``duplicate`` or ``refused`` (with the reason)."""
+
+    path: Path
+    case_no: str
+    outcome: str
+    document_id: str | None = None
+    message: str = ""
+
+
+def read_manifest(path: Path) -> list[ImportItem]:
+    """Items from a CSV with the columns file, case_no and optional doc_type.
+
+    Relative file paths are taken from the manifest's directory. A bad row is a
+    ValidationError naming the manifest's line.
+    """
+    items: list[ImportItem] = []
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        missing = {"file", "case_no"} - set(reader.fieldnames or [])
+        if missing:
+            raise ValidationError(
+                f"{path}: the manifest needs the columns {', '.join(MANIFEST_COLUMNS)} "
+                f"(doc_type optional); missing {', '.join(sorted(missing))}"
+            )
+        for row in reader:
+            line = reader.line_num
+            file, case_no = (row.get("file") or "").strip(), (row.get("case_no") or "").strip()
+            if not file or not case_no:
+                raise ValidationError(f"{path}, line {line}: file and case_no are both required")
+            items.append(
+                ImportItem(
+                    path=(path.parent / file),
+                    case_no=case_no,
+                    doc_type=parse_doc_type(row.get("doc_type"), where=f"{path}, line {line}"),
+                )
+            )
+    return items
+
+
+def parse_doc_type(raw: str | None, *, where: str) -> DocType | None:
+    """A document type code, or None for an empty value; ValidationError otherwise."""
+    if not raw or not raw.strip():
+        return None
+    try:
+        return DocType(raw.strip())
+    except ValueError:
+        raise ValidationError(
+            f"{where}: {raw!r} is not a document type; use one of "
+            + ", ".join(t.value for t in DocType)
+        ) from None
+
+
+def expand(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files as given, and the files inside directories (recursively, sorted, no hidden ones)."""
+    for path in paths:
+        if path.is_dir():
+            yield from (
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and not any(part.startswith(".") for part in p.parts)
+            )
+        else:
+            yield path
+
+
+def import_files(
+    items: Iterable[ImportItem],
+    *,
+    database: Database,
+    store: ObjectStore,
+    tmp_dir: Path,
+    max_bytes: int,
+    actor: Actor,
+) -> Iterator[ImportResult]:
+    """Store each file on its case, one transaction each; a refused file does not stop the rest."""
+    for item in items:
+        try:
+            yield _import_one(
+                item,
+                database=database,
+                store=store,
+                tmp_dir=tmp_dir,
+                max_bytes=max_bytes,
+                actor=actor,
+            )
+        except (YekuoError, OSError) as error:
+            message = error.message if isinstance(error, YekuoError) else str(error)
+            yield ImportResult(
+                path=item.path, case_no=item.case_no, outcome="refused", message=message
+            )
+
+
+def _import_one(
+    item: ImportItem,
+    *,
+    database: Database,
+    store: ObjectStore,
+    tmp_dir: Path,
+    max_bytes: int,
+    actor: Actor,
+) -> ImportResult:
+    spooler = UploadSpooler(tmp_dir=tmp_dir, max_bytes=max_bytes, filename=item.path.name)
+    try:
+        with item.path.open("rb") as source:
+            while chunk := source.read(CHUNK):
+                spooler.write(chunk)
+    except OSError:
+        spooler.abort()
+        raise
+    with spooler.finish() as upload, database.transaction() as session:
+        case = get_case(session, case_no=item.case_no)
+        stored = store_upload(
+            session, store=store, case=case, upload=upload, doc_type_hint=item.doc_type, actor=actor
+        )
+        return ImportResult(
+            path=item.path,
+            case_no=item.case_no,
+            outcome="duplicate" if stored.duplicate else "stored",
+            document_id=stored.document.id,
+        )

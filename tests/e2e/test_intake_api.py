@@ -1,0 +1,39 @@
+"""The intake queue through the API: its counts, and retrying a document."""
+
+from __future__ import annotations
+
+from archive import Role
+from tests.e2e.helpers import ApiClient, png_bytes
+
+
+def test_the_queue_counts_uploads_and_a_retry_requeues_a_document(client: ApiClient) -> None:
+    client.create_case("YK-Q")
+    document_id = client.upload("YK-Q", png_bytes(1)).json()["document_id"]
+    client.upload("YK-Q", png_bytes(2))
+    queue = client.request("GET", "/intake", Role.auditor)
+    assert queue.status_code == 200
+    assert queue.json() == {
+        "queued": 2,
+        "processing": 0,
+        "done": 0,
+        "failed": 0,
+        "index_pending": 0,
+    }
+    retried = client.request("POST", f"/documents/{document_id}/retry", Role.archivist)
+    assert retried.status_code == 200
+    body = retried.json()
+    assert (body["status"], body["attempts"], body["stage"]) == ("queued", 0, "application")
+    assert body["index_status"] == "pending"
+    events = client.request("GET", "/audit", Role.auditor, params={"action": "document.retry"})
+    assert [e["entity_id"] for e in events.json()["events"]] == [document_id]
+
+
+def test_only_uploaders_may_retry(client: ApiClient) -> None:
+    client.create_case("YK-R")
+    document_id = client.upload("YK-R", png_bytes(3)).json()["document_id"]
+    for role, status in ((Role.auditor, 403), (Role.reviewer, 403), (None, 401)):
+        response = client.request("POST", f"/documents/{document_id}/retry", role)
+        assert response.status_code == status, role
+        assert response.json()["code"]
+    missing = client.request("POST", "/documents/nope/retry", Role.admin)
+    assert missing.status_code == 404
