@@ -9,6 +9,7 @@ import uvicorn
 from sqlalchemy import select
 
 from api._app import create_app
+from api._cli_import import import_command
 from archive import (
     SYSTEM,
     Document,
@@ -95,3 +96,6 @@ def verify() -> None:
     if failures or not report.intact:
         sys.exit(1)
     click.echo("all originals intact")
+
+
+main.add_command(import_command)
