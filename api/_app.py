@@ -8,37 +8,61 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api._errors import install_error_handlers
+from api._intake import worker_parts
+from api._queue import SHUTDOWN_SECONDS, IntakeQueue, QueueConsumer
 from api._routes_admin import router as admin_router
 from api._routes_cases import router as cases_router
 from api._routes_documents import router as documents_router
 from api._routes_pages import router as pages_router
-from archive import ObjectStore, open_database, open_object_store
+from api._routes_review import router as review_router
+from api._routes_search import router as search_router
+from archive import ObjectStore, load_rule_book, open_database, open_object_store
 from core import Settings, get_settings
+from search import SearchIndex, open_search_index
 
 API_PREFIX = "/api/v1"
 
 
 def create_app(
-    settings: Settings | None = None, *, object_store: ObjectStore | None = None
+    settings: Settings | None = None,
+    *,
+    object_store: ObjectStore | None = None,
+    search_index: SearchIndex | None = None,
 ) -> FastAPI:
     """A yekuo app on the given settings (the environment's by default).
 
-    The database is migrated and the object store opened when the app starts, and both are
-    closed when it stops. ``object_store`` replaces the one the settings choose (tests use
-    it to inject faults through the interface).
+    The database is migrated and the object store opened when the app starts, intake
+    workers start in-process unless ``intake_in_process`` is off, and all are
+    closed when it stops. ``object_store`` and ``search_index`` replace the ones the settings
+    choose (tests use them to inject faults through the interfaces).
     """
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
+        load_rule_book(settings.rules_file)  # a broken rule file stops start-up, with its line
         database = open_database(settings)
         database.upgrade()
         store = object_store or open_object_store(settings)
         app.state.settings, app.state.database, app.state.object_store = settings, database, store
+        app.state.search_index = index = search_index or open_search_index(settings)
+        in_process = settings.intake_in_process and settings.intake_workers > 0
+        parts = worker_parts(settings, database=database, store=store, index=index)
+        app.state.intake_queue = queue = IntakeQueue(settings, parts=parts if in_process else None)
+        workers: QueueConsumer | None = None
+        if in_process:
+            workers = queue.consumer(
+                threads=settings.intake_workers, shutdown_seconds=SHUTDOWN_SECONDS
+            )
+            workers.start()
         try:
             yield
         finally:
+            if workers is not None:
+                workers.stop()
+            queue.close()
+            index.close()
             store.close()
             database.close()
 
@@ -49,7 +73,8 @@ def create_app(
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    for router in (cases_router, documents_router, admin_router):
+    for router in (cases_router, documents_router, admin_router, search_router):
         app.include_router(router, prefix=API_PREFIX)
+    app.include_router(review_router, prefix=API_PREFIX)
     app.include_router(pages_router)
     return app

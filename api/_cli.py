@@ -9,7 +9,11 @@ import uvicorn
 from sqlalchemy import select
 
 from api._app import create_app
+from api._cli_check import check_command
 from api._cli_import import import_command
+from api._cli_inspect import inspect_command
+from api._cli_intake import retry_command, worker_command
+from api._cli_search import reindex_command, search_command
 from archive import (
     SYSTEM,
     Document,
@@ -99,3 +103,9 @@ def verify() -> None:
 
 
 main.add_command(import_command)
+main.add_command(search_command)
+main.add_command(reindex_command)
+main.add_command(inspect_command)
+main.add_command(check_command)
+main.add_command(worker_command)
+main.add_command(retry_command)

@@ -10,11 +10,13 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from archive import (
+    CalendarRangeError,
     ConflictError,
     EmptyUploadError,
     ForbiddenError,
     NotFoundError,
     ObjectStoreError,
+    RuleSetError,
     UnauthenticatedError,
     UnsupportedMediaTypeError,
     UploadError,
@@ -22,6 +24,7 @@ from archive import (
     ValidationError,
 )
 from core import YekuoError
+from search import SearchError, SearchUnavailableError
 
 log = logging.getLogger("yekuo.api")
 
@@ -37,6 +40,10 @@ ERROR_STATUS: tuple[tuple[type[YekuoError], int, str], ...] = (
     (UploadError, 400, "bad_upload"),
     (ValidationError, 422, "invalid"),
     (ObjectStoreError, 503, "object_store_unavailable"),
+    (CalendarRangeError, 503, "calendar_out_of_range"),
+    (RuleSetError, 500, "rules_invalid"),
+    (SearchUnavailableError, 503, "search_unavailable"),
+    (SearchError, 503, "search_failed"),
 )
 
 HTTP_CODES = {

@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api._deps import SessionDep, SettingsDep, StoreDep, require
 from api._multipart import UploadForm, read_upload_form
+from api._queue import intake_queue_of
 from archive import (
     Actor,
     DocType,
@@ -82,6 +83,8 @@ async def post_document(
     )
     with form.upload:
         accepted = await run_in_threadpool(_store, session, store, case_no, form, actor)
+    if not accepted.duplicate:
+        await run_in_threadpool(intake_queue_of(request).enqueue, accepted.document_id)
     return JSONResponse(
         accepted.model_dump(mode="json"), status_code=200 if accepted.duplicate else 202
     )

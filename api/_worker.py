@@ -1,11 +1,10 @@
-"""Intake workers: take a queued document, read it, store what was found, index it.
+"""Running one document's intake job: claim it, read it, store what was found, index it.
 
-One worker is one thread running :meth:`IntakeWorker.run`; ``yekuo serve`` starts
-``intake_workers`` of them in-process (unless ``YEKUO_INTAKE_IN_PROCESS=false``) and
-``yekuo worker`` runs them in a process of their own, on as many machines as needed: the queue
-is the database (``archive._jobs``). Failures never lose a document: the original stays in the
-object store, the job is retried or marked failed with the reason, and a search index outage
-only marks the document for re-indexing.
+The queue (``api._queue``, huey) decides when and on which thread a job runs; this module decides
+what running it means, against the Document row that is its truth (``archive._jobs``). Failures
+never lose a document: the original stays in the object store, the job is put back for a later
+try or marked failed with the reason, and a search index outage only marks the document for
+re-indexing.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -32,6 +31,7 @@ from archive import (
     ConflictError,
     Database,
     Document,
+    DocumentStatus,
     FindingDraft,
     IntakeOutcome,
     ObjectStore,
@@ -66,6 +66,11 @@ AfterIntake = Callable[[Session, Document], None]
 Indexer = Callable[[Document], None]
 """Puts a finished document into the search index; may raise (the document stays pending)."""
 
+IndexRetry = Callable[[], int]
+"""Indexes the finished documents whose indexing failed; returns how many it indexed."""
+
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class WorkerParts:
@@ -77,51 +82,55 @@ class WorkerParts:
     analyse: Analyser
     after_intake: AfterIntake | None = None
     index: Indexer | None = None
+    retry_index: IndexRetry | None = None
 
 
-def worker_name(number: int) -> str:
+@dataclass(frozen=True)
+class Attempt:
+    """What one run of a document's job did: whether it held the job, and when to try again."""
+
+    claimed: bool
+    retry_at: dt.datetime | None = None
+
+
+def worker_name() -> str:
     """A name unique to this process and thread, recorded on the leases it takes."""
-    return f"{socket.gethostname()}:{os.getpid()}:{number}"
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.current_thread().name}"
 
 
 class IntakeWorker:
-    """Claims jobs one at a time and runs them to done, retry or failed."""
+    """Runs intake jobs to done, another try later, or failed, under the name ``name``."""
 
     def __init__(self, parts: WorkerParts, *, name: str) -> None:
         self.parts = parts
         self.name = name
 
-    def run(self, stop: threading.Event) -> None:
-        """Work until ``stop`` is set, sleeping ``intake_poll_seconds`` when idle."""
-        while not stop.is_set():
-            try:
-                worked = self.run_once()
-            except Exception:
-                # A broken database connection or the like: log, wait, and go on.
-                log.exception("intake worker %s: unexpected error, retrying", self.name)
-                worked = False
-            if not worked:
-                stop.wait(self.parts.settings.intake_poll_seconds)
+    def retry_index(self) -> int:
+        """Index what the search index could not take before; how many it took now."""
+        if self.parts.retry_index is None:
+            return 0
+        indexed = self.parts.retry_index()
+        if indexed:
+            log.info("re-indexed %d documents the search index had refused", indexed)
+        return indexed
 
-    def run_once(self) -> bool:
-        """Run one job if one is due; return whether there was one."""
+    def run(self, document_id: str) -> Attempt:
+        """Run the job of ``document_id`` if it is due and no other worker holds it."""
         settings = self.parts.settings
         with self.parts.database.transaction() as session:
             claim = claim_next(
                 session,
                 worker=self.name,
                 lease=_seconds(settings.intake_lease_seconds),
+                document_id=document_id,
             )
         if claim is None:
-            return False
-        self._run(claim)
-        return True
+            return Attempt(claimed=False)
+        return Attempt(claimed=True, retry_at=self._run(claim))
 
-    def _run(self, claim: Claim) -> None:
+    def _run(self, claim: Claim) -> dt.datetime | None:
         with self.parts.database.transaction() as session:
-            document = session.get(Document, claim.document_id)
-            if document is None:
-                return
+            document = session.get_one(Document, claim.document_id)
             sha256, media_type = document.sha256, document.media_type
             hint = document.doc_type or document.doc_type_hint
         started = time.perf_counter()
@@ -129,43 +138,39 @@ class IntakeWorker:
             with self._original(sha256) as path:
                 outcome = self.parts.analyse(path, media_type=media_type, hint=hint)
         except UnreadableDocumentError as error:
-            self._fail(claim, str(error), retryable=False, finding=_unreadable(str(error)))
-            return
+            return self._fail(claim, str(error), retryable=False, finding=_unreadable(str(error)))
         except Exception as error:
             log.warning(
                 "intake of %s failed (attempt %d): %s", claim.document_id, claim.attempt, error
             )
-            self._fail(
-                claim,
-                f"{type(error).__name__}: {error}",
-                retryable=True,
-                finding=_intake_failed(error),
-            )
-            return
+            return self._fail_transient(claim, error)
         log.info("intake of %s done in %.1f s", claim.document_id, time.perf_counter() - started)
         try:
             finished = self._commit(lambda session: self._finish(session, claim, outcome))
         except Exception as error:
             log.warning("storing the intake of %s failed: %s", claim.document_id, error)
-            self._fail(
-                claim,
-                f"{type(error).__name__}: {error}",
-                retryable=True,
-                finding=_intake_failed(error),
-            )
-            return
-        if finished is not None and self.parts.index is not None:
+            return self._fail_transient(claim, error)
+        if finished and self.parts.index is not None:
             self._index(claim.document_id)
+        return None
 
-    def _finish(self, session: Session, claim: Claim, outcome: IntakeOutcome) -> Document:
+    def _finish(self, session: Session, claim: Claim, outcome: IntakeOutcome) -> bool:
         document = finish_job(session, claim, worker=self.name, outcome=outcome)
         if self.parts.after_intake is not None:
             self.parts.after_intake(session, document)
-        return document
+        return True
 
-    def _fail(self, claim: Claim, error: str, *, retryable: bool, finding: FindingDraft) -> None:
-        self._commit(
-            lambda session: fail_job(
+    def _fail_transient(self, claim: Claim, error: Exception) -> dt.datetime | None:
+        reason = f"{type(error).__name__}: {error}"
+        return self._fail(claim, reason, retryable=True, finding=_intake_failed(error))
+
+    def _fail(
+        self, claim: Claim, error: str, *, retryable: bool, finding: FindingDraft
+    ) -> dt.datetime | None:
+        """Record the failure; when the document is to be tried again, the time to do so."""
+
+        def write(session: Session) -> dt.datetime | None:
+            document = fail_job(
                 session,
                 claim,
                 worker=self.name,
@@ -174,9 +179,13 @@ class IntakeWorker:
                 max_attempts=self.parts.settings.intake_max_attempts,
                 finding=finding,
             )
-        )
+            if document.status == DocumentStatus.queued.value:
+                return document.next_attempt_at
+            return None
 
-    def _commit(self, write: Callable[[Session], Document]) -> Document | None:
+        return self._commit(write)
+
+    def _commit(self, write: Callable[[Session], T]) -> T | None:
         """Run ``write`` in a transaction, retrying audit collisions; None if the lease is lost."""
         for attempt in range(COMMIT_TRIES):
             try:
@@ -246,30 +255,3 @@ def _intake_failed(error: Exception) -> FindingDraft:
         message_en=f"Intake failed repeatedly ({type(error).__name__}); the original is kept. "
         "Retry it later or ask an administrator.",
     )
-
-
-class WorkerPool:
-    """``count`` intake workers on daemon threads, stopped together."""
-
-    def __init__(self, parts: WorkerParts, *, count: int) -> None:
-        self._stop = threading.Event()
-        self._threads = [
-            threading.Thread(
-                target=IntakeWorker(parts, name=worker_name(number)).run,
-                args=(self._stop,),
-                name=f"yekuo-intake-{number}",
-                daemon=True,
-            )
-            for number in range(count)
-        ]
-
-    def start(self) -> None:
-        """Start every worker."""
-        for thread in self._threads:
-            thread.start()
-
-    def stop(self, timeout: float = 30.0) -> None:
-        """Ask every worker to stop after its current job and wait for them."""
-        self._stop.set()
-        for thread in self._threads:
-            thread.join(timeout)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,3 +154,60 @@ def _import_one(
             outcome="duplicate" if stored.duplicate else "stored",
             document_id=stored.document.id,
         )
+
+
+REPORT_COLUMNS = ("file", "case_no", "outcome", "document_id", "message", "at")
+DONE_OUTCOMES = ("stored", "duplicate")
+
+
+class ImportReport:
+    """A CSV of every file's outcome, appended and flushed file by file.
+
+    An interrupted import leaves a valid report; ``imported`` reads it back so that the
+    next run (``--resume``) skips what is already stored.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        fresh = not path.exists() or path.stat().st_size == 0
+        self._handle = path.open("a", newline="", encoding="utf-8")
+        self._writer = csv.writer(self._handle)
+        if fresh:
+            self._writer.writerow(REPORT_COLUMNS)
+            self._handle.flush()
+
+    def write(self, result: ImportResult) -> None:
+        """Record one file's outcome, durably."""
+        self._writer.writerow(
+            (
+                str(result.path.resolve()),
+                result.case_no,
+                result.outcome,
+                result.document_id or "",
+                result.message,
+                dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            )
+        )
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+
+    def close(self) -> None:
+        """Close the file."""
+        self._handle.close()
+
+    @staticmethod
+    def imported(path: Path) -> set[tuple[str, str]]:
+        """(file, case_no) pairs a previous run stored or found already stored."""
+        if not path.exists():
+            return set()
+        with path.open(newline="", encoding="utf-8") as handle:
+            return {
+                (row["file"], row["case_no"])
+                for row in csv.DictReader(handle)
+                if row.get("outcome") in DONE_OUTCOMES
+            }
+
+
+def not_yet_imported(items: list[ImportItem], done: set[tuple[str, str]]) -> list[ImportItem]:
+    """The items a previous run (its report read with ``ImportReport.imported``) did not store."""
+    return [item for item in items if (str(item.path.resolve()), item.case_no) not in done]

@@ -11,11 +11,14 @@ from sqlalchemy.orm import Session
 
 from archive._audit import record_event
 from archive._auth import Actor
+from archive._deadlines import StageDue, today_in_china
 from archive._documents import document_summary
-from archive._errors import ConflictError, NotFoundError
+from archive._errors import ConflictError, NotFoundError, ValidationError
 from archive._findings import FindingDraft, add_finding, finding_public, invalid_checksum
 from archive._identifiers import checked_citizen_id, checked_credit_code
 from archive._models import Case, Customer, Document, Finding, LegalRepresentative
+from archive._rules import check_facts, rule_set_for
+from archive._rules_model import RuleBook
 from archive._schemas import (
     CaseCreate,
     CaseList,
@@ -24,11 +27,29 @@ from archive._schemas import (
     CustomerPublic,
     LegalRepresentativePublic,
 )
+from archive._stages import (
+    case_due,
+    case_review_fields,
+    due_public,
+    overdue_cases,
+    recorded_facts,
+    stage_overrides,
+)
 from archive._vocabulary import Stage
 
 
-def create_case(session: Session, *, data: CaseCreate, actor: Actor) -> Case:
-    """A new case at the application stage, audited; ConflictError if the number is taken."""
+def create_case(
+    session: Session, *, data: CaseCreate, actor: Actor, rules: RuleBook | None = None
+) -> Case:
+    """A new case at the application stage, audited; ConflictError if the number is taken.
+
+    Its facts must be ones ``rules`` declares (ValidationError naming them); a caller that
+    accepts facts passes the rule book.
+    """
+    if data.facts:
+        if rules is None:
+            raise ValueError("facts at creation are checked against the rule book: pass rules")
+        check_facts(data.facts, rules)
     if session.scalar(select(Case.id).where(Case.case_no == data.case_no)) is not None:
         raise ConflictError(f"case {data.case_no} already exists; open it instead of creating it")
     drafts: list[FindingDraft] = []
@@ -43,6 +64,7 @@ def create_case(session: Session, *, data: CaseCreate, actor: Actor) -> Case:
         customer=customer,
         legal_representative=legal_rep,
         accepted_on=data.accepted_on or dt.date.today(),
+        facts=dict(data.facts),
     )
     session.add(case)
     try:
@@ -123,10 +145,18 @@ def list_cases(
     stage: Stage | None = None,
     category: str | None = None,
     text: str | None = None,
+    rules: RuleBook | None = None,
+    overdue: bool = False,
+    today: dt.date | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> CaseList:
-    """Cases matching the filters, most recently changed first."""
+    """Cases matching the filters, most recently changed first.
+
+    With ``rules`` each case carries the time limit of its stage (as of ``today``, default
+    today in China); ``overdue`` (which needs ``rules``) keeps the cases past it, most
+    working days over first.
+    """
     query = select(Case).join(Case.customer)
     if stage is not None:
         query = query.where(Case.stage == stage.value)
@@ -135,35 +165,65 @@ def list_cases(
     if text:
         pattern = f"%{text.strip()}%"
         query = query.where(or_(Case.case_no.ilike(pattern), Customer.name.ilike(pattern)))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    cases = list(
-        session.scalars(query.order_by(Case.updated_at.desc()).limit(limit).offset(offset)).unique()
-    )
+    today = today or today_in_china()
+    dues: dict[int, StageDue | None]
+    if overdue:
+        if rules is None:
+            raise ValueError("overdue cases are found with the rule book: pass rules")
+        late = overdue_cases(session, book=rules, today=today, among=query)
+        total = len(late)
+        cases = [o.case for o in late[offset : offset + limit]]
+        dues = {o.case.id: o.due for o in late}
+    else:
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        cases = list(
+            session.scalars(
+                query.order_by(Case.updated_at.desc()).limit(limit).offset(offset)
+            ).unique()
+        )
+        dues = {c.id: case_due(c, book=rules, today=today) for c in cases} if rules else {}
     counted = select(Document.case_id, func.count()).where(
         Document.case_id.in_([case.id for case in cases])
     )
     counts: dict[int, int] = dict(session.execute(counted.group_by(Document.case_id)).all())
     return CaseList(
         total=total,
-        cases=[
-            CaseSummary(
-                case_no=case.case_no,
-                category=case.category,
-                business_type=case.business_type,
-                capacity_kva=case.capacity_kva,
-                stage=case.stage,
-                customer_name=case.customer.name,
-                accepted_on=case.accepted_on,
-                documents=counts.get(case.id, 0),
-                updated_at=case.updated_at,
-            )
-            for case in cases
-        ],
+        cases=[_summary(case, counts.get(case.id, 0), dues.get(case.id)) for case in cases],
     )
 
 
-def case_public(session: Session, case: Case) -> CasePublic:
-    """The public form of a case with its documents and its case-level findings."""
+def _summary(case: Case, documents: int, due: StageDue | None) -> CaseSummary:
+    return CaseSummary(
+        case_no=case.case_no,
+        category=case.category,
+        business_type=case.business_type,
+        capacity_kva=case.capacity_kva,
+        stage=case.stage,
+        customer_name=case.customer.name,
+        accepted_on=case.accepted_on,
+        documents=documents,
+        updated_at=case.updated_at,
+        due=due_public(due) if due is not None else None,
+    )
+
+
+def case_public(
+    session: Session, case: Case, *, rules: RuleBook | None = None, today: dt.date | None = None
+) -> CasePublic:
+    """The public form of a case with its documents, case-level findings, facts and overrides.
+
+    With ``rules`` also the rule version the case is checked against and the time limit of
+    its stage as of ``today`` (default today in China); both are left empty when the rule
+    file has no version for the case (its check says so).
+    """
+    review: dict[str, Any] = {"facts": recorded_facts(case), "overrides": stage_overrides(case)}
+    if rules is not None:
+        try:
+            rule_set = rule_set_for(rules, case)
+        except ValidationError:
+            pass
+        else:
+            review = case_review_fields(case, rule_set=rule_set, today=today or today_in_china())
     findings = session.scalars(
         select(Finding).where(Finding.case_id == case.id, Finding.document_id.is_(None))
     )
@@ -180,6 +240,7 @@ def case_public(session: Session, case: Case) -> CasePublic:
             "documents": [document_summary(d) for d in case.documents],
             "created_at": case.created_at,
             "updated_at": case.updated_at,
+            **review,
         }
     )
 
@@ -193,6 +254,7 @@ def case_record(case: Case) -> dict[str, Any]:
         "capacity_kva": case.capacity_kva,
         "stage": case.stage,
         "accepted_on": case.accepted_on.isoformat(),
+        "facts": dict(case.facts or {}),
         "customer": {
             "name": case.customer.name,
             "id_number": case.customer.id_number,

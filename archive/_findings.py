@@ -57,6 +57,9 @@ def finding_public(finding: Finding) -> FindingPublic:
         message=finding.message_zh,
         message_en=finding.message_en,
         status=finding.status,
+        resolution=finding.resolution,
+        resolved_by=finding.resolved_by,
+        resolved_at=finding.resolved_at,
     )
 
 

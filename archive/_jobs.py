@@ -1,11 +1,13 @@
-"""The durable intake queue: queued documents are the jobs, claimed one at a time under a lease.
+"""Intake jobs: a Document row is their truth, claimed by one worker at a time under a lease.
 
-A job is a Document row; no broker is needed, so the queue is as durable as the database and
-works the same on SQLite and PostgreSQL. A worker claims a job with one conditional UPDATE
-(status, lease and attempt count change together or not at all), so two workers never take
-the same job. A worker that dies leaves a lease that expires; the job is then claimed again.
-A transient failure puts the job back with a growing delay; a permanent one, or the last
-attempt, marks the document ``failed`` with the reason. The original bytes are never touched.
+The queue library (huey, in ``api._queue``) only carries "run intake on this document" messages;
+what a document's intake is — queued, processing, done or failed, its attempts, its error — lives
+in its row, so a lost or duplicated message loses nothing and does no harm. A worker claims a
+document with one conditional UPDATE (status, lease and attempt count change together or not at
+all), so two workers never process it at once. A worker that dies leaves a lease that expires;
+:func:`due_jobs` then lists the document again for a new message. A transient failure puts the
+document back with a growing delay; a permanent one, or the last attempt, marks it ``failed``
+with the reason. The original bytes are never touched.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ from archive._vocabulary import DocumentStatus
 
 RETRY_DELAYS = (dt.timedelta(seconds=30), dt.timedelta(minutes=2), dt.timedelta(minutes=10))
 """How long a job waits after its 1st, 2nd, 3rd… transient failure (the last repeats)."""
+
+REVIEWED = ("confirmed", "corrected")
+"""Field statuses that a re-run of intake must not overwrite."""
 
 INTAKE_FINDING_CODES = ("unreadable_scan", "intake_failed")
 """Findings the queue itself writes; replaced whenever a job finishes again."""
@@ -87,24 +92,26 @@ def claim_next(
     worker: str,
     lease: dt.timedelta,
     now: dt.datetime | None = None,
+    document_id: str | None = None,
     candidates: int = 8,
 ) -> Claim | None:
     """Claim the oldest job that is due (or whose worker's lease ran out); None if none is.
 
-    The caller commits. Losing a race for one candidate moves on to the next.
+    With ``document_id``, only that document's job is claimed, if it is due. The caller
+    commits. Losing a race for one candidate moves on to the next.
     """
     now = now or utcnow()
+    due = select(Document.id, Document.attempts).where(_claimable(now))
+    if document_id is not None:
+        due = due.where(Document.id == document_id)
     rows: Sequence[tuple[str, int]] = session.execute(
-        select(Document.id, Document.attempts)
-        .where(_claimable(now))
-        .order_by(Document.created_at, Document.id)
-        .limit(candidates)
+        due.order_by(Document.created_at, Document.id).limit(candidates)
     ).all()
     expires = now + lease
-    for document_id, attempts in rows:
+    for candidate, attempts in rows:
         taken = session.execute(
             update(Document)
-            .where(Document.id == document_id, Document.attempts == attempts, _claimable(now))
+            .where(Document.id == candidate, Document.attempts == attempts, _claimable(now))
             .values(
                 status=DocumentStatus.processing.value,
                 leased_by=worker,
@@ -115,8 +122,23 @@ def claim_next(
             .execution_options(synchronize_session=False)
         )
         if getattr(taken, "rowcount", 0) == 1:
-            return Claim(document_id=document_id, attempt=attempts + 1, lease_expires_at=expires)
+            return Claim(document_id=candidate, attempt=attempts + 1, lease_expires_at=expires)
     return None
+
+
+def due_jobs(session: Session, *, now: dt.datetime | None = None) -> list[str]:
+    """Ids of the documents a worker could claim now, oldest first.
+
+    Those queued and due, and those whose worker's lease ran out (it died mid-job): the queue
+    sends a message for each that has none, so no document waits forever.
+    """
+    return list(
+        session.scalars(
+            select(Document.id)
+            .where(_claimable(now or utcnow()))
+            .order_by(Document.created_at, Document.id)
+        )
+    )
 
 
 def _held(session: Session, claim: Claim, worker: str) -> Document:
@@ -156,7 +178,7 @@ def finish_job(
     """Record what intake found and mark the document done; the caller commits.
 
     Raises ConflictError when the lease was lost (another worker's result will count).
-    A document type a reviewer already set is kept.
+    What a reviewer already set is kept: the document type, and fields confirmed or corrected.
     """
     document = _held(session, claim, worker)
     before = {"status": document.status, "doc_type": document.doc_type}
@@ -164,12 +186,12 @@ def finish_job(
     document.doc_type = document.doc_type or outcome.doc_type
     document.confidence = outcome.confidence
     document.evidence = list(outcome.evidence)
-    document.fields = dict(outcome.fields)
-    document.ocr = {
-        "engine": outcome.engine,
-        "pages": outcome.ocr_pages,
-        "fields": outcome.field_details,
-    }
+    fields, details = dict(outcome.fields), dict(outcome.field_details)
+    for name, detail in document.ocr.get("fields", {}).items():
+        if detail.get("status") in REVIEWED and name in document.fields:
+            fields[name], details[name] = document.fields[name], detail
+    document.fields = fields
+    document.ocr = {"engine": outcome.engine, "pages": outcome.ocr_pages, "fields": details}
     document.pages = outcome.pages
     document.text = outcome.text
     document.seconds = round(outcome.seconds, 3)

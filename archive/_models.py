@@ -119,6 +119,13 @@ class Case(Base):
     documents: Mapped[list[Document]] = relationship(
         back_populates="case", order_by="Document.created_at"
     )
+    # Facts a reviewer records (an agent applies, the customer rents ...): rule conditions.
+    facts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The rule version a reviewer re-based the case on; None: the one in force on accepted_on.
+    rules_version: Mapped[str | None] = mapped_column(String(40))
+    transitions: Mapped[list[StageTransition]] = relationship(
+        back_populates="case", order_by="StageTransition.id"
+    )
 
 
 class Document(Base):
@@ -177,6 +184,8 @@ class Finding(Base):
     message_en: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="open")
     resolution: Mapped[str | None] = mapped_column(Text)
+    resolved_by: Mapped[str | None] = mapped_column(String(200))
+    resolved_at: Mapped[dt.datetime | None] = mapped_column()
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     document: Mapped[Document | None] = relationship(back_populates="findings")
@@ -214,3 +223,22 @@ class ApiToken(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str] = mapped_column(String(200))
     revoked_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class StageTransition(Base):
+    """A case moving to its next stage; an override records why the gate was passed anyway."""
+
+    __tablename__ = "stage_transitions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    from_stage: Mapped[str] = mapped_column(String(40))
+    to_stage: Mapped[str] = mapped_column(String(40))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200))
+    rules_version: Mapped[str] = mapped_column(String(40))
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    # What was missing or open when the gate was overridden (empty when it was passed).
+    outstanding: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    case: Mapped[Case] = relationship(back_populates="transitions")

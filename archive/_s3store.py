@@ -112,7 +112,19 @@ class S3ObjectStore:
             self._client.copy_object(
                 self.bucket, self._key(sha256), CopySource(self.bucket, staging)
             )
-        except (MinioException, urllib3.exceptions.HTTPError, ValueError, OSError) as exc:
+        except ValueError as exc:
+            if reader.size < size:
+                # The client refuses a stream shorter than the size it was promised.
+                raise ObjectStoreError(
+                    mismatch_message(
+                        sha256=sha256,
+                        size=size,
+                        actual_sha256=reader.digest.hexdigest(),
+                        actual_size=reader.size,
+                    )
+                ) from exc
+            raise self._error(f"could not store object {sha256}", exc) from exc
+        except (MinioException, urllib3.exceptions.HTTPError, OSError) as exc:
             raise self._error(f"could not store object {sha256}", exc) from exc
         finally:
             self._remove_quietly(staging)

@@ -67,6 +67,10 @@ class CaseCreate(BaseModel):
     accepted_on: dt.date | None = Field(
         default=None, description="Date the application was accepted (受理); default today"
     )
+    facts: dict[str, bool] = Field(
+        default_factory=dict,
+        description="Yes/no facts the rule file declares (applicant_is_agent, tenant, ...)",
+    )
 
 
 class CustomerPublic(BaseModel):
@@ -103,6 +107,9 @@ class FindingPublic(BaseModel):
     message: str
     message_en: str
     status: str
+    resolution: str | None = Field(default=None, description="Why it was dismissed")
+    resolved_by: str | None = None
+    resolved_at: dt.datetime | None = None
 
 
 class DocumentSummary(BaseModel):
@@ -167,6 +174,16 @@ class CasePublic(BaseModel):
     documents: list[DocumentSummary]
     created_at: dt.datetime
     updated_at: dt.datetime
+    facts: dict[str, bool] = Field(
+        default_factory=dict, description="Facts the rule conditions read (tenant, ...)"
+    )
+    rules_version: str | None = Field(default=None, description="Rule version checked against")
+    due: StageDuePublic | None = Field(
+        default=None, description="The current stage's time limit (none if it has none)"
+    )
+    overrides: list[StageOverridePublic] = Field(
+        default_factory=list, description="Stage gates passed by override, with the reasons"
+    )
 
 
 class CaseSummary(BaseModel):
@@ -181,6 +198,9 @@ class CaseSummary(BaseModel):
     accepted_on: dt.date
     documents: int
     updated_at: dt.datetime
+    due: StageDuePublic | None = Field(
+        default=None, description="The current stage's time limit (none if it has none)"
+    )
 
 
 class CaseList(BaseModel):
@@ -237,3 +257,143 @@ class AuditPage(BaseModel):
 
     total: int
     events: list[AuditEventPublic]
+
+
+class MissingDocument(BaseModel):
+    """A rule of the check that no counting document satisfies yet."""
+
+    doc_type: str = Field(description="The first accepted document type")
+    rule: str
+    label_zh: str
+    stage: Stage = Field(description="The stage whose rules ask for it")
+    alternatives: list[str] = Field(description="Every accepted document type")
+    count: int = Field(description="How many are needed")
+    found: int = Field(description="How many counting documents there are")
+
+
+class SatisfiedRule(BaseModel):
+    """A rule of the check and the documents that satisfy it."""
+
+    rule: str
+    label_zh: str
+    stage: Stage
+    document_ids: list[str]
+    originals: bool = Field(description="The paper originals must be kept")
+
+
+class NotCountingDocument(BaseModel):
+    """A document of the case that does not count towards any rule, and why."""
+
+    document_id: str
+    doc_type: str | None
+    reason: str
+
+
+class CaseCheck(BaseModel):
+    """Body of ``GET /cases/{case_no}/check``: completeness for a stage, and every finding."""
+
+    case_no: str
+    stage: Stage
+    rules_version: str
+    complete: bool = Field(description="No required document is missing")
+    ready: bool = Field(description="Complete and no error finding is open: the gate opens")
+    missing: list[MissingDocument]
+    satisfied: list[SatisfiedRule]
+    not_counting: list[NotCountingDocument]
+    findings: list[FindingPublic]
+
+
+class AdvanceRequest(BaseModel):
+    """Body of ``POST /cases/{case_no}/advance``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    to: Stage
+    override_reason: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="Moves the case on although the check is not ready; audited and shown",
+    )
+
+
+class StageOverridePublic(BaseModel):
+    """A stage gate passed by override: shown on the case for ever."""
+
+    from_stage: Stage
+    to_stage: Stage
+    at: dt.datetime
+    actor: str
+    reason: str
+    outstanding: dict[str, Any] = Field(description="What was missing or open at the time")
+
+
+class StageDuePublic(BaseModel):
+    """The time limit of the case's current stage, in working days."""
+
+    stage: Stage
+    entered_on: dt.date
+    time_limit_days: int
+    due_on: dt.date
+    days_left: int
+    overdue: bool
+    days_over: int
+    holidays_known: bool = Field(
+        description="False when the count runs past the announced holidays: an estimate"
+    )
+    note: str | None = Field(
+        default=None, description="Why the dates are an estimate, in Chinese (or none)"
+    )
+
+
+class DocTypeUpdate(BaseModel):
+    """Body of ``PUT /documents/{document_id}/doc_type``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    doc_type: str = Field(min_length=1, max_length=40)
+
+
+class FieldCorrection(BaseModel):
+    """Body of ``PUT /documents/{document_id}/fields/{name}``: the same value confirms it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    value: str = Field(max_length=2000)
+
+
+class FindingDismissal(BaseModel):
+    """Body of ``POST /findings/{finding_id}/dismiss``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=2000)
+
+    _strip_reason = field_validator("reason")(_strip)
+
+
+class CaseFactsUpdate(BaseModel):
+    """Body of ``PUT /cases/{case_no}/facts``: yes/no facts the rule file declares."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    facts: dict[str, bool]
+
+
+class CaseRebase(BaseModel):
+    """Body of ``POST /cases/{case_no}/rebase``: check the case against another rule version."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: str = Field(min_length=1, max_length=40)
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class AdvanceResult(BaseModel):
+    """Body of a successful ``POST /cases/{case_no}/advance``."""
+
+    case_no: str
+    from_stage: Stage
+    to_stage: Stage
+    at: dt.datetime
+    override_reason: str | None
+    check: CaseCheck = Field(description="The check of the stage the case left")

@@ -55,6 +55,9 @@ class DocType(StrEnum):
     acceptance_record = "acceptance_record"
     supply_contract = "supply_contract"
     meter_installation = "meter_installation"
+    commitment_letter = "commitment_letter"
+    lease_contract = "lease_contract"
+    equipment_list = "equipment_list"
     other = "other"
 
 
@@ -84,13 +87,7 @@ class Severity(StrEnum):
     info = "info"
 
 
-LABELS_ZH: dict[str, str] = {
-    Category.residential: "低压居民",
-    Category.low_voltage: "低压非居民",
-    Category.high_voltage: "高压",
-    BusinessType.new: "新装",
-    BusinessType.capacity_increase: "增容",
-    BusinessType.temporary: "临时用电",
+STAGE_LABELS_ZH: dict[str, str] = {
     Stage.application: "业务受理",
     Stage.site_survey: "现场勘查",
     Stage.supply_plan: "供电方案答复",
@@ -99,6 +96,9 @@ LABELS_ZH: dict[str, str] = {
     Stage.completion_acceptance: "竣工检验",
     Stage.connection: "装表接电",
     Stage.archived: "归档",
+}
+
+DOC_TYPE_LABELS_ZH: dict[str, str] = {
     DocType.id_card: "居民身份证",
     DocType.household_register: "户口簿",
     DocType.property_certificate: "不动产权证书/房屋产权证明",
@@ -118,6 +118,22 @@ LABELS_ZH: dict[str, str] = {
     DocType.supply_contract: "供用电合同",
     DocType.meter_installation: "装表接电工单",
     DocType.other: "其他",
+    DocType.commitment_letter: "客户承诺书",
+    DocType.lease_contract: "租赁协议",
+    DocType.equipment_list: "用电设备清单",
+}
+
+LABELS_ZH: dict[str, str] = {
+    Category.residential: "低压居民",
+    Category.low_voltage: "低压非居民",
+    Category.high_voltage: "高压",
+    BusinessType.new: "新装",
+    BusinessType.capacity_increase: "增容",
+    BusinessType.temporary: "临时用电",
+    **STAGE_LABELS_ZH,
+    # A stage and a document type share the code supply_plan; here the document's label
+    # wins, so where a code is a stage, use STAGE_LABELS_ZH.
+    **DOC_TYPE_LABELS_ZH,
     DocumentStatus.queued: "排队中",
     DocumentStatus.processing: "处理中",
     DocumentStatus.done: "已完成",
@@ -127,3 +143,4 @@ LABELS_ZH: dict[str, str] = {
     Role.auditor: "稽查员",
     Role.admin: "管理员",
 }
+"""Chinese labels of every code, for the UI; codes are shown by these, never raw."""

@@ -57,10 +57,19 @@ class Settings(BaseSettings):
     intake_poll_seconds: float = Field(
         default=1.0, gt=0, le=60, description="How often an idle worker looks for new jobs."
     )
+    queue_url: str = Field(
+        default="",
+        description="Where the intake queue (huey) keeps its messages: sqlite:///FILE or a "
+        "postgresql URL; empty means the database's PostgreSQL server, or data_dir/queue.db.",
+    )
 
     max_upload_bytes: int = Field(default=100 * MiB, gt=0)
     tmp_dir: Path | None = Field(
         default=None, description="Where uploads are spooled; default data_dir/tmp."
+    )
+    rules_file: Path | None = Field(
+        default=None,
+        description="A utility's own rule file (YAML); default the rules shipped in archive/rules.",
     )
 
     @model_validator(mode="after")
@@ -77,6 +86,11 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "YEKUO_OBJECT_STORE=s3 needs " + ", ".join(missing) + "; set them or use local"
                 )
+        if not self.resolved_queue_url.startswith(("sqlite:///", "postgresql")):
+            raise ValueError(
+                f"YEKUO_QUEUE_URL={self.queue_url!r} is not a queue yekuo can use: "
+                "give sqlite:///PATH or a postgresql:// URL, or leave it empty"
+            )
         if self.max_upload_bytes > 4096 * MiB:
             raise ValueError("YEKUO_MAX_UPLOAD_BYTES above 4 GiB is refused: scans are smaller")
         return self
@@ -87,6 +101,15 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'yekuo.db').resolve()}"
+
+    @property
+    def resolved_queue_url(self) -> str:
+        """The intake queue's URL: the database when it is PostgreSQL, else data_dir/queue.db."""
+        if self.queue_url:
+            return self.queue_url
+        if self.resolved_database_url.startswith("postgresql"):
+            return self.resolved_database_url
+        return f"sqlite:///{(self.data_dir / 'queue.db').resolve()}"
 
     @property
     def resolved_object_store_dir(self) -> Path:

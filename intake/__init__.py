@@ -1,6 +1,19 @@
 """Reading files, OCR, classification and field extraction of 业扩 documents."""
 
+from intake._analyse import Analysis, analyse, understand
+from intake._classify import Classification, classify
 from intake._dates import LONG_TERM, ValidityPeriod, parse_chinese_date, parse_validity_period
+from intake._engines import open_ocr_engine
+from intake._errors import (
+    CorruptFileError,
+    EncryptedPdfError,
+    IntakeError,
+    OcrEngineError,
+    TooLargeError,
+    UnreadableFileError,
+)
+from intake._extract import extract_fields
+from intake._fields import ExtractedField
 from intake._identifiers import (
     CREDIT_CODE_ALPHABET,
     IdentifierRepair,
@@ -23,6 +36,17 @@ from intake._normalize import (
     normalize_name,
     normalize_text,
 )
+from intake._ocr import Box, OcrEngine, OcrLine, OcrPage
+from intake._prepare import OrientationDetector, Preparation, prepare
+from intake._reading import (
+    READ_LIMITS,
+    TEXT_LAYER,
+    PageSource,
+    ReadDocument,
+    ReadLimits,
+    read_document,
+)
+from intake._recognise import PREPARATIONS, recognise
 from intake._sniff import (
     ACCEPTED_DESCRIPTION,
     ACCEPTED_TYPES,
@@ -31,23 +55,49 @@ from intake._sniff import (
     describe_unaccepted,
     sniff_media_type,
 )
+from intake._validity import FieldFinding, validity_findings
 
 __all__ = [
     "ACCEPTED_DESCRIPTION",
     "ACCEPTED_TYPES",
     "CREDIT_CODE_ALPHABET",
     "LONG_TERM",
+    "PREPARATIONS",
+    "READ_LIMITS",
     "SNIFF_BYTES",
+    "TEXT_LAYER",
+    "Analysis",
+    "Box",
+    "Classification",
+    "CorruptFileError",
+    "EncryptedPdfError",
+    "ExtractedField",
+    "FieldFinding",
     "IdentifierRepair",
+    "IntakeError",
     "MediaType",
+    "OcrEngine",
+    "OcrEngineError",
+    "OcrLine",
+    "OcrPage",
+    "OrientationDetector",
+    "PageSource",
+    "Preparation",
+    "ReadDocument",
+    "ReadLimits",
     "RepairStatus",
+    "TooLargeError",
+    "UnreadableFileError",
     "ValidityPeriod",
     "address_similarity",
+    "analyse",
     "citizen_id_birth_date",
     "citizen_id_check_char",
     "citizen_id_gender",
+    "classify",
     "credit_code_check_char",
     "describe_unaccepted",
+    "extract_fields",
     "is_citizen_id_format",
     "is_credit_code_format",
     "is_valid_citizen_id",
@@ -56,9 +106,15 @@ __all__ = [
     "normalize_identifier",
     "normalize_name",
     "normalize_text",
+    "open_ocr_engine",
     "parse_chinese_date",
     "parse_validity_period",
+    "prepare",
+    "read_document",
+    "recognise",
     "repair_citizen_id",
     "repair_credit_code",
     "sniff_media_type",
+    "understand",
+    "validity_findings",
 ]

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install the Debian packages yekuo needs (OCR engine, language data, CJK fonts) when missing.
+# Install the Debian packages yekuo needs (OCR engine, language data, CJK fonts, Chromium) when
+# missing; quick when they are all there (dpkg-query only).
 set -euo pipefail
 missing=()
 for pkg in "$@"; do

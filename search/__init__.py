@@ -1,7 +1,12 @@
 """Full-text and identifier search over archived documents: SQLite FTS5 or Elasticsearch."""
 
+from search._documents import document_date, index_pending, indexed_document, reindex
+from search._elastic import ElasticsearchSearchIndex
 from search._errors import SearchError, SearchUnavailableError
+from search._factory import open_search_index
 from search._models import (
+    MAX_LIMIT,
+    MAX_WINDOW,
     IndexedDocument,
     IndexHealth,
     SearchFacets,
@@ -14,6 +19,9 @@ from search._protocol import SearchIndex
 from search._sqlite import SqliteSearchIndex
 
 __all__ = [
+    "MAX_LIMIT",
+    "MAX_WINDOW",
+    "ElasticsearchSearchIndex",
     "IndexHealth",
     "IndexedDocument",
     "SearchError",
@@ -24,6 +32,11 @@ __all__ = [
     "SearchResult",
     "SearchUnavailableError",
     "SqliteSearchIndex",
+    "document_date",
+    "index_pending",
+    "indexed_document",
     "looks_like_identifier",
     "normalize_identifier",
+    "open_search_index",
+    "reindex",
 ]

@@ -12,6 +12,8 @@ common query) without a full ``LIKE`` scan.
 The FTS table is contentless (the tokens are not stored twice); a document is removed by
 re-deriving its tokens from the stored payload, which is why the payload and a tokenizer
 version are kept: a file built by another tokenizer version is refused, not corrupted.
+The payload has a table of its own so that the joins over every match (facets, filters,
+ordering) read compact ``docs`` rows; only the payloads of the page are read, for highlights.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ from search._plan import (
     plan_query,
 )
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 KIND_TEXT_ID, KIND_FIELD_ID, KIND_NAME = 1, 2, 3
 BATCH = 1000
 
@@ -61,9 +63,9 @@ CREATE TABLE IF NOT EXISTS docs (
     doc_type TEXT NOT NULL,
     stage TEXT NOT NULL,
     category TEXT NOT NULL,
-    date TEXT,
-    payload TEXT NOT NULL
+    date TEXT
 );
+CREATE TABLE IF NOT EXISTS payloads (doc INTEGER PRIMARY KEY, payload TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS docs_case ON docs (case_key);
 CREATE INDEX IF NOT EXISTS docs_facets ON docs (doc_type, stage);
 CREATE INDEX IF NOT EXISTS docs_date ON docs (date);
@@ -160,6 +162,13 @@ def _matched(plan: QueryPlan, *, scored: bool) -> tuple[str, dict[str, Any]]:
     return _TEXT_MATCHED, {"match": fts_match(plan), "name": plan.name_key}
 
 
+def _order(plan: QueryPlan, docs: str, matches: str) -> str:
+    """ORDER BY terms: newest first when browsing, else best first; ties by document_id."""
+    if plan.browse:
+        return f"{docs}.date IS NULL, {docs}.date DESC, {docs}.document_id"
+    return f"{matches}.score DESC, {docs}.document_id"
+
+
 class SqliteSearchIndex:
     """``SearchIndex`` in a SQLite file with FTS5; safe to share between threads."""
 
@@ -213,7 +222,9 @@ class SqliteSearchIndex:
 
     def _remove(self, conn: sqlite3.Connection, document_id: str) -> bool:
         row = conn.execute(
-            "SELECT rowid, payload FROM docs WHERE document_id = ?", (document_id,)
+            "SELECT d.rowid, p.payload FROM docs d JOIN payloads p ON p.doc = d.rowid "
+            "WHERE d.document_id = ?",
+            (document_id,),
         ).fetchone()
         if row is None:
             return False
@@ -226,13 +237,14 @@ class SqliteSearchIndex:
         )
         conn.execute("DELETE FROM keys WHERE doc = ?", (rowid,))
         conn.execute("DELETE FROM docs WHERE rowid = ?", (rowid,))
+        conn.execute("DELETE FROM payloads WHERE doc = ?", (rowid,))
         return True
 
     def _insert(self, conn: sqlite3.Connection, document: IndexedDocument) -> None:
         self._remove(conn, document.document_id)
         cursor = conn.execute(
             "INSERT INTO docs (document_id, case_no, case_key, doc_type, stage, category, "
-            "date, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "date) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 document.document_id,
                 document.case_no,
@@ -241,10 +253,12 @@ class SqliteSearchIndex:
                 document.stage,
                 document.category,
                 document.date.isoformat() if document.date else None,
-                document.model_dump_json(),
             ),
         )
         rowid = cursor.lastrowid
+        conn.execute(
+            "INSERT INTO payloads (doc, payload) VALUES (?, ?)", (rowid, document.model_dump_json())
+        )
         conn.execute(
             "INSERT INTO fts (rowid, names, names_uni, body, body_uni) VALUES (?, ?, ?, ?, ?)",
             (rowid, *_fts_values(document)),
@@ -290,6 +304,7 @@ class SqliteSearchIndex:
         with self._guard("clear the index", write=True) as conn:
             conn.execute("DELETE FROM keys")
             conn.execute("DELETE FROM docs")
+            conn.execute("DELETE FROM payloads")
             conn.execute("INSERT INTO fts (fts) VALUES ('delete-all')")
 
     def search(self, query: SearchQuery) -> SearchResult:
@@ -325,15 +340,14 @@ class SqliteSearchIndex:
     ) -> list[SearchHit]:
         matched, params = _matched(plan, scored=True)
         where, filter_params = _filters(query)
-        order = (
-            "d.date IS NULL, d.date DESC, d.document_id"
-            if plan.browse
-            else "m.score DESC, d.document_id"
-        )
+        # The payloads (large) are read for the page only, after the matches are ordered.
         rows = conn.execute(
-            f"WITH m AS ({matched}) SELECT d.document_id, d.case_no, d.doc_type, m.score, "
-            f"d.payload FROM m JOIN docs d ON d.rowid = m.doc WHERE {where} "
-            f"ORDER BY {order} LIMIT :limit OFFSET :offset",
+            f"WITH m AS ({matched}), page AS (SELECT d.rowid AS doc, d.document_id, d.case_no, "
+            f"d.doc_type, m.score, d.date FROM m JOIN docs d ON d.rowid = m.doc WHERE {where} "
+            f"ORDER BY {_order(plan, 'd', 'm')} LIMIT :limit OFFSET :offset) "
+            "SELECT page.document_id, page.case_no, page.doc_type, page.score, p.payload "
+            "FROM page JOIN payloads p ON p.doc = page.doc "
+            f"ORDER BY {_order(plan, 'page', 'page')}",
             params | filter_params | {"limit": query.limit, "offset": query.offset},
         ).fetchall()
         return [

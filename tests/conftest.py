@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from core import Settings
-from tests.databases import database_url_for_test
+from tests.databases import DATABASE_FIXTURES, database_url_for_test, selected_database
 
 
 def pytest_configure() -> None:
@@ -17,6 +17,25 @@ def pytest_configure() -> None:
     for name in list(os.environ):
         if name.startswith("YEKUO_") and not name.startswith("YEKUO_TEST_"):
             del os.environ[name]
+
+
+def pytest_report_header() -> str:
+    """Say which database the run uses, so a PostgreSQL run cannot pass for a SQLite one."""
+    return f"yekuo test database: {selected_database()}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, run only the tests that reach a database; the rest ran on SQLite."""
+    if selected_database() != "postgresql":
+        return
+    kept: list[pytest.Item] = []
+    deselected: list[pytest.Item] = []
+    for item in items:
+        touches_database = DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+        (kept if touches_database else deselected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
 
 
 @pytest.fixture
@@ -28,5 +47,14 @@ def database_url(tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
-    """Settings on embedded backends in this test's own directory."""
-    return Settings(data_dir=tmp_path / "data", database_url=database_url, _env_file=None)
+    """Settings on embedded backends in this test's own directory.
+
+    Intake workers do not run inside the app unless a test turns them on
+    (``intake_in_process=True``), so what a test sees after an upload does not race them.
+    """
+    return Settings(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        intake_in_process=False,
+        _env_file=None,
+    )

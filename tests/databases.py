@@ -2,7 +2,8 @@
 
 ``YEKUO_TEST_DATABASE_URL`` (set by ``scripts/services.sh env``) points at a PostgreSQL
 server; with ``YEKUO_TEST_DATABASE=postgresql`` every test that touches the database runs
-there in a database of its own, created and dropped around it.
+there in a database of its own, created and dropped around it, and the tests that do not
+touch it are deselected (they ran already on SQLite).
 """
 
 from __future__ import annotations
@@ -12,11 +13,28 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import Literal, NoReturn
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+TestDatabase = Literal["sqlite", "postgresql"]
+
+# The fixtures through which a test reaches a database (see tests/conftest.py).
+DATABASE_FIXTURES = frozenset({"database_url", "settings"})
+
+
+def selected_database() -> TestDatabase:
+    """The database the tests run on, from ``YEKUO_TEST_DATABASE`` (default sqlite)."""
+    value = os.environ.get("YEKUO_TEST_DATABASE", "sqlite") or "sqlite"
+    if value == "sqlite":
+        return "sqlite"
+    if value == "postgresql":
+        return "postgresql"
+    raise pytest.UsageError(
+        f"YEKUO_TEST_DATABASE={value!r} is not a test database: use sqlite or postgresql"
+    )
 
 
 def postgres_server_url() -> str | None:
@@ -50,7 +68,7 @@ def fresh_postgres_database(server_url: str) -> Iterator[str]:
 @contextmanager
 def database_url_for_test(tmp_path: Path) -> Iterator[str]:
     """The database of one test, chosen by ``YEKUO_TEST_DATABASE``."""
-    if os.environ.get("YEKUO_TEST_DATABASE", "sqlite") == "postgresql":
+    if selected_database() == "postgresql":
         server = postgres_server_url()
         if server is None:
             missing_server("PostgreSQL", "YEKUO_TEST_DATABASE_URL")

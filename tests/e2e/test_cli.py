@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import subprocess
 import sys
@@ -58,11 +59,22 @@ def test_import_then_verify_finds_a_damaged_original(settings: Settings, tmp_pat
     (scans / "one.png").write_bytes(png_bytes(1))
     (scans / "two.png").write_bytes(png_bytes(2))
     (scans / "bad.jpg").write_bytes(b"not an image at all")
-    imported = _yekuo(settings, "import", str(scans), "--case-no", "YK-V")
+    report = tmp_path / "report.csv"
+    imported = _yekuo(settings, "import", str(scans), "--case-no", "YK-V", "--report", str(report))
     assert imported.returncode == 1
-    assert "REFUSED" in imported.stderr
-    assert "bad.jpg" in imported.stderr
     assert "3 files: 2 stored, 0 duplicate, 1 refused" in imported.stdout
+    rows = list(csv.DictReader(report.read_text(encoding="utf-8").splitlines()))
+    assert [(Path(r["file"]).name, r["outcome"]) for r in rows] == [
+        ("bad.jpg", "refused"),
+        ("one.png", "stored"),
+        ("two.png", "stored"),
+    ]
+    assert "accepted are PDF, JPEG, PNG or TIFF" in rows[0]["message"]
+
+    resumed = _yekuo(settings, "import", str(scans), "--case-no", "YK-V", "--resume", str(report))
+    assert "2 files already imported are skipped" in resumed.stderr
+    assert "1 files: 0 stored, 0 duplicate, 1 refused" in resumed.stdout
+    assert len(report.read_text(encoding="utf-8").splitlines()) == 1 + 4
 
     intact = _yekuo(settings, "verify")
     assert intact.returncode == 0, intact.stdout + intact.stderr

@@ -44,6 +44,9 @@ ENDPOINTS = [
     Endpoint("DELETE", "/tokens/{token_id}", ADMIN),
     Endpoint("GET", "/audit", AUDITORS),
     Endpoint("GET", "/audit/verify", AUDITORS),
+    Endpoint("GET", "/search", frozenset({Role.reviewer, Role.auditor, Role.admin})),
+    Endpoint("GET", "/intake", ALL),
+    Endpoint("POST", "/documents/{document_id}/retry", ARCHIVE_WRITERS),
 ]
 
 

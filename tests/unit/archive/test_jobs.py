@@ -1,20 +1,20 @@
-"""The durable intake queue: claims, leases, retries, failures and the worker around them."""
+"""Intake jobs on their Document rows: claims, leases, retries, failures, a worker running them."""
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from api._worker import IntakeWorker, UnreadableDocumentError, WorkerParts
+from api._worker import Attempt, IntakeWorker, UnreadableDocumentError, WorkerParts
 from archive import (
     SYSTEM,
     AuditEvent,
     CaseCreate,
+    ConflictError,
     Database,
     Document,
     Finding,
@@ -29,7 +29,9 @@ from archive import (
     store_upload,
     verify_chain,
 )
+from archive._jobs import due_jobs
 from core import Settings
+from search import SearchQuery, SqliteSearchIndex, index_pending
 from tests.e2e.helpers import case_body, png_bytes
 
 LEASE = dt.timedelta(minutes=15)
@@ -47,7 +49,7 @@ def store(settings: Settings) -> LocalObjectStore:
     return LocalObjectStore(settings.resolved_object_store_dir)
 
 
-def _upload(settings: Settings, database: Database, store: LocalObjectStore, seed: int) -> str:
+def upload_scan(settings: Settings, database: Database, store: LocalObjectStore, seed: int) -> str:
     spooler = UploadSpooler(
         tmp_dir=settings.resolved_tmp_dir, max_bytes=10**7, filename=f"scan-{seed}.png"
     )
@@ -62,7 +64,7 @@ def _upload(settings: Settings, database: Database, store: LocalObjectStore, see
         return stored.document.id
 
 
-def _outcome() -> IntakeOutcome:
+def intake_outcome() -> IntakeOutcome:
     return IntakeOutcome(
         doc_type="id_card",
         confidence=0.97,
@@ -80,7 +82,7 @@ def _outcome() -> IntakeOutcome:
 def test_two_workers_never_claim_the_same_job(
     settings: Settings, database: Database, store: LocalObjectStore
 ) -> None:
-    document_id = _upload(settings, database, store, 1)
+    document_id = upload_scan(settings, database, store, 1)
     with database.transaction() as session:
         first = claim_next(session, worker="a", lease=LEASE)
     with database.transaction() as session:
@@ -91,10 +93,39 @@ def test_two_workers_never_claim_the_same_job(
     assert second is None
 
 
+def test_a_claim_of_one_document_takes_only_that_one_and_only_when_due(
+    settings: Settings, database: Database, store: LocalObjectStore
+) -> None:
+    older = upload_scan(settings, database, store, 40)
+    newer = upload_scan(settings, database, store, 41)
+    with database.transaction() as session:
+        session.get_one(Document, older).next_attempt_at = dt.datetime.now(dt.UTC) + LEASE
+    with database.transaction() as session:
+        assert claim_next(session, worker="a", lease=LEASE, document_id=older) is None
+        claim = claim_next(session, worker="a", lease=LEASE, document_id=newer)
+    assert claim is not None
+    assert claim.document_id == newer
+
+
+def test_due_jobs_are_the_waiting_and_the_abandoned_ones(
+    settings: Settings, database: Database, store: LocalObjectStore
+) -> None:
+    waiting, later, abandoned, held = (
+        upload_scan(settings, database, store, seed) for seed in range(50, 54)
+    )
+    now = dt.datetime.now(dt.UTC)
+    with database.transaction() as session:
+        session.get_one(Document, later).next_attempt_at = now + LEASE
+        claim_next(session, worker="dead", lease=dt.timedelta(seconds=1), document_id=abandoned)
+        claim_next(session, worker="alive", lease=LEASE, document_id=held)
+    with database.transaction() as session:
+        assert due_jobs(session, now=now + dt.timedelta(seconds=5)) == [waiting, abandoned]
+
+
 def test_an_abandoned_lease_is_taken_over_and_the_old_worker_cannot_finish(
     settings: Settings, database: Database, store: LocalObjectStore
 ) -> None:
-    _upload(settings, database, store, 2)
+    upload_scan(settings, database, store, 2)
     with database.transaction() as session:
         dead = claim_next(session, worker="dead", lease=dt.timedelta(seconds=1))
     later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=5)
@@ -103,14 +134,11 @@ def test_an_abandoned_lease_is_taken_over_and_the_old_worker_cannot_finish(
     assert dead is not None
     assert alive is not None
     assert alive.attempt == 2
-    parts = WorkerParts(database=database, store=store, settings=settings, analyse=_never)
-    stale = IntakeWorker(parts, name="dead")
-    assert (
-        stale._commit(
-            lambda s: fail_job(s, dead, worker="dead", error="x", retryable=True, max_attempts=3)
-        )
-        is None
-    )
+    with (
+        pytest.raises(ConflictError, match="another worker took it over"),
+        database.transaction() as session,
+    ):
+        fail_job(session, dead, worker="dead", error="x", retryable=True, max_attempts=3)
     with database.transaction() as session:
         document = session.scalars(select(Document)).one()
         assert (document.status, document.leased_by) == ("processing", "alive")
@@ -123,7 +151,7 @@ def _never(path: Path, *, media_type: str, hint: str | None) -> IntakeOutcome:
 def test_a_transient_failure_is_retried_later_then_marked_failed(
     settings: Settings, database: Database, store: LocalObjectStore
 ) -> None:
-    document_id = _upload(settings, database, store, 3)
+    document_id = upload_scan(settings, database, store, 3)
     calls: list[str] = []
 
     def broken(path: Path, *, media_type: str, hint: str | None) -> IntakeOutcome:
@@ -132,19 +160,21 @@ def test_a_transient_failure_is_retried_later_then_marked_failed(
 
     parts = WorkerParts(database=database, store=store, settings=settings, analyse=broken)
     worker = IntakeWorker(parts, name="w")
-    assert worker.run_once()
+    first = worker.run(document_id)
     with database.transaction() as session:
-        document = session.get(Document, document_id)
-        assert document is not None
+        document = session.get_one(Document, document_id)
         assert document.status == "queued"
-        assert document.next_attempt_at is not None
+        assert first == Attempt(claimed=True, retry_at=document.next_attempt_at)
+        assert first.retry_at is not None
+        assert first.retry_at > dt.datetime.now(dt.UTC) + dt.timedelta(seconds=20)
         assert "OCR engine crashed" in (document.error or "")
+        assert worker.run(document_id) == Attempt(claimed=False), "not due yet"
         document.next_attempt_at = None
-    assert worker.run_once()
+    assert worker.run(document_id).retry_at is not None
     with database.transaction() as session:
         session.get_one(Document, document_id).next_attempt_at = None
-    assert worker.run_once()
-    assert not worker.run_once()
+    assert worker.run(document_id) == Attempt(claimed=True, retry_at=None)
+    assert worker.run(document_id) == Attempt(claimed=False)
     assert calls == ["image/png"] * settings.intake_max_attempts
     with database.transaction() as session:
         document = session.get_one(Document, document_id)
@@ -157,7 +187,7 @@ def test_a_transient_failure_is_retried_later_then_marked_failed(
 def test_an_unreadable_file_fails_at_once_with_a_finding_and_can_be_retried(
     settings: Settings, database: Database, store: LocalObjectStore
 ) -> None:
-    document_id = _upload(settings, database, store, 4)
+    document_id = upload_scan(settings, database, store, 4)
 
     def unreadable(path: Path, *, media_type: str, hint: str | None) -> IntakeOutcome:
         raise UnreadableDocumentError("the PDF is encrypted")
@@ -166,7 +196,7 @@ def test_an_unreadable_file_fails_at_once_with_a_finding_and_can_be_retried(
         WorkerParts(database=database, store=store, settings=settings, analyse=unreadable),
         name="w",
     )
-    assert worker.run_once()
+    assert worker.run(document_id) == Attempt(claimed=True, retry_at=None)
     with database.transaction() as session:
         document = session.get_one(Document, document_id)
         assert (document.status, document.error) == ("failed", "the PDF is encrypted")
@@ -181,18 +211,18 @@ def test_an_unreadable_file_fails_at_once_with_a_finding_and_can_be_retried(
 def test_a_finished_document_has_its_fields_an_audit_event_and_is_indexed(
     settings: Settings, database: Database, store: LocalObjectStore
 ) -> None:
-    document_id = _upload(settings, database, store, 5)
+    document_id = upload_scan(settings, database, store, 5)
     indexed: list[str] = []
     checked: list[str] = []
     parts = WorkerParts(
         database=database,
         store=store,
         settings=settings,
-        analyse=lambda path, *, media_type, hint: _outcome(),
+        analyse=lambda path, *, media_type, hint: intake_outcome(),
         after_intake=lambda session, document: checked.append(document.id),
         index=lambda document: indexed.append(document.text),
     )
-    assert IntakeWorker(parts, name="w").run_once()
+    assert IntakeWorker(parts, name="w").run(document_id) == Attempt(claimed=True)
     with database.transaction() as session:
         document = session.get_one(Document, document_id)
         assert document.status == "done"
@@ -204,13 +234,13 @@ def test_a_finished_document_has_its_fields_an_audit_event_and_is_indexed(
         actions = session.scalars(select(AuditEvent.action)).all()
         assert "document.intake" in actions
     assert checked == [document_id]
-    assert indexed == [_outcome().text]
+    assert indexed == [intake_outcome().text]
 
 
 def test_an_index_outage_leaves_the_document_done_and_marked_for_reindexing(
     settings: Settings, database: Database, store: LocalObjectStore
 ) -> None:
-    document_id = _upload(settings, database, store, 6)
+    document_id = upload_scan(settings, database, store, 6)
 
     def down(document: Document) -> None:
         raise ConnectionError("search index unreachable")
@@ -219,10 +249,10 @@ def test_an_index_outage_leaves_the_document_done_and_marked_for_reindexing(
         database=database,
         store=store,
         settings=settings,
-        analyse=lambda path, *, media_type, hint: _outcome(),
+        analyse=lambda path, *, media_type, hint: intake_outcome(),
         index=down,
     )
-    assert IntakeWorker(parts, name="w").run_once()
+    assert IntakeWorker(parts, name="w").run(document_id) == Attempt(claimed=True)
     with database.transaction() as session:
         document = session.get_one(Document, document_id)
         assert (document.status, document.index_status) == ("done", "failed")
@@ -232,7 +262,7 @@ def test_an_index_outage_leaves_the_document_done_and_marked_for_reindexing(
 def test_a_damaged_original_is_not_analysed(
     settings: Settings, database: Database, store: LocalObjectStore
 ) -> None:
-    document_id = _upload(settings, database, store, 7)
+    document_id = upload_scan(settings, database, store, 7)
     with database.transaction() as session:
         sha256 = session.get_one(Document, document_id).sha256
     path = next(p for p in settings.resolved_object_store_dir.rglob(sha256))
@@ -241,43 +271,65 @@ def test_a_damaged_original_is_not_analysed(
     worker = IntakeWorker(
         WorkerParts(database=database, store=store, settings=settings, analyse=_never), name="w"
     )
-    assert worker.run_once()
+    assert worker.run(document_id).retry_at is not None
     with database.transaction() as session:
         document = session.get_one(Document, document_id)
         assert document.status == "queued"
         assert "checksum" in (document.error or "")
 
 
-def test_worker_threads_drain_the_queue_and_stop(
+def test_a_worker_retries_what_the_index_refused(
     settings: Settings, database: Database, store: LocalObjectStore
 ) -> None:
-    ids = [_upload(settings, database, store, seed) for seed in range(10, 16)]
-    fast = settings.model_copy(update={"intake_poll_seconds": 0.05})
+    document_id = upload_scan(settings, database, store, 20)
+    index = SqliteSearchIndex(settings.data_dir / "search.db")
+
+    def down(document: Document) -> None:
+        raise ConnectionError("search index unreachable")
+
+    def retry() -> int:
+        with database.session() as session:  # index_pending commits batch by batch
+            return index_pending(session, index)
+
     parts = WorkerParts(
         database=database,
         store=store,
-        settings=fast,
-        analyse=lambda path, *, media_type, hint: _outcome(),
+        settings=settings,
+        analyse=lambda path, *, media_type, hint: intake_outcome(),
+        index=down,
+        retry_index=retry,
     )
-    stop = threading.Event()
-    threads = [
-        threading.Thread(target=IntakeWorker(parts, name=f"w{n}").run, args=(stop,))
-        for n in range(3)
-    ]
-    for thread in threads:
-        thread.start()
-    try:
-        for _ in range(200):
-            with database.transaction() as session:
-                if queue_stats(session).done == len(ids):
-                    break
-            stop.wait(0.05)
-    finally:
-        stop.set()
-        for thread in threads:
-            thread.join(10)
+    worker = IntakeWorker(parts, name="w")
+    assert worker.run(document_id) == Attempt(claimed=True)
+    assert worker.retry_index() == 1
     with database.transaction() as session:
-        assert queue_stats(session).done == len(ids)
-        attempts = session.scalars(select(Document.attempts)).all()
-        assert attempts == [1] * len(ids)
-        assert verify_chain(session).intact
+        assert session.get_one(Document, document_id).index_status == "indexed"
+    assert [hit.document_id for hit in index.search(SearchQuery(q="王小明")).hits] == [document_id]
+    index.close()
+
+
+def test_intake_run_again_keeps_what_a_reviewer_corrected(
+    settings: Settings, database: Database, store: LocalObjectStore
+) -> None:
+    document_id = upload_scan(settings, database, store, 30)
+    parts = WorkerParts(
+        database=database,
+        store=store,
+        settings=settings,
+        analyse=lambda path, *, media_type, hint: intake_outcome(),
+    )
+    worker = IntakeWorker(parts, name="w")
+    assert worker.run(document_id) == Attempt(claimed=True)
+    with database.transaction() as session:
+        document = session.get_one(Document, document_id)
+        document.fields = {**document.fields, "name": "王晓明"}
+        document.ocr = {
+            **document.ocr,
+            "fields": {"name": {"ocr_value": "王小明", "status": "corrected", "by": "r"}},
+        }
+        retry_document(session, document, actor=SYSTEM)
+    assert worker.run(document_id) == Attempt(claimed=True)
+    with database.transaction() as session:
+        document = session.get_one(Document, document_id)
+        assert document.fields == {"name": "王晓明", "id_number": "11010519491231002X"}
+        assert document.ocr["fields"]["name"]["status"] == "corrected"

@@ -1,0 +1,108 @@
+"""``yekuo inspect``: read, OCR, classify and extract files without storing them."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archive import DocType
+from core import Settings, YekuoError, get_settings
+from intake import Analysis, OcrEngine, analyse, open_ocr_engine
+
+
+def _as_json(path: Path, analysis: Analysis) -> dict[str, Any]:
+    """The stable JSON shape of DESIGN.md: file, doc_type, confidence, fields, findings …"""
+    return {
+        "file": str(path),
+        "doc_type": analysis.doc_type,
+        "confidence": analysis.confidence,
+        "fields": analysis.values,
+        "findings": [asdict(finding) for finding in analysis.findings],
+        "pages": len(analysis.pages),
+        "seconds": analysis.seconds,
+    }
+
+
+def _echo_human(path: Path, analysis: Analysis) -> None:
+    pages = len(analysis.pages)
+    click.echo(
+        f"{path}: {analysis.doc_type} (confidence {analysis.confidence:.2f}), "
+        f"{pages} page{'s' if pages != 1 else ''}, {analysis.seconds:.1f} s"
+    )
+    click.echo(f"  evidence: {'; '.join(analysis.evidence)}")
+    for name, extracted in analysis.fields.items():
+        shown = "" if extracted.ocr_value == extracted.value else f"  (read: {extracted.ocr_value})"
+        click.echo(f"  {name}: {extracted.value}{shown}")
+    for finding in analysis.findings:
+        click.echo(f"  ! {finding.severity} {finding.code}: {finding.message_en}")
+
+
+def _analyse_one(
+    path: Path, *, settings: Settings, engine: OcrEngine, hint: str | None
+) -> Analysis | str:
+    """The analysis of one file, or why it could not be made."""
+    try:
+        return analyse(
+            path,
+            media_type=None,
+            settings=settings,
+            hint=hint,
+            engine=engine,
+            today=date.today(),
+        )
+    except YekuoError as exc:
+        return str(exc)
+    except OSError as exc:
+        return f"cannot open {path}: {exc.strerror or exc}; check the path and its permissions"
+
+
+@click.command("inspect")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file and line.")
+@click.option(
+    "--engine",
+    type=click.Choice(["rapidocr", "tesseract"]),
+    default=None,
+    help="OCR engine (default: YEKUO_OCR_ENGINE).",
+)
+@click.option(
+    "--hint",
+    type=click.Choice([doc_type.value for doc_type in DocType]),
+    default=None,
+    help="Expected document type, verified against the page.",
+)
+def inspect_command(
+    files: tuple[Path, ...], as_json: bool, engine: str | None, hint: str | None
+) -> None:
+    """Read, OCR, classify and extract FILES without storing them.
+
+    Exits with status 1 when any file could not be read; the others are still reported.
+    """
+    settings = get_settings()
+    if engine is not None:
+        settings = settings.model_copy(update={"ocr_engine": engine})
+    try:
+        ocr = open_ocr_engine(settings)
+    except YekuoError as exc:
+        raise click.ClickException(str(exc)) from exc
+    failed = 0
+    for path in files:
+        outcome = _analyse_one(path, settings=settings, engine=ocr, hint=hint)
+        if isinstance(outcome, str):
+            failed += 1
+            if as_json:
+                click.echo(json.dumps({"file": str(path), "error": outcome}, ensure_ascii=False))
+            else:
+                click.echo(f"{path}: ERROR {outcome}", err=True)
+        elif as_json:
+            click.echo(json.dumps(_as_json(path, outcome), ensure_ascii=False))
+        else:
+            _echo_human(path, outcome)
+    if failed:
+        sys.exit(1)

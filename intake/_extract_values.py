@@ -1,0 +1,215 @@
+"""Turning the text after a label into a field value: dates, identifiers, numbers, codes.
+
+Each normaliser takes the compact text (half-width, no whitespace) found after a label and
+returns the normalised value, or None when the text does not hold one, so that the next
+occurrence of the label can be tried. They search the text rather than parse all of it:
+OCR may glue the neighbouring cell to a value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from intake._dates import LONG_TERM, parse_chinese_date, parse_validity_period
+from intake._identifiers import IdentifierRepair, repair_citizen_id, repair_credit_code
+from intake._normalize import normalize_identifier
+
+Normaliser = Callable[[str], str | None]
+
+_CN_DIGIT = "0-9〇零○O一二三四五六七八九"
+_DATE = re.compile(
+    rf"[{_CN_DIGIT}]{{4}}年[{_CN_DIGIT}十]{{1,3}}月[{_CN_DIGIT}十]{{1,3}}[日号]?"
+    r"|[0-9]{4}([./\-·。])[0-9]{1,2}\1[0-9]{1,2}"
+    r"|(?<![0-9])[0-9]{8}(?![0-9])"
+)
+_LONG_TERM = re.compile(r"长期|永久|无固定期限")
+_EDGE_PUNCTUATION = ":;,.、，。；：_|'\"`“”‘’「」"
+_PERSON_NAME = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff·•・.]{1,11}")
+_ALNUM_RUN = re.compile(r"[0-9A-Za-z]+")
+_PHONE = re.compile(r"(?<![0-9])(?:1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})(?![0-9])")
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+# What OCR reads for the digits of phone numbers and codes; never applied to identifiers,
+# which have their own repair that checks the result.
+_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
+_LOOKALIKE_IN_DIGITS = re.compile(r"(?<=[0-9])[OoIl|]+(?=[0-9])")
+_ID_LENGTH = 18
+
+# How the names of organisations end; a name with 公司 inside that ends otherwise is out of order.
+_ORGANISATION_END = re.compile("(?:公司|厂|中心|局|院|所|店|部|社|行|站|队|会|处|场|馆)$")
+BUSINESS_TYPES = {"新装": "new", "增容": "capacity_increase", "临时用电": "temporary"}
+_CHECKED = "■☑✓√✔●▣☒◼"
+_UNCHECKED = "□口☐○◻"
+
+
+def _fix_digits(value: str) -> str:
+    """O, I and l between digits read as 0 and 1."""
+    return _LOOKALIKE_IN_DIGITS.sub(lambda match: match.group().translate(_DIGIT_LOOKALIKES), value)
+
+
+def text(value: str) -> str | None:
+    """Free text (an address, a company name) without punctuation at its ends."""
+    cleaned = value.strip(_EDGE_PUNCTUATION)
+    return cleaned or None
+
+
+def party(value: str) -> str | None:
+    """A person's or organisation's name; a company name whose wrapped table cell the engine
+    joined bottom line first (限公司上海盛越食品有) is put back in order."""
+    cleaned = text(value)
+    if cleaned is None or _ORGANISATION_END.search(cleaned) or "公司" not in cleaned:
+        return cleaned
+    cut = cleaned.rindex("公司") + len("公司")
+    return cleaned[cut:] + cleaned[:cut]
+
+
+def place(value: str) -> str | None:
+    """An address or an authority: places never start with a dash, which OCR reads as 一."""
+    return text(value.lstrip("-—–一~_"))
+
+
+def person_name(value: str) -> str | None:
+    """A person's name: the leading run of Chinese characters (with an interpunct)."""
+    match = _PERSON_NAME.match(value.strip(_EDGE_PUNCTUATION))
+    return match.group().rstrip("·•・.") if match else None
+
+
+def ethnicity(value: str) -> str | None:
+    """An ethnic group as printed (汉, 蒙古), without a trailing 族."""
+    match = re.match(r"[\u4e00-\u9fff]{1,6}", value.strip(_EDGE_PUNCTUATION))
+    if match is None:
+        return None
+    return match.group().removesuffix("族") or match.group()
+
+
+def gender(value: str) -> str | None:
+    """男 or 女, the first one the text shows."""
+    match = re.search("[男女]", value)
+    return match.group() if match else None
+
+
+def iso_date(value: str) -> str | None:
+    """The first date in the text, as ISO ``YYYY-MM-DD``."""
+    for match in _DATE.finditer(value):
+        day = parse_chinese_date(match.group())
+        if day is not None:
+            return day.isoformat()
+    return None
+
+
+def period_start(value: str) -> str | None:
+    """The start of a validity period (``2015.03.01-2035.03.01``) as an ISO date."""
+    period = parse_validity_period(value)
+    if period is not None:
+        return period.valid_from.isoformat() if period.valid_from else None
+    return iso_date(value)
+
+
+def period_end(value: str) -> str | None:
+    """The end of a validity period: an ISO date, or ``long_term`` for 长期.
+
+    A period in prose (自客户签收之日起一年（2023年12月20日至2024年12月19日）) gives its
+    last date.
+    """
+    period = parse_validity_period(value)
+    if period is not None and period.valid_to is not None:
+        return period.valid_to if isinstance(period.valid_to, str) else period.valid_to.isoformat()
+    if _LONG_TERM.search(value):
+        return LONG_TERM
+    dates = [parse_chinese_date(match.group()) for match in _DATE.finditer(value)]
+    found = [day for day in dates if day is not None]
+    return found[-1].isoformat() if len(found) > 1 else None
+
+
+def _identifier_candidate(value: str) -> str | None:
+    """The 18-character run of letters and digits in the text, as read."""
+    runs = [run.group() for run in _ALNUM_RUN.finditer(value)]
+    exact = [run for run in runs if len(run) == _ID_LENGTH]
+    if exact:
+        return exact[0]
+    near = [run for run in runs if abs(len(run) - _ID_LENGTH) <= 1]
+    return near[0] if near else None
+
+
+def _repaired(repair: IdentifierRepair) -> str:
+    """The value to record: repaired when that was safe, else the identifier as read."""
+    return repair.value if repair.value is not None else normalize_identifier(repair.original)
+
+
+def citizen_id(value: str) -> str | None:
+    """A 公民身份号码, repaired when exactly one repair validates; as read when it does not.
+
+    A value with the shape of a credit code (letters where an ID has digits) is not an ID.
+    """
+    candidate = _identifier_candidate(value)
+    if candidate is None:
+        return None
+    repair = repair_citizen_id(candidate)
+    if repair.status == "malformed" and len(candidate) == _ID_LENGTH:
+        return None
+    if repair.status in ("invalid_checksum", "ambiguous") and (
+        repair_credit_code(candidate).status in ("valid", "repaired")
+    ):
+        return None
+    return _repaired(repair)
+
+
+def credit_code(value: str) -> str | None:
+    """A 统一社会信用代码, repaired when exactly one repair validates; as read when it does not.
+
+    A value with the shape of a citizen ID (17 digits and a check character) is not a
+    credit code unless it validates as one and not as an ID.
+    """
+    candidate = _identifier_candidate(value)
+    if candidate is None:
+        return None
+    as_id = repair_citizen_id(candidate)
+    if as_id.status in ("valid", "repaired"):
+        return None
+    repair = repair_credit_code(candidate)
+    if repair.status in ("valid", "repaired"):
+        return _repaired(repair)
+    if as_id.status != "malformed" or (
+        repair.status == "malformed" and len(candidate) == _ID_LENGTH
+    ):
+        return None
+    return _repaired(repair)
+
+
+def phone(value: str) -> str | None:
+    """A mobile (11 digits) or landline number."""
+    match = _PHONE.search(value.translate(_DIGIT_LOOKALIKES))
+    return match.group() if match else None
+
+
+def number(value: str) -> str | None:
+    """The first number in the text (a capacity in kVA), without a trailing ``.0``."""
+    match = _NUMBER.search(_fix_digits(value))
+    if match is None:
+        return None
+    found = match.group()
+    return found.removesuffix(".0") if found.endswith(".0") else found
+
+
+def code(value: str) -> str | None:
+    """A document number (合同编号, 图号, 建字第…号): O and I between digits read as 0 and 1."""
+    cleaned = text(value)
+    if cleaned is None:
+        return None
+    return _fix_digits(cleaned)
+
+
+def business_type(value: str) -> str | None:
+    """The business type code a checkbox row (□新装 ■增容 □临时用电) or plain word shows."""
+    options = [
+        (match.start(), word) for word in BUSINESS_TYPES for match in re.finditer(word, value)
+    ]
+    if not options:
+        return None
+    if len(options) == 1:
+        return BUSINESS_TYPES[options[0][1]]
+    checked = [word for start, word in options if start and value[start - 1] in _CHECKED]
+    if len(checked) == 1:
+        return BUSINESS_TYPES[checked[0]]
+    unmarked = [word for start, word in options if not start or value[start - 1] not in _UNCHECKED]
+    return BUSINESS_TYPES[unmarked[0]] if len(unmarked) == 1 else None

@@ -1,0 +1,411 @@
+"""The production search index: one Elasticsearch index, created with its mapping by this code.
+
+Chinese is analysed with what every Elasticsearch distribution ships: the ``standard``
+tokenizer (one token per Han character), ``cjk_width`` and ``lowercase`` (the folding of
+``search._normalize``) and ``cjk_bigram`` (overlapping bigrams, a lone character as itself).
+``names`` and ``body`` carry those bigrams; their ``.uni`` sub-fields keep single characters
+for one-character queries. Identifiers are ``keyword`` fields holding the keys of
+``search._plan.document_parts``, so both backends match the same documents and score
+identifier queries with the same constants (``constant_score`` clauses that add up).
+
+The index is created on first use, not when the object is built, so an application starts
+even while Elasticsearch is down; every call then raises ``SearchUnavailableError``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Any, Self
+
+from elastic_transport import TransportError
+from elasticsearch import ApiError, Elasticsearch
+from elasticsearch import NotFoundError as EsNotFoundError
+from elasticsearch.helpers import BulkIndexError, streaming_bulk
+
+from search._errors import SearchError, SearchUnavailableError
+from search._models import (
+    IndexedDocument,
+    IndexHealth,
+    SearchFacets,
+    SearchHit,
+    SearchQuery,
+    SearchResult,
+)
+from search._normalize import identifier_key
+from search._plan import (
+    NAME_WEIGHT,
+    SCORE_FIELD_ID,
+    SCORE_ID_PREFIX,
+    SCORE_ID_TEXT,
+    SCORE_NAME_EXACT,
+    SCORE_TEXT_ID,
+    QueryPlan,
+    document_parts,
+    plan_query,
+)
+
+SCHEMA_VERSION = "1"
+BULK_CHUNK = 1000
+FACET_SIZE = 200
+HIGHLIGHT_FRAGMENTS = 3
+HIGHLIGHT_FRAGMENT_SIZE = 80
+_TEXT_FIELD = {
+    "type": "text",
+    "analyzer": "yekuo_bigram",
+    "index_options": "offsets",
+    "fields": {"uni": {"type": "text", "analyzer": "yekuo_unigram"}},
+}
+INDEX_SETTINGS: dict[str, Any] = {
+    "number_of_shards": 1,
+    "analysis": {
+        "analyzer": {
+            "yekuo_bigram": {
+                "type": "custom",
+                "tokenizer": "standard",
+                "filter": ["cjk_width", "lowercase", "cjk_bigram"],
+            },
+            "yekuo_unigram": {
+                "type": "custom",
+                "tokenizer": "standard",
+                "filter": ["cjk_width", "lowercase"],
+            },
+        }
+    },
+}
+INDEX_MAPPINGS: dict[str, Any] = {
+    "dynamic": "strict",
+    "_meta": {"schema": SCHEMA_VERSION},
+    "properties": {
+        "document_id": {"type": "keyword"},
+        "case_no": {"type": "keyword"},
+        "case_key": {"type": "keyword"},
+        "doc_type": {"type": "keyword"},
+        "stage": {"type": "keyword"},
+        "category": {"type": "keyword"},
+        "date": {"type": "date", "format": "strict_date"},
+        "names": _TEXT_FIELD,
+        "body": _TEXT_FIELD,
+        "field_ids": {"type": "keyword"},
+        "text_ids": {"type": "keyword"},
+        "name_keys": {"type": "keyword"},
+    },
+}
+
+
+def es_source(document: IndexedDocument) -> dict[str, Any]:
+    """The Elasticsearch document of ``document``: facets, text parts and identifier keys."""
+    parts = document_parts(document)
+    return {
+        "document_id": document.document_id,
+        "case_no": document.case_no,
+        "case_key": identifier_key(document.case_no),
+        "doc_type": document.doc_type,
+        "stage": document.stage,
+        "category": document.category,
+        "date": document.date.isoformat() if document.date else None,
+        "names": list(parts.names),
+        "body": [document.text, *parts.extra],
+        "field_ids": list(parts.field_ids),
+        "text_ids": list(parts.text_ids),
+        "name_keys": list(parts.name_keys),
+    }
+
+
+def _constant(query: dict[str, Any], score: float) -> dict[str, Any]:
+    return {"constant_score": {"filter": query, "boost": score}}
+
+
+def _words(field: str, text: str, boost: float = 1.0) -> dict[str, Any]:
+    return {"match_phrase": {field: {"query": text, "boost": boost}}}
+
+
+def _identifier_query(plan: QueryPlan) -> dict[str, Any]:
+    """The ``SCORE_*ID*`` tiers, added up like the embedded backend does."""
+    assert plan.identifier is not None
+    key = plan.identifier
+    as_words = {"bool": {"should": [_words("names", plan.phrase), _words("body", plan.phrase)]}}
+    prefix = {"bool": {"should": [{"prefix": {"field_ids": key}}, {"prefix": {"text_ids": key}}]}}
+    return {
+        "bool": {
+            "should": [
+                _constant({"term": {"field_ids": key}}, SCORE_FIELD_ID),
+                _constant({"term": {"text_ids": key}}, SCORE_TEXT_ID),
+                _constant(prefix, SCORE_ID_PREFIX),
+                _constant(as_words, SCORE_ID_TEXT),
+            ],
+            "minimum_should_match": 1,
+        }
+    }
+
+
+def _text_query(plan: QueryPlan) -> dict[str, Any]:
+    """Every term required (Han runs as bigram phrases), names weighted, exact names first."""
+    musts: list[dict[str, Any]] = []
+    for term in plan.terms:
+        suffix = ".uni" if term.kind == "han" and len(term.text) == 1 else ""
+        either = [
+            _words(f"names{suffix}", term.text, NAME_WEIGHT),
+            _words(f"body{suffix}", term.text),
+        ]
+        musts.append({"bool": {"should": either, "minimum_should_match": 1}})
+    exact = _constant({"term": {"name_keys": plan.name_key}}, SCORE_NAME_EXACT)
+    return {"bool": {"must": musts, "should": [exact]}}
+
+
+def _filters(query: SearchQuery) -> list[dict[str, Any]]:
+    filters: list[dict[str, Any]] = []
+    if query.case_no is not None:
+        filters.append({"term": {"case_key": identifier_key(query.case_no)}})
+    for name in ("doc_type", "stage", "category"):
+        value = getattr(query, name)
+        if value is not None:
+            filters.append({"term": {name: value}})
+    if query.date_from is not None or query.date_to is not None:
+        bounds: dict[str, str] = {}
+        if query.date_from is not None:
+            bounds["gte"] = query.date_from.isoformat()
+        if query.date_to is not None:
+            bounds["lte"] = query.date_to.isoformat()
+        filters.append({"range": {"date": bounds}})
+    return filters
+
+
+def es_query(plan: QueryPlan, query: SearchQuery) -> dict[str, Any]:
+    """The Elasticsearch query for ``plan`` under the filters of ``query``."""
+    if plan.browse:
+        matching: dict[str, Any] = {"match_all": {}}
+    elif plan.identifier is not None:
+        matching = _identifier_query(plan)
+    else:
+        matching = _text_query(plan)
+    return {"bool": {"must": [matching], "filter": _filters(query)}}
+
+
+def _highlight(plan: QueryPlan) -> dict[str, Any]:
+    """Highlight the words of ``q`` (and an identifier's key) in the text, then the names."""
+    words: list[dict[str, Any]] = []
+    for term in plan.terms:
+        suffix = ".uni" if term.kind == "han" and len(term.text) == 1 else ""
+        words += [_words(f"body{suffix}", term.text), _words(f"names{suffix}", term.text)]
+    if plan.identifier is not None:
+        words += [_words("body", plan.phrase), _words("body", plan.identifier)]
+    field = {"number_of_fragments": HIGHLIGHT_FRAGMENTS, "fragment_size": HIGHLIGHT_FRAGMENT_SIZE}
+    return {
+        "pre_tags": ["<mark>"],
+        "post_tags": ["</mark>"],
+        "encoder": "html",
+        "require_field_match": False,
+        "highlight_query": {"bool": {"should": words}},
+        "fields": dict.fromkeys(("body", "body.uni", "names", "names.uni"), field),
+    }
+
+
+def _hit_highlights(found: dict[str, list[str]]) -> list[str]:
+    """Passages of the text, else of the names, escaped like ``html.escape`` does."""
+    for group in (("body", "body.uni"), ("names", "names.uni")):
+        fragments = [fragment for name in group for fragment in found.get(name, [])]
+        if fragments:
+            # Elasticsearch's html encoder also escapes "/", which html.escape leaves alone.
+            return [
+                " ".join(fragment.replace("&#x2F;", "/").split())
+                for fragment in fragments[:HIGHLIGHT_FRAGMENTS]
+            ]
+    return []
+
+
+class ElasticsearchSearchIndex:
+    """``SearchIndex`` in one Elasticsearch index (``yekuo-documents`` by default)."""
+
+    def __init__(self, url: str, index: str, *, request_timeout: float = 10.0) -> None:
+        self._url = url
+        self._index = index
+        self._client = Elasticsearch(url, request_timeout=request_timeout, max_retries=1)
+        self._ready = False
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def _guard(self, action: str) -> Iterator[Elasticsearch]:
+        """Make sure the index exists, then translate the client's errors into ours."""
+        where = f"Elasticsearch index {self._index} at {self._url}"
+        try:
+            self._ensure_index()
+            yield self._client
+        except SearchError:
+            raise
+        except EsNotFoundError as exc:
+            self._ready = False
+            raise SearchUnavailableError(
+                f"the {where} failed to {action}: it does not exist ({exc.message}); run "
+                "`yekuo reindex` to rebuild it"
+            ) from exc
+        except ApiError as exc:
+            error = SearchUnavailableError if exc.meta.status >= 500 else SearchError
+            raise error(
+                f"the {where} failed to {action}: {exc.message} (HTTP {exc.meta.status}); "
+                "check the server's health and log, then retry"
+            ) from exc
+        except TransportError as exc:
+            raise SearchUnavailableError(
+                f"cannot reach the {where} to {action}: {exc.message}; check that Elasticsearch "
+                "runs and YEKUO_ELASTICSEARCH_URL points at it"
+            ) from exc
+
+    def _ensure_index(self) -> None:
+        """Create the index with its mapping if missing; refuse one of another schema."""
+        if self._ready:
+            return
+        with self._lock:
+            if self._ready:
+                return
+            if not self._client.indices.exists(index=self._index):
+                self._client.options(ignore_status=400).indices.create(
+                    index=self._index, settings=INDEX_SETTINGS, mappings=INDEX_MAPPINGS
+                )
+            mapping = self._client.indices.get_mapping(index=self._index).body
+            meta = next(iter(mapping.values()))["mappings"].get("_meta", {})
+            if meta.get("schema") != SCHEMA_VERSION:
+                raise SearchUnavailableError(
+                    f"the Elasticsearch index {self._index} at {self._url} was built by another "
+                    f"yekuo version (schema {meta.get('schema', 'unknown')}, expected "
+                    f"{SCHEMA_VERSION}); delete the index and run `yekuo reindex`"
+                )
+            self._ready = True
+
+    def index(self, document: IndexedDocument) -> None:
+        """Insert or replace one document, visible to searches when this returns."""
+        with self._guard(f"index document {document.document_id}") as client:
+            client.index(
+                index=self._index,
+                id=document.document_id,
+                document=es_source(document),
+                refresh=True,
+            )
+
+    def index_many(self, documents: Iterable[IndexedDocument]) -> int:
+        """Insert or replace many documents in bulk requests; return how many."""
+        actions = (
+            {"_index": self._index, "_id": document.document_id, "_source": es_source(document)}
+            for document in documents
+        )
+        count = 0
+        with self._guard("index documents in bulk") as client:
+            try:
+                for _ok, _item in streaming_bulk(client, actions, chunk_size=BULK_CHUNK):
+                    count += 1
+            except BulkIndexError as exc:
+                raise SearchError(
+                    f"Elasticsearch refused {len(exc.errors)} documents after {count} were "
+                    f"indexed into {self._index}, e.g. {exc.errors[0]}; fix the cause and run "
+                    "`yekuo reindex`"
+                ) from exc
+            client.indices.refresh(index=self._index)
+        return count
+
+    def delete(self, document_id: str) -> bool:
+        """Remove one document; return whether it was indexed."""
+        with self._guard(f"delete document {document_id}") as client:
+            response = client.options(ignore_status=404).delete(
+                index=self._index, id=document_id, refresh=True
+            )
+        return bool(response.body.get("result") == "deleted")
+
+    def clear(self) -> None:
+        """Drop and re-create the index (the first step of a rebuild)."""
+        with self._guard("clear the index") as client:
+            client.options(ignore_status=404).indices.delete(index=self._index)
+            self._ready = False
+            self._ensure_index()
+
+    def drop(self) -> None:
+        """Delete the index altogether (temporary indices of benchmarks); safe if missing."""
+        with self._guard("delete the index") as client:
+            client.options(ignore_status=404).indices.delete(index=self._index)
+            self._ready = False
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        """Run ``query``: total, one page of hits with highlights, and facets."""
+        plan = plan_query(query)
+        if plan.nothing:
+            return SearchResult(total=0)
+        order: list[dict[str, Any]] = (
+            [{"date": {"order": "desc", "missing": "_last"}}, {"document_id": "asc"}]
+            if plan.browse
+            else [{"_score": "desc"}, {"document_id": "asc"}]
+        )
+        with self._guard(f"search for {query.q!r}") as client:
+            body = client.search(
+                index=self._index,
+                query=es_query(plan, query),
+                sort=order,
+                from_=query.offset,
+                size=query.limit,
+                track_total_hits=True,
+                track_scores=not plan.browse,
+                source=False,
+                docvalue_fields=[{"field": "case_no"}, {"field": "doc_type"}],
+                aggs={
+                    "doc_type": {"terms": {"field": "doc_type", "size": FACET_SIZE}},
+                    "stage": {"terms": {"field": "stage", "size": FACET_SIZE}},
+                },
+                highlight=None if plan.browse else _highlight(plan),
+            ).body
+        return SearchResult(
+            total=body["hits"]["total"]["value"],
+            hits=[_hit(found, browse=plan.browse) for found in body["hits"]["hits"]],
+            facets=SearchFacets(
+                doc_type=_buckets(body["aggregations"]["doc_type"]),
+                stage=_buckets(body["aggregations"]["stage"]),
+            ),
+        )
+
+    def count(self, query: SearchQuery | None = None) -> int:
+        """How many documents match ``query`` (all documents when ``None``)."""
+        query = query or SearchQuery()
+        plan = plan_query(query)
+        if plan.nothing:
+            return 0
+        with self._guard(f"count matches of {query.q!r}") as client:
+            response = client.count(index=self._index, query=es_query(plan, query))
+        return int(response.body["count"])
+
+    def check(self) -> IndexHealth:
+        """Verify the server answers and the index exists with this schema; count it."""
+        documents = self.count()
+        return IndexHealth(
+            backend="elasticsearch", location=f"{self._url}/{self._index}", documents=documents
+        )
+
+    def close(self) -> None:
+        """Close the client's connections; safe to call twice."""
+        self._client.close()
+
+    def __enter__(self) -> Self:
+        """Return the index itself."""
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Close the index."""
+        self.close()
+
+
+def _hit(found: dict[str, Any], *, browse: bool) -> SearchHit:
+    values = found["fields"]
+    return SearchHit(
+        document_id=found["_id"],
+        case_no=values["case_no"][0],
+        doc_type=values["doc_type"][0],
+        score=0.0 if browse else float(found["_score"]),
+        highlights=_hit_highlights(found.get("highlight", {})),
+    )
+
+
+def _buckets(aggregation: dict[str, Any]) -> dict[str, int]:
+    return {b["key"]: b["doc_count"] for b in aggregation["buckets"] if b["key"]}

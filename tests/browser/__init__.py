@@ -1,0 +1,1 @@
+"""Journeys through the web UI in headless Chromium."""

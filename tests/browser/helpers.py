@@ -1,0 +1,79 @@
+"""What the browser journeys share: the server, screenshots, signing in, dropping files."""
+
+from __future__ import annotations
+
+import base64
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+from archive import Role
+from tests.synthetic import jpeg_bytes, png_bytes, render, scanned_pdf_bytes
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running yekuo: its base URL and a token of every role."""
+
+    url: str
+    tokens: dict[Role, str]
+
+
+class Screenshots:
+    """Saves numbered screenshots of a test under the test output directory."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.saved: list[Path] = []
+
+    def take(self, page: Page, name: str, *, full_page: bool = True) -> Path:
+        """Save the page as ``NN-name.png`` and return the path."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        path = self.directory / f"{len(self.saved) + 1:02d}-{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        self.saved.append(path)
+        return path
+
+
+def sign_in(page: Page, server: Server, role: Role) -> None:
+    """Sign in through the form as ``role`` and land on the cases list."""
+    page.goto(f"{server.url}/signin")
+    page.get_by_label("访问令牌").fill(server.tokens[role])
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{server.url}/cases")
+
+
+def drop_files(page: Page, selector: str, files: list[tuple[str, str, bytes]]) -> None:
+    """Drop files (name, media type, bytes) on an element, as dragging them from the desktop."""
+    payload = [
+        {"name": name, "type": media_type, "data": base64.b64encode(content).decode()}
+        for name, media_type, content in files
+    ]
+    transfer = page.evaluate_handle(
+        """files => {
+            const transfer = new DataTransfer();
+            for (const f of files) {
+                const bytes = Uint8Array.from(atob(f.data), c => c.charCodeAt(0));
+                transfer.items.add(new File([bytes], f.name, {type: f.type}));
+            }
+            return transfer;
+        }""",
+        payload,
+    )
+    page.dispatch_event(selector, "dragenter", {"dataTransfer": transfer})
+    page.dispatch_event(selector, "drop", {"dataTransfer": transfer})
+
+
+def three_scans() -> list[tuple[str, str, bytes]]:
+    """An ID card (PNG), an application form (scanned PDF), a property certificate (JPEG)."""
+    rng = random.Random(7)
+    id_card = render("id_card", rng)
+    form = render("application_form", rng)
+    certificate = render("property_certificate", rng)
+    return [
+        ("身份证.png", "image/png", png_bytes(id_card.images[0])),
+        ("用电申请表.pdf", "application/pdf", scanned_pdf_bytes(form.images)),
+        ("房产证.jpg", "image/jpeg", jpeg_bytes(certificate.images[0])),
+    ]

@@ -1,0 +1,159 @@
+"""Field extraction from contracts, permits, drawings and inspection records."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from archive import DocType
+from intake import OcrPage, extract_fields
+from tests.synthetic import DOC_TYPES, render
+from tests.unit.intake.test_extract_noise import (
+    Rows,
+    full_width,
+    joined,
+    page_of,
+    pages_of,
+    shuffled,
+    spaced,
+)
+
+CONTRACT_COVER: Rows = [
+    ["供用电合同"],
+    ["合同编号：", "GYD2O2344O1O63OO95"],
+    ["供电人：", "广东电网有限责任公司广州天河供电局"],
+    ["用电人：", "许悦婷"],
+    ["签订地点：", "广州市天河区"],
+    ["签订日期：", "2023年09月23日"],
+]
+CONTRACT_LAST: Rows = [
+    ["第十三条 本合同一式肆份，供电人执贰份，用电人执贰份，具有同等法律效力。"],
+    ["供电人（盖章）：", "用电人（盖章）："],
+    ["签订日期：2023年09月23日", "签订日期：2023年09月23日"],
+]
+PERMIT: Rows = [
+    ["中华人民共和国"],
+    ["建设工程规划许可证"],
+    ["编号：建字第31011520222484号", "建设单位（个人）", "上海锦丰农业开发有限公司"],
+    ["建设项目名称", "上海锦丰农业开发仓储用房项目"],
+    ["建设位置", "上海市浦东新区建设北路70号国际大厦10层"],
+    ["建设规模", "总建筑面积8884平方米"],
+]
+DRAWING: Rows = [
+    ["电气一次系统图"],
+    ["2.接地电阻不大于4Ω。", "工程名称", "济南越拓机械制造股份有限公司50kVA用电工程"],
+    ["3.施工须符合国家现行规范。"],
+    ["图名", "电气一次系统图", "图号", "DQ-2023-511-09"],
+    ["设计单位", "济南信电气工程设计有限公司"],
+    ["设计", "邵凯健", "比例", "1:100"],
+    ["审核", "段秀艳", "日期", "2022年06月21日"],
+]
+RECORD: Rows = [
+    ["竣工检验记录"],
+    ["工程名称", "贺辉20kVA用电工程"],
+    ["客户名称", "贺辉", "检查日期", "2023年07月06日"],
+    ["用电地址", "四川省成都市武侯区长青街388号"],
+    ["检查人员", "孟文浩", "客户代表"],
+]
+
+
+def test_contract_fields_come_from_the_cover_not_the_clauses() -> None:
+    pages = [page_of(CONTRACT_COVER), page_of(CONTRACT_LAST, number=2)]
+    fields = extract_fields("supply_contract", pages)
+    assert {name: field.value for name, field in fields.items()} == {
+        "contract_no": "GYD202344010630095",
+        "customer_name": "许悦婷",
+        "supplier": "广东电网有限责任公司广州天河供电局",
+        "signed_date": "2023-09-23",
+    }
+    assert fields["customer_name"].page == 1
+
+
+def test_contract_without_a_readable_cover_date_uses_the_signature_page() -> None:
+    pages = [page_of(CONTRACT_COVER[:4]), page_of(CONTRACT_LAST, number=2)]
+    field = extract_fields("supply_contract", pages)["signed_date"]
+    assert (field.value, field.page) == ("2023-09-23", 2)
+
+
+@pytest.mark.parametrize("noise", ["clean", "spaced", "joined", "full_width", "shuffled"])
+def test_permit_drawing_and_record_through_noise(noise: str) -> None:
+    def pages(rows: Rows) -> list[OcrPage]:
+        changed = {"spaced": spaced, "joined": joined, "full_width": full_width}.get(noise)
+        page = page_of(changed(rows) if changed else rows)
+        return [shuffled(page) if noise == "shuffled" else page]
+
+    assert {k: v.value for k, v in extract_fields("planning_permit", pages(PERMIT)).items()} == {
+        "permit_no": "建字第31011520222484号",
+        "builder": "上海锦丰农业开发有限公司",
+        "project_name": "上海锦丰农业开发仓储用房项目",
+        "location": "上海市浦东新区建设北路70号国际大厦10层",
+    }
+    assert {k: v.value for k, v in extract_fields("design_drawing", pages(DRAWING)).items()} == {
+        "project_name": "济南越拓机械制造股份有限公司50kVA用电工程",
+        "drawing_no": "DQ-2023-511-09",
+        "design_unit": "济南信电气工程设计有限公司",
+        "date": "2022-06-21",
+    }
+    assert {k: v.value for k, v in extract_fields("acceptance_record", pages(RECORD)).items()} == {
+        "customer_name": "贺辉",
+        "date": "2023-07-06",
+    }
+
+
+@pytest.mark.parametrize("doc_type", ["other", "meter_installation", "completion_report"])
+def test_other_types_give_customer_and_date(doc_type: str) -> None:
+    rows = [["装表接电工单"], ["户名", "贺辉", "日期", "2023年07月06日"]]
+    fields = extract_fields(doc_type, [page_of(rows)])
+    assert {k: v.value for k, v in fields.items()} == {
+        "customer_name": "贺辉",
+        "date": "2023-07-06",
+    }
+
+
+@pytest.mark.parametrize("doc_type", DOC_TYPES)
+def test_every_corpus_type_from_its_ground_truth_text_with_spaces(doc_type: str) -> None:
+    doc = render(doc_type, random.Random(doc_type), valid_identifiers=False)
+    pages = [
+        page_of(spaced([line.split() for line in text.splitlines()]), number=n)
+        for n, text in enumerate(doc.page_texts, start=1)
+    ]
+    for noisy in (pages, pages_of(doc.page_texts)):
+        fields = extract_fields(doc_type, noisy)
+        assert {name: fields[name].value for name in doc.fields if name in fields} == doc.fields
+
+
+def test_every_document_type_has_extraction_rules() -> None:
+    for doc_type in DocType:
+        assert isinstance(extract_fields(doc_type, []), dict)
+
+
+@pytest.mark.parametrize(
+    ("doc_type", "rows"),
+    [
+        ("commitment_letter", [["客户承诺书"], ["承诺人：", "何志强"], ["日期：2024年03月01日"]]),
+        (
+            "lease_contract",
+            [
+                ["房屋租赁合同"],
+                ["出租方（甲方）：", "魏磊"],
+                ["承租方（乙方）：", "何志强"],
+                ["签订日期：", "2024年03月01日"],
+            ],
+        ),
+        (
+            "equipment_list",
+            [
+                ["用电设备清单"],
+                ["客户名称", "何志强", "填报日期", "2024年03月01日"],
+                ["序号", "设备名称", "型号", "数量"],
+            ],
+        ),
+    ],
+)
+def test_customer_and_date_of_the_other_application_papers(doc_type: str, rows: Rows) -> None:
+    fields = extract_fields(doc_type, [page_of(rows)])
+    assert {k: v.value for k, v in fields.items()} == {
+        "customer_name": "何志强",
+        "date": "2024-03-01",
+    }

@@ -1,0 +1,41 @@
+"""Fragments read by an engine become lines in reading order."""
+
+from __future__ import annotations
+
+import pytest
+
+from intake import OcrLine
+from intake._layout import merge_rows
+
+
+def _line(text: str, left: int, top: int, *, height: int = 30, confidence: float = 0.9) -> OcrLine:
+    return OcrLine(
+        text=text, box=(left, top, left + 30 * len(text), top + height), confidence=confidence
+    )
+
+
+def test_fragments_on_one_row_are_joined_left_to_right() -> None:
+    fragments = [
+        _line("张三", 400, 102, confidence=0.5),
+        _line("姓名", 100, 100, confidence=1.0),
+        _line("住址", 100, 160),
+    ]
+    first, second = merge_rows(fragments)
+    assert first.text == "姓名 张三"
+    assert first.box == (100, 100, 460, 132)
+    assert first.confidence == pytest.approx(0.75)
+    assert second.text == "住址"
+
+
+def test_rows_come_top_to_bottom_whatever_order_the_engine_gave() -> None:
+    fragments = [_line("第三行", 100, 300), _line("第一行", 100, 100), _line("第二行", 120, 200)]
+    assert [line.text for line in merge_rows(fragments)] == ["第一行", "第二行", "第三行"]
+
+
+def test_lines_that_barely_touch_stay_apart() -> None:
+    fragments = [_line("上一行", 100, 100), _line("下一行", 500, 125)]
+    assert len(merge_rows(fragments)) == 2
+
+
+def test_no_fragments_no_lines() -> None:
+    assert merge_rows([]) == []
