@@ -25,7 +25,13 @@ def _yekuo(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
         "YEKUO_INTAKE_IN_PROCESS": "false",
     }
     return subprocess.run(
-        [YEKUO, *args], env=env, capture_output=True, text=True, timeout=120, check=False
+        [YEKUO, *args],
+        env=env,
+        cwd=settings.data_dir.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
