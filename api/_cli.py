@@ -9,6 +9,7 @@ import uvicorn
 from sqlalchemy import select
 
 from api._app import create_app
+from api._cli_cases import cases_command
 from api._cli_check import check_command
 from api._cli_import import import_command
 from api._cli_inspect import inspect_command
@@ -109,3 +110,4 @@ main.add_command(inspect_command)
 main.add_command(check_command)
 main.add_command(worker_command)
 main.add_command(retry_command)
+main.add_command(cases_command)

@@ -7,7 +7,7 @@ import sys
 import click
 
 from archive import (
-    LABELS_ZH,
+    STAGE_LABELS_ZH,
     ArchiveError,
     CaseCheck,
     Stage,
@@ -60,7 +60,7 @@ def render_check(check: CaseCheck, *, due: StageDuePublic | None = None) -> str:
     """The check as text a reviewer reads in a terminal, with the stage's time limit if given."""
     verdict = "ready" if check.ready else "complete" if check.complete else "incomplete"
     lines = [
-        f"case {check.case_no}, stage {check.stage.value} ({LABELS_ZH[check.stage]}), "
+        f"case {check.case_no}, stage {check.stage.value} ({STAGE_LABELS_ZH[check.stage]}), "
         f"rules {check.rules_version}: {verdict}"
     ]
     if due is not None:

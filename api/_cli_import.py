@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from api._queue import IntakeQueue
 from archive import (
     SYSTEM,
     ImportItem,
@@ -78,6 +79,7 @@ def import_command(
         database.upgrade()
         store = open_object_store(settings)
         log = ImportReport(report)
+        queue = IntakeQueue(settings)
         try:
             results = import_files(
                 items,
@@ -98,9 +100,12 @@ def import_command(
                 for result in progress:
                     counts[result.outcome] += 1
                     log.write(result)
+                    if result.outcome == "stored" and result.document_id:
+                        queue.enqueue(result.document_id)
                     if as_json:
                         click.echo(json.dumps(_json(result), ensure_ascii=False))
         finally:
+            queue.close()
             log.close()
             store.close()
     summary = ", ".join(f"{count} {outcome}" for outcome, count in counts.items())

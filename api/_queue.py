@@ -38,7 +38,7 @@ from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 from sqlalchemy.engine import make_url
 
 from api._worker import IntakeWorker, WorkerParts, worker_name
-from archive._jobs import due_jobs
+from archive import due_jobs
 from core import Settings, YekuoError
 
 log = logging.getLogger("yekuo.queue")

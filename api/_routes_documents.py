@@ -156,12 +156,14 @@ def get_document_file(
 @router.post("/documents/{document_id}/retry")
 def post_document_retry(
     document_id: str,
+    request: Request,
     session: SessionDep,
     actor: Annotated[Actor, Depends(require(Permission.upload))],
 ) -> DocumentPublic:
     """Queue a failed document for intake again now (archivist, admin); 409 while processing."""
     document = retry_document(session, get_document(session, document_id=document_id), actor=actor)
     session.commit()
+    intake_queue_of(request).enqueue(document.id)
     return document_public(document)
 
 

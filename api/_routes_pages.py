@@ -28,7 +28,7 @@ from api._web_documents import router as documents_router
 from api._web_documents import script_router as documents_script_router
 from api._web_render import PageRoute, render
 from api._web_search import router as search_router
-from archive import LABELS_ZH, NotFoundError, Stage, UnauthenticatedError, authenticate
+from archive import STAGE_LABELS_ZH, NotFoundError, Stage, UnauthenticatedError, authenticate
 from core import YekuoError
 
 router = APIRouter()
@@ -91,7 +91,7 @@ def _signin_page(
             "next_url": next_url,
             "message": message,
             "signin_csrf": signin_csrf,
-            "stages": [LABELS_ZH[stage] for stage in Stage],
+            "stages": [STAGE_LABELS_ZH[stage] for stage in Stage],
         },
         actor=None,
         status_code=status_code,

@@ -117,5 +117,5 @@ def retry(
     """Queue a failed document for intake again now."""
     check_csrf(request, csrf_token)
     actor.require(Permission.upload)
-    post_document_retry(document_id, session, actor)
+    post_document_retry(document_id, request, session, actor)
     return RedirectResponse(back_to(back, default=f"/documents/{document_id}"), status_code=303)

@@ -19,7 +19,15 @@ from starlette.responses import Response
 
 from api._errors import ERROR_STATUS
 from api._web_auth import clear_session_cookie, page_csrf
-from archive import LABELS_ZH, Actor, Permission, UnauthenticatedError, ValidationError
+from archive import (
+    LABELS_ZH,
+    STAGE_LABELS_ZH,
+    Actor,
+    Permission,
+    Stage,
+    UnauthenticatedError,
+    ValidationError,
+)
 from core import YekuoError
 
 log = logging.getLogger("yekuo.web")
@@ -80,7 +88,16 @@ def label_zh(code: object) -> str:
     """The Chinese label of a domain code, or the code itself when it has none."""
     if code is None:
         return ""
+    if isinstance(code, Stage):
+        return STAGE_LABELS_ZH[code]
     return LABELS_ZH.get(str(code), str(code))
+
+
+def stage_zh(code: object) -> str:
+    """The Chinese label of a stage code (``supply_plan`` is also a document type's code)."""
+    if code is None:
+        return ""
+    return STAGE_LABELS_ZH.get(str(code), str(code))
 
 
 def local_time(value: dt.datetime | None) -> str:
@@ -106,6 +123,7 @@ def is_chinese(text: object) -> bool:
 
 
 templates.env.filters["zh"] = label_zh
+templates.env.filters["stage_zh"] = stage_zh
 templates.env.tests["chinese"] = is_chinese
 templates.env.filters["field_zh"] = field_zh
 templates.env.filters["local_time"] = local_time

@@ -1,15 +1,28 @@
-"""The intake queue through the API: its counts, and retrying a document."""
+"""The intake queue through the API: its messages, its counts, and retrying a document."""
 
 from __future__ import annotations
 
+from api._queue import IntakeQueue
 from archive import Role
+from core import Settings
 from tests.e2e.helpers import ApiClient, png_bytes
 
 
-def test_the_queue_counts_uploads_and_a_retry_requeues_a_document(client: ApiClient) -> None:
+def test_the_queue_counts_uploads_and_a_retry_requeues_a_document(
+    client: ApiClient, settings: Settings
+) -> None:
     client.create_case("YK-Q")
     document_id = client.upload("YK-Q", png_bytes(1)).json()["document_id"]
-    client.upload("YK-Q", png_bytes(2))
+    other_id = client.upload("YK-Q", png_bytes(2)).json()["document_id"]
+    again = client.upload("YK-Q", png_bytes(2))
+    assert (again.status_code, again.json()["document_id"]) == (200, other_id)
+    messages_of = IntakeQueue(settings)
+    try:
+        with messages_of.database.connection_context():
+            messages = [task.args for task in messages_of.huey.pending()]
+    finally:
+        messages_of.close()
+    assert messages == [(document_id,), (other_id,)], "one message per new document"
     queue = client.request("GET", "/intake", Role.auditor)
     assert queue.status_code == 200
     assert queue.json() == {

@@ -23,13 +23,13 @@ from archive import (
     UploadSpooler,
     claim_next,
     create_case,
+    due_jobs,
     fail_job,
     queue_stats,
     retry_document,
     store_upload,
     verify_chain,
 )
-from archive._jobs import due_jobs
 from core import Settings
 from search import SearchQuery, SqliteSearchIndex, index_pending
 from tests.e2e.helpers import case_body, png_bytes
