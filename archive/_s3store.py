@@ -112,9 +112,9 @@ class S3ObjectStore:
             self._client.copy_object(
                 self.bucket, self._key(sha256), CopySource(self.bucket, staging)
             )
-        except ValueError as exc:
+        except (ValueError, OSError) as exc:
             if reader.size < size:
-                # The client refuses a stream shorter than the size it was promised.
+                # The client refuses (IOError) a stream shorter than the size it was promised.
                 raise ObjectStoreError(
                     mismatch_message(
                         sha256=sha256,
@@ -124,7 +124,7 @@ class S3ObjectStore:
                     )
                 ) from exc
             raise self._error(f"could not store object {sha256}", exc) from exc
-        except (MinioException, urllib3.exceptions.HTTPError, OSError) as exc:
+        except (MinioException, urllib3.exceptions.HTTPError) as exc:
             raise self._error(f"could not store object {sha256}", exc) from exc
         finally:
             self._remove_quietly(staging)
