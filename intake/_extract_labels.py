@@ -18,7 +18,9 @@ from intake._extract_layout import Row, Span, is_cjk, union_box
 from intake._extract_values import Normaliser
 from intake._fields import ExtractedField
 
-_NOTE = r"(?:\([^()]{0,10}\))?[:;]?"
+# A note after a label, 建设单位（个人）, whose opening bracket OCR may read as 《 or 〈.
+_NOTE = r"(?:[(《〈\[][^()]{0,10}\))?[:;]?"
+_CLOSING = (")", "》", "】", "]")
 _VALUE_EDGE = ":;,、，。；：|"
 # A wrapped value continues on the next row when the gap between the rows is below this
 # many row heights (and the next row starts no further left than about its label).
@@ -26,6 +28,9 @@ _CONTINUATION_GAP = 1.2
 _MAX_CONTINUATION_ROWS = 3
 # A value is looked for below its label within this many row heights.
 _BELOW_GAP = 2.5
+# Field labels count even glued to the text before them in rows this short (性别女民族回);
+# in longer rows, prose (与用电人在电力供应…), they must begin a word like other labels.
+_SHORT_ROW = 24
 # Labels at least this long are still found with one character misread (公民身份纪码).
 _FUZZY_LENGTH = 4
 # Stop words at least this long are labels even glued to the text before them (see _is_label).
@@ -57,7 +62,8 @@ class LabelledRows:
 
     def __init__(self, rows: list[Row], fields: set[str], stops: set[str]) -> None:
         self.rows = rows
-        self._words = sorted(fields | stops, key=len, reverse=True)
+        self._known = fields | stops
+        self._words = sorted(self._known, key=len, reverse=True)
         self._fields = fields
         exact = [re.escape(word) for word in self._words]
         fuzzy = [variant for word in self._words for variant in _misreadings(word)]
@@ -74,14 +80,19 @@ class LabelledRows:
 
     def _word(self, found: str) -> str | None:
         """The label word found, or the one it is a misreading of (one character off)."""
-        if found in self._fields or found in self._words:
+        if found in self._known:
             return found
         return next((word for word in self._words if _one_off(word, found)), None)
 
     def _stands(self, word: str, row: Row, match: re.Match[str]) -> bool:
+        """Whether a found label word is a label here (see ``_is_label``)."""
         if match.group(1) != word:  # a misreading must at least start a word
             return row.starts_word(match.start()) or match.group().endswith(":")
-        return word in self._fields or _is_label(row, match)
+        if row.compact[match.end() : match.end() + 1] in _CLOSING:
+            return False  # a mention in brackets: (以下简称用电人)
+        if word in self._fields and len(row.compact) <= _SHORT_ROW:
+            return True
+        return _is_label(row, match)
 
     def occurrences(self, words: tuple[str, ...]) -> Iterator[_Label]:
         """The labels that are one of words, in reading order."""
@@ -211,7 +222,7 @@ def _is_label(row: Row, match: re.Match[str]) -> bool:
     It does when it begins a box or a word, or ends in a colon. A long one glued to the
     value before it (2210028317100898答复日期) does too when no Chinese text follows it
     at once: 客户签收之日起 is prose, 设计 inside 电气工程设计有限公司 is a name. Field labels
-    always count (see ``LabelledRows``): engines glue them to their values (性别女民族回).
+    in short rows always count (see ``LabelledRows._stands``).
     """
     if row.starts_word(match.start()) or match.group().endswith(":"):
         return True

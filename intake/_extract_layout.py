@@ -23,7 +23,7 @@ _ROW_OVERLAP = 0.5
 # Quotes that OCR sprinkles over spaced-out labels (名”称:”); never part of a value.
 _IGNORED = "\"“”'‘’"
 # Punctuation after which a new label may start without a space.
-_BREAKS = ":;,.、，。；：)）》]】"
+_BREAKS = ":;,.、，。；：)）》]】|"
 
 
 @dataclass(frozen=True)

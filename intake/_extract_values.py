@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 from intake._dates import LONG_TERM, parse_chinese_date, parse_validity_period
+from intake._extract_layout import is_cjk
 from intake._identifiers import IdentifierRepair, repair_citizen_id, repair_credit_code
 from intake._normalize import normalize_identifier
 
@@ -36,6 +37,7 @@ _LOOKALIKE_IN_DIGITS = re.compile(r"(?<=[0-9])[OoIl|]+(?=[0-9])")
 _ID_LENGTH = 18
 
 # How the names of organisations end; a name with 公司 inside that ends otherwise is out of order.
+_NON_CHINESE_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])[A-Za-z][A-Za-z0-9|]{2,}$")
 _ORGANISATION_END = re.compile("(?:公司|厂|中心|局|院|所|店|部|社|行|站|队|会|处|场|馆)$")
 BUSINESS_TYPES = {"新装": "new", "增容": "capacity_increase", "临时用电": "temporary"}
 _CHECKED = "■☑✓√✔●▣☒◼"
@@ -54,18 +56,33 @@ def text(value: str) -> str | None:
 
 
 def party(value: str) -> str | None:
-    """A person's or organisation's name; a company name whose wrapped table cell the engine
-    joined bottom line first (限公司上海盛越食品有) is put back in order."""
-    cleaned = text(value)
-    if cleaned is None or _ORGANISATION_END.search(cleaned) or "公司" not in cleaned:
+    """A person's or organisation's name, in Chinese.
+
+    Latin letters and digits after the name with no Chinese among them are a misread
+    neighbouring cell (罗悦艳PS1732351975), and a value with no Chinese at all is a misread
+    name. A company name whose wrapped table cell the engine joined bottom line first
+    (限公司上海盛越食品有) is put back in order.
+    """
+    cleaned = chinese(value)
+    if cleaned is None:
+        return None
+    tail = _NON_CHINESE_TAIL.search(cleaned)
+    cleaned = cleaned[: tail.start()] if tail else cleaned
+    if _ORGANISATION_END.search(cleaned) or "公司" not in cleaned:
         return cleaned
     cut = cleaned.rindex("公司") + len("公司")
     return cleaned[cut:] + cleaned[:cut]
 
 
+def chinese(value: str) -> str | None:
+    """Text that must hold Chinese (a name, an address): None when it holds none."""
+    cleaned = text(value)
+    return cleaned if cleaned and any(is_cjk(char) for char in cleaned) else None
+
+
 def place(value: str) -> str | None:
     """An address or an authority: places never start with a dash, which OCR reads as 一."""
-    return text(value.lstrip("-—–一~_"))
+    return chinese(value.lstrip("-—–一~_"))
 
 
 def person_name(value: str) -> str | None:

@@ -185,3 +185,33 @@ def test_organisation_names_in_order_are_left_alone() -> None:
     rows = [["供电人：", "广东电网有限责任公司广州天河供电局"], ["用电人：", "许悦婷"]]
     fields = extract_fields("supply_contract", [page_of(rows)])
     assert fields["supplier"].value == "广东电网有限责任公司广州天河供电局"
+
+
+@pytest.mark.parametrize(
+    ("shown", "expected"),
+    [
+        ("罗悦艳PS 1732351975", "罗悦艳"),  # the next cell's misread label and number
+        ("REA", None),  # Tesseract's Latin for a Chinese name: better absent than wrong
+        ("北京3M科技有限公司", "北京3M科技有限公司"),
+    ],
+)
+def test_customer_names_are_chinese(shown: str, expected: str | None) -> None:
+    fields = extract_fields("supply_plan", [page_of([["户名", shown]])])
+    assert (fields["customer_name"].value if "customer_name" in fields else None) == expected
+
+
+def test_label_mentioned_in_brackets_is_no_label() -> None:
+    rows = [
+        ["经某公司（以下简称供电人）与"],
+        ["何志强(以下简称用电人)协商一致"],
+        ["用电人：", "何志强"],
+    ]
+    fields = extract_fields("supply_contract", [page_of(rows)])
+    assert fields["customer_name"].value == "何志强"
+    assert "supplier" not in fields
+
+
+def test_label_note_with_a_misread_bracket() -> None:
+    rows = [["建设单位《个人)", "武汉远源建材股份有限公司"]]
+    fields = extract_fields("planning_permit", [page_of(rows)])
+    assert fields["builder"].value == "武汉远源建材股份有限公司"
