@@ -64,6 +64,20 @@ class Settings(BaseSettings):
     )
 
     max_upload_bytes: int = Field(default=100 * MiB, gt=0)
+    intake_max_pages: int = Field(
+        default=300, ge=1, description="Documents with more pages are refused before reading."
+    )
+    intake_max_page_pixels: int = Field(
+        default=80_000_000, ge=1_000_000, description="Larger images are refused before decoding."
+    )
+    intake_max_pdf_image_pixels: int = Field(
+        default=200_000_000,
+        ge=1_000_000,
+        description="A PDF page whose embedded images hold more pixels is refused.",
+    )
+    intake_pdf_dpi: int = Field(
+        default=200, ge=72, le=600, description="Resolution scanned PDF pages are rendered at."
+    )
     tmp_dir: Path | None = Field(
         default=None, description="Where uploads are spooled; default data_dir/tmp."
     )

@@ -19,7 +19,7 @@ from intake._engines import open_ocr_engine
 from intake._extract import extract_fields
 from intake._fields import ExtractedField
 from intake._ocr import OcrEngine, OcrPage
-from intake._reading import read_document
+from intake._reading import ReadLimits, read_document
 from intake._recognise import recognise
 from intake._sniff import ACCEPTED_TYPES, MediaType
 from intake._validity import FieldFinding, validity_findings
@@ -93,7 +93,13 @@ def analyse(
     ValueError for a hint that is not a document type code.
     """
     started = time.perf_counter()
-    read = read_document(path, _media_type(media_type))
+    limits = ReadLimits(
+        max_pages=settings.intake_max_pages,
+        max_page_pixels=settings.intake_max_page_pixels,
+        max_pdf_image_pixels=settings.intake_max_pdf_image_pixels,
+        pdf_dpi=settings.intake_pdf_dpi,
+    )
+    read = read_document(path, _media_type(media_type), limits=limits)
     ocr = engine or open_ocr_engine(settings)
     pages = recognise(read, engine=ocr, workers=max(1, settings.intake_workers))
     result = understand(pages, hint=hint, today=today or date.today())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from intake._ocr import OcrLine
@@ -10,10 +11,27 @@ from intake._ocr import OcrLine
 # shorter one's height.
 _ROW_OVERLAP = 0.5
 
+Band = tuple[float, float]
+"""A fragment's vertical extent, top and bottom, on the page turned level."""
 
-def _overlap(a: OcrLine, b: OcrLine) -> float:
-    shared = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
-    shorter = min(a.box[3] - a.box[1], b.box[3] - b.box[1])
+
+def _band(line: OcrLine, slope: float) -> Band:
+    """The extent of a line's text as if the page were level.
+
+    The upright box of a line tilted by ``slope`` (pixels down per pixel right) is taller
+    than its text by ``width × |slope|``; the band is the text's own height around the
+    box's centre, moved up by how far the tilt carried that centre down.
+    """
+    left, top, right, bottom = line.box
+    centre_x, centre_y = (left + right) / 2, (top + bottom) / 2
+    height = max((bottom - top) - (right - left) * abs(slope), (bottom - top) * 0.2)
+    level_y = centre_y - centre_x * slope
+    return (level_y - height / 2, level_y + height / 2)
+
+
+def _overlap(a: Band, b: Band) -> float:
+    shared = min(a[1], b[1]) - max(a[0], b[0])
+    shorter = min(a[1] - a[0], b[1] - b[0])
     return shared / shorter if shorter > 0 else 0.0
 
 
@@ -32,17 +50,23 @@ def _join(row: list[OcrLine]) -> OcrLine:
     )
 
 
-def merge_rows(fragments: Sequence[OcrLine]) -> list[OcrLine]:
+def merge_rows(fragments: Sequence[OcrLine], *, tilt: float = 0.0) -> list[OcrLine]:
     """Fragments grouped into rows, top to bottom; each row's fragments joined left to right.
 
     A table row or a ``label  value`` pair that the engine read as separate boxes becomes
     one line with a space between the parts, its box their union and its confidence their
-    length-weighted mean.
+    length-weighted mean. ``tilt`` is the angle (radians, clockwise) of the page's lines: on
+    a skewed scan the upright boxes of long lines are tall enough to swallow the short line
+    below them, so rows are found as if the page were level.
     """
-    rows: list[list[OcrLine]] = []
-    for fragment in sorted(fragments, key=lambda line: (line.box[1] + line.box[3]) / 2):
-        if rows and any(_overlap(fragment, other) >= _ROW_OVERLAP for other in rows[-1]):
-            rows[-1].append(fragment)
+    slope = math.tan(tilt)
+    banded = sorted(
+        ((_band(line, slope), line) for line in fragments), key=lambda item: sum(item[0])
+    )
+    rows: list[list[tuple[Band, OcrLine]]] = []
+    for band, fragment in banded:
+        if rows and any(_overlap(band, other) >= _ROW_OVERLAP for other, _ in rows[-1]):
+            rows[-1].append((band, fragment))
         else:
-            rows.append([fragment])
-    return [_join(row) for row in rows]
+            rows.append([(band, fragment)])
+    return [_join([line for _, line in row]) for row in rows]

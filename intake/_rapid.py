@@ -8,6 +8,7 @@ per thread that is reading at the same time, each loaded once and reused.
 
 from __future__ import annotations
 
+import math
 import queue
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -74,16 +75,17 @@ class RapidOcrEngine:
             # The adapter boundary: any failure inside ONNX Runtime or OpenCV fails this page.
             except Exception as exc:
                 raise OcrEngineError(f"RapidOCR failed on page {number}: {exc}") from exc
+        found = [(points, str(text), float(score)) for points, text, score in result or []]
         lines = [
-            OcrLine(text=str(text), box=_bounds(points), confidence=float(score))
-            for points, text, score in result or []
-            if str(text).strip()
+            OcrLine(text=text, box=_bounds(points), confidence=score)
+            for points, text, score in found
+            if text.strip()
         ]
         return OcrPage(
             number=number,
             width=image.width,
             height=image.height,
-            lines=merge_rows(lines),
+            lines=merge_rows(lines, tilt=_tilt([points for points, _, _ in found])),
             source=self.name,
         )
 
@@ -108,6 +110,17 @@ class RapidOcrEngine:
                     f"RapidOCR could not detect the page's orientation: {exc}"
                 ) from exc
         return (90 if sideways else 0) + (180 if upside_down else 0)
+
+
+def _tilt(quads: Sequence[Sequence[Sequence[float]]]) -> float:
+    """The median angle (radians, clockwise) of the wide text boxes' top edges."""
+    angles = []
+    for quad in quads:
+        (x0, y0), (x1, y1) = quad[0][:2], quad[1][:2]
+        width, height = x1 - x0, abs(float(quad[3][1]) - y0)
+        if width > 2 * height > 0:
+            angles.append(math.atan2(y1 - y0, width))
+    return float(np.median(angles)) if angles else 0.0
 
 
 def _detect(reader: Any, image: Image.Image) -> list[np.ndarray]:

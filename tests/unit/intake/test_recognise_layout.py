@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from intake import OcrLine
@@ -39,3 +41,13 @@ def test_lines_that_barely_touch_stay_apart() -> None:
 
 def test_no_fragments_no_lines() -> None:
     assert merge_rows([]) == []
+
+
+def test_on_a_skewed_page_a_short_line_is_not_swallowed_by_the_long_line_above() -> None:
+    # A 1200-pixel line tilted by 3° drops 63 pixels; its upright box is 93 pixels tall and
+    # covers the short last line of the paragraph, 45 pixels below its left end.
+    long_line = OcrLine(text="长" * 40, box=(100, 100, 1300, 193), confidence=0.9)
+    tail = OcrLine(text="尾行。", box=(100, 150, 190, 180), confidence=0.9)
+    tilt = math.atan(63 / 1200)
+    assert [line.text for line in merge_rows([tail, long_line], tilt=tilt)] == ["长" * 40, "尾行。"]
+    assert len(merge_rows([tail, long_line])) == 1
