@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     elasticsearch_index: str = "yekuo-documents"
 
     ocr_engine: Literal["rapidocr", "tesseract"] = "rapidocr"
+    ocr_threads: int = Field(
+        default=0,
+        ge=0,
+        le=64,
+        description="ONNX Runtime threads per page reader; 0 shares the cores out.",
+    )
     intake_workers: int = Field(
         default=2, ge=0, le=64, description="Intake threads per process (pages OCR'd in parallel)."
     )

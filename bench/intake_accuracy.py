@@ -1,0 +1,315 @@
+"""The whole intake pipeline on the synthetic corpus: accuracy, speed and scaling, both engines.
+
+Renders every document type the generator draws at every ``--levels`` level, ``--per-cell``
+scans each, writes them as archivists upload them (PNG when clean, JPEG otherwise, a TIFF
+for several pages) and runs each file through ``intake.analyse`` once per engine, one page
+at a time. Prints, per level and document type and for each engine side by side: the share
+classified right, the share of key fields (the ground truth's fields) exactly right, the
+character error rate of the text (``bench.ocr``'s measure) and seconds per page; then the
+totals per level, and the share of analyse's wall time spent outside the OCR engine (its
+``recognise`` calls, and those plus orientation detection, which also runs its models).
+
+``--workers-check N`` then analyses N of the same files (spread over types and levels) in 1
+and in 2 worker processes, each loading its own engine of the first ``--engines`` entry, and
+prints documents per minute and the ratio: first with each process's engine sized as
+``YEKUO_INTAKE_WORKERS=1`` sizes it (ONNX Runtime on every core), then with one thread per
+engine (the cores shared out among two processes), and the best against the best.
+
+    .venv/bin/python -m bench.intake_accuracy [--per-cell 6] [--engines rapidocr,tesseract]
+        [--levels clean,mild,hard] [--seed 1] [--workers-check 24]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import random
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from PIL import Image
+
+from bench.ocr import comparable, edit_distance
+from core import Settings
+from intake import OcrEngine, OcrPage, OrientationDetector, analyse, open_ocr_engine
+from tests.synthetic import (
+    DOC_TYPES,
+    LEVELS,
+    Level,
+    SyntheticDoc,
+    degrade,
+    jpeg_bytes,
+    png_bytes,
+    render,
+    tiff_bytes,
+)
+
+_TODAY = date(2024, 6, 1)
+_INVALID_EVERY = 4  # every fourth document has invalid identifiers, read as printed
+
+
+class TimedEngine:
+    """An OcrEngine that passes every call on and adds up the seconds the engine took."""
+
+    def __init__(self, engine: OcrEngine) -> None:
+        self.name = engine.name
+        self._engine = engine
+        self.recognise_seconds = 0.0
+        self.orientation_seconds = 0.0
+
+    def recognise(self, image: Image.Image, *, number: int = 1) -> OcrPage:
+        """The wrapped engine's reading of the page, timed."""
+        started = time.perf_counter()
+        try:
+            return self._engine.recognise(image, number=number)
+        finally:
+            self.recognise_seconds += time.perf_counter() - started
+
+
+class TimedDetectingEngine(TimedEngine):
+    """A TimedEngine for an engine that also detects page orientation (timed too)."""
+
+    def __init__(self, engine: OcrEngine, detector: OrientationDetector) -> None:
+        super().__init__(engine)
+        self._detector = detector
+
+    def detect_rotation(self, image: Image.Image) -> int:
+        """The wrapped engine's orientation of the page, timed."""
+        started = time.perf_counter()
+        try:
+            return self._detector.detect_rotation(image)
+        finally:
+            self.orientation_seconds += time.perf_counter() - started
+
+
+def timed(engine: OcrEngine) -> TimedEngine:
+    """The engine behind a timing proxy that keeps its orientation detection, if it has one."""
+    if isinstance(engine, OrientationDetector):
+        return TimedDetectingEngine(engine, engine)
+    return TimedEngine(engine)
+
+
+@dataclass(frozen=True)
+class Scan:
+    """One document of the corpus: its ground truth, level and the file written for it."""
+
+    doc: SyntheticDoc
+    level: Level
+    path: Path
+
+
+def write_scan(doc: SyntheticDoc, level: Level, rng: random.Random, path: Path) -> Path:
+    """The degraded document written as an upload (suffix chosen here), and its path."""
+    pages = [degrade(image, level, rng) for image in doc.images]
+    if len(pages) > 1:
+        target, data = path.with_suffix(".tif"), tiff_bytes(pages)
+    elif level == "clean":
+        target, data = path.with_suffix(".png"), png_bytes(pages[0])
+    else:
+        target, data = path.with_suffix(".jpg"), jpeg_bytes(pages[0])
+    target.write_bytes(data)
+    return target
+
+
+def build_corpus(levels: Sequence[Level], per_cell: int, seed: int, directory: Path) -> list[Scan]:
+    """``per_cell`` scans of every type at every level, written to directory; seeded."""
+    scans = []
+    for level in levels:
+        for doc_type in DOC_TYPES:
+            for index in range(per_cell):
+                key = f"{seed}-{level}-{doc_type}-{index}"
+                valid = index % _INVALID_EVERY != _INVALID_EVERY - 1
+                doc = render(doc_type, random.Random(key), valid_identifiers=valid)
+                path = write_scan(doc, level, random.Random(key), directory / key)
+                scans.append(Scan(doc, level, path))
+    return scans
+
+
+@dataclass
+class Tally:
+    """Totals for one engine in one cell of the table."""
+
+    documents: int = 0
+    classified: int = 0
+    fields: int = 0
+    fields_right: int = 0
+    distance: int = 0
+    length: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+
+    def add(self, other: Tally) -> None:
+        """Add another tally's counts to this one."""
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def cells(self) -> str:
+        """doc_type accuracy, key fields exactly right, CER and seconds per page."""
+        classified = self.classified / max(1, self.documents)
+        right = self.fields_right / max(1, self.fields)
+        cer = self.distance / max(1, self.length)
+        return f"{classified:5.2f} {right:6.3f} {cer:6.3f} {self.seconds / max(1, self.pages):6.2f}"
+
+
+def measure(scan: Scan, engine: TimedEngine, settings: Settings) -> Tally:
+    """Analyse one scan with the engine and score what it understood."""
+    started = time.perf_counter()
+    analysis = analyse(scan.path, media_type=None, settings=settings, engine=engine, today=_TODAY)
+    seconds = time.perf_counter() - started
+    truth, read = comparable(scan.doc.text), comparable(analysis.text)
+    right = sum(
+        found is not None and found.value == expected
+        for name, expected in scan.doc.fields.items()
+        for found in (analysis.fields.get(name),)
+    )
+    return Tally(
+        documents=1,
+        classified=int(analysis.doc_type == scan.doc.doc_type),
+        fields=len(scan.doc.fields),
+        fields_right=right,
+        distance=edit_distance(truth, read),
+        length=len(truth),
+        pages=len(analysis.pages),
+        seconds=seconds,
+    )
+
+
+@dataclass
+class EngineRun:
+    """One engine's tallies per (level, type) and its time inside and outside the engine."""
+
+    engine: TimedEngine
+    cells: dict[tuple[Level, str], Tally] = field(default_factory=dict)
+    analyse_seconds: float = 0.0
+
+
+def header(engines: Sequence[str]) -> str:
+    """The table's two header lines."""
+    names = "".join(f" | {name:^27}" for name in engines)
+    columns = " | class fields    CER s/page" * len(engines)
+    return f"{'':31} {'':>4}{names}\n{'level / type':31} {'docs'}{columns}"
+
+
+def row(label: str, tallies: Sequence[Tally]) -> str:
+    """One table line: the label, the document count, each engine's cells."""
+    cells = "".join(f" | {tally.cells()}" for tally in tallies)
+    return f"{label:31} {tallies[0].documents:4}{cells}"
+
+
+def accuracy(scans: Sequence[Scan], engines: Sequence[str], levels: Sequence[Level]) -> None:
+    """Analyse every scan with every engine and print the table and the overhead."""
+    settings = Settings(intake_workers=1, _env_file=None)
+    runs = [
+        EngineRun(
+            timed(open_ocr_engine(Settings(ocr_engine=name, intake_workers=1, _env_file=None)))
+        )
+        for name in engines
+    ]
+    for scan in scans:
+        for run in runs:
+            tally = measure(scan, run.engine, settings)
+            run.analyse_seconds += tally.seconds
+            run.cells.setdefault((scan.level, scan.doc.doc_type), Tally()).add(tally)
+    print(header(engines))
+    for level in levels:
+        totals = [Tally() for _ in runs]
+        for doc_type in DOC_TYPES:
+            tallies = [run.cells.get((level, doc_type), Tally()) for run in runs]
+            for total, tally in zip(totals, tallies, strict=True):
+                total.add(tally)
+            print(row(f"{level} {doc_type}", tallies))
+        print(row(f"{level} TOTAL", totals), flush=True)
+    print()
+    for run in runs:
+        engine = run.engine
+        inside = engine.recognise_seconds + engine.orientation_seconds
+        whole = max(run.analyse_seconds, 1e-9)
+        print(
+            f"{engine.name}: analyse {run.analyse_seconds:.1f} s, recognise "
+            f"{engine.recognise_seconds:.1f} s, orientation {engine.orientation_seconds:.1f} s; "
+            f"outside the engine {1 - inside / whole:.1%} "
+            f"(outside recognise only {1 - engine.recognise_seconds / whole:.1%})"
+        )
+
+
+_worker_engine: OcrEngine | None = None
+
+
+def _load_engine(name: str, sharing: int) -> None:
+    """Pool initializer: this process's own engine, sized as if ``sharing`` readers shared cores."""
+    global _worker_engine
+    _worker_engine = open_ocr_engine(
+        Settings(ocr_engine=name, intake_workers=sharing, _env_file=None)
+    )
+
+
+def _analyse_file(path: Path) -> tuple[float, float]:
+    """Analyse one file in a worker process; when it started and ended (monotonic seconds)."""
+    started = time.monotonic()
+    analyse(
+        path,
+        media_type=None,
+        settings=Settings(intake_workers=1, _env_file=None),
+        engine=_worker_engine,
+        today=_TODAY,
+    )
+    return started, time.monotonic()
+
+
+def throughput(paths: Sequence[Path], engine: str, processes: int, sharing: int) -> float:
+    """Documents per minute analysing paths in that many processes, engines loaded first."""
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(processes, initializer=_load_engine, initargs=(engine, sharing)) as pool:
+        spans = pool.map(_analyse_file, paths, chunksize=1)
+    wall = max(end for _, end in spans) - min(start for start, _ in spans)
+    return 60 * len(paths) / wall
+
+
+def workers_check(scans: Sequence[Scan], count: int, engine: str) -> None:
+    """Throughput of 1 against 2 worker processes on the same files, per engine sizing."""
+    step = max(1, len(scans) // count)
+    paths = [scan.path for scan in scans[::step][:count]]
+    cores = os.cpu_count() or 1
+    print(f"\nthroughput, {engine}, {len(paths)} documents, {cores} cores:")
+    best = {1: 0.0, 2: 0.0}
+    for sharing in (1, cores):
+        rates = {processes: throughput(paths, engine, processes, sharing) for processes in best}
+        print(
+            f"  engine threads {max(1, cores // sharing)}: 1 process {rates[1]:6.1f} docs/min, "
+            f"2 processes {rates[2]:6.1f} docs/min, ratio {rates[2] / rates[1]:.2f}",
+            flush=True,
+        )
+        best = {processes: max(best[processes], rates[processes]) for processes in best}
+    print(f"  best 2 processes / best 1 process: {best[2] / best[1]:.2f}")
+
+
+def main() -> None:
+    """Parse the command line, build the corpus, print the tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--per-cell", type=int, default=6, help="scans per type and level")
+    parser.add_argument("--engines", default="rapidocr,tesseract")
+    parser.add_argument("--levels", default=",".join(LEVELS))
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--workers-check", type=int, default=24, help="documents for 1 vs 2 processes (0: skip)"
+    )
+    args = parser.parse_args()
+    levels = [level for level in LEVELS if level in args.levels.split(",")]
+    engines = args.engines.split(",")
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="yekuo-bench-") as tmp:
+        scans = build_corpus(levels, args.per_cell, args.seed, Path(tmp))
+        print(f"corpus: {len(scans)} scans ({len(DOC_TYPES)} types × {', '.join(levels)})")
+        accuracy(scans, engines, levels)
+        if args.workers_check:
+            workers_check(scans, args.workers_check, engines[0])
+    print(f"\nwall time {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
