@@ -33,11 +33,8 @@ from tests.synthetic import (
     LEVELS,
     Level,
     SyntheticDoc,
-    degrade,
-    jpeg_bytes,
-    png_bytes,
     render,
-    tiff_bytes,
+    write_scan,
 )
 
 _TODAY = date(2024, 6, 1)
@@ -70,18 +67,6 @@ class Tally:
         )
 
 
-def _write(doc: SyntheticDoc, level: Level, rng: random.Random, directory: Path) -> Path:
-    pages = [degrade(image, level, rng) for image in doc.images]
-    if len(pages) > 1:
-        path, data = directory / "scan.tif", tiff_bytes(pages)
-    elif level == "clean":
-        path, data = directory / "scan.png", png_bytes(pages[0])
-    else:
-        path, data = directory / "scan.jpg", jpeg_bytes(pages[0])
-    path.write_bytes(data)
-    return path
-
-
 def _load(path: Path) -> list[OcrPage]:
     pages = json.loads(path.read_text(encoding="utf-8"))
     return [
@@ -107,7 +92,7 @@ def _pages(
     if cached is not None and cached.exists():
         return _load(cached)
     with tempfile.TemporaryDirectory() as tmp:
-        path = _write(doc, level, random.Random(key), Path(tmp))
+        path = write_scan(doc, level, random.Random(key), Path(tmp) / "scan")
         pages = analyse(path, media_type=None, settings=Settings(), engine=engine).pages
     if cached is not None:
         cached.write_text(json.dumps([asdict(page) for page in pages]), encoding="utf-8")

@@ -42,11 +42,8 @@ from tests.synthetic import (
     LEVELS,
     Level,
     SyntheticDoc,
-    degrade,
-    jpeg_bytes,
-    png_bytes,
     render,
-    tiff_bytes,
+    write_scan,
 )
 
 _TODAY = date(2024, 6, 1)
@@ -101,19 +98,6 @@ class Scan:
     doc: SyntheticDoc
     level: Level
     path: Path
-
-
-def write_scan(doc: SyntheticDoc, level: Level, rng: random.Random, path: Path) -> Path:
-    """The degraded document written as an upload (suffix chosen here), and its path."""
-    pages = [degrade(image, level, rng) for image in doc.images]
-    if len(pages) > 1:
-        target, data = path.with_suffix(".tif"), tiff_bytes(pages)
-    elif level == "clean":
-        target, data = path.with_suffix(".png"), png_bytes(pages[0])
-    else:
-        target, data = path.with_suffix(".jpg"), jpeg_bytes(pages[0])
-    target.write_bytes(data)
-    return target
 
 
 def build_corpus(levels: Sequence[Level], per_cell: int, seed: int, directory: Path) -> list[Scan]:

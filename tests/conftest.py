@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from archive import Database, LocalObjectStore
 from core import Settings
 from tests.databases import DATABASE_FIXTURES, database_url_for_test, selected_database
 
@@ -58,3 +59,17 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         intake_in_process=False,
         _env_file=None,
     )
+
+
+@pytest.fixture
+def database(settings: Settings) -> Iterator[Database]:
+    """This test's database, migrated."""
+    with Database(settings.resolved_database_url) as database:
+        database.upgrade()
+        yield database
+
+
+@pytest.fixture
+def store(settings: Settings) -> LocalObjectStore:
+    """A local object store in this test's directory."""
+    return LocalObjectStore(settings.resolved_object_store_dir)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from pathlib import Path
 
 from tests.synthetic._degrade import LEVELS, Level, degrade
 from tests.synthetic._files import (
@@ -102,6 +103,20 @@ def render(doc_type: str, rng: random.Random, *, valid_identifiers: bool = True)
     return renderer(rng, valid_identifiers)
 
 
+def write_scan(doc: SyntheticDoc, level: Level, rng: random.Random, path: Path) -> Path:
+    """``doc`` degraded to ``level`` and written as an upload (TIFF when it has several pages,
+    PNG when clean, JPEG otherwise); ``path``'s suffix is set here. Returns the file's path."""
+    pages = [degrade(image, level, rng) for image in doc.images]
+    if len(pages) > 1:
+        target, data = path.with_suffix(".tif"), tiff_bytes(pages)
+    elif level == "clean":
+        target, data = path.with_suffix(".png"), png_bytes(pages[0])
+    else:
+        target, data = path.with_suffix(".jpg"), jpeg_bytes(pages[0])
+    target.write_bytes(data)
+    return target
+
+
 __all__ = [
     "DOC_TYPES",
     "LEVELS",
@@ -114,4 +129,5 @@ __all__ = [
     "scanned_pdf_bytes",
     "text_pdf_bytes",
     "tiff_bytes",
+    "write_scan",
 ]

@@ -29,21 +29,9 @@ from archive import (
     verify_chain,
 )
 from core import Settings, get_settings
-from tests.unit.archive.test_jobs import intake_outcome, upload_scan
+from tests.intake_jobs import intake_outcome, upload_scan
 
 Analyse = Callable[..., IntakeOutcome]
-
-
-@pytest.fixture
-def database(settings: Settings) -> Iterator[Database]:
-    with Database(settings.resolved_database_url) as database:
-        database.upgrade()
-        yield database
-
-
-@pytest.fixture
-def store(settings: Settings) -> LocalObjectStore:
-    return LocalObjectStore(settings.resolved_object_store_dir)
 
 
 @pytest.fixture

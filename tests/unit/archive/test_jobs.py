@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,70 +12,24 @@ from api._worker import Attempt, IntakeWorker, UnreadableDocumentError, WorkerPa
 from archive import (
     SYSTEM,
     AuditEvent,
-    CaseCreate,
     ConflictError,
     Database,
     Document,
     Finding,
     IntakeOutcome,
     LocalObjectStore,
-    UploadSpooler,
     claim_next,
-    create_case,
     due_jobs,
     fail_job,
     queue_stats,
     retry_document,
-    store_upload,
     verify_chain,
 )
 from core import Settings
 from search import SearchQuery, SqliteSearchIndex, index_pending
-from tests.e2e.helpers import case_body, png_bytes
+from tests.intake_jobs import intake_outcome, upload_scan
 
 LEASE = dt.timedelta(minutes=15)
-
-
-@pytest.fixture
-def database(settings: Settings) -> Iterator[Database]:
-    with Database(settings.resolved_database_url) as database:
-        database.upgrade()
-        yield database
-
-
-@pytest.fixture
-def store(settings: Settings) -> LocalObjectStore:
-    return LocalObjectStore(settings.resolved_object_store_dir)
-
-
-def upload_scan(settings: Settings, database: Database, store: LocalObjectStore, seed: int) -> str:
-    spooler = UploadSpooler(
-        tmp_dir=settings.resolved_tmp_dir, max_bytes=10**7, filename=f"scan-{seed}.png"
-    )
-    spooler.write(png_bytes(seed))
-    with spooler.finish() as upload, database.transaction() as session:
-        case = create_case(
-            session, data=CaseCreate.model_validate(case_body(f"YK-{seed}")), actor=SYSTEM
-        )
-        stored = store_upload(
-            session, store=store, case=case, upload=upload, doc_type_hint=None, actor=SYSTEM
-        )
-        return stored.document.id
-
-
-def intake_outcome() -> IntakeOutcome:
-    return IntakeOutcome(
-        doc_type="id_card",
-        confidence=0.97,
-        evidence=["title 居民身份证"],
-        fields={"name": "王小明", "id_number": "11010519491231002X"},
-        field_details={"name": {"ocr_value": "王小明", "confidence": 0.99, "page": 1}},
-        pages=1,
-        text="姓名 王小明\n公民身份号码 11010519491231002X",
-        ocr_pages=[{"number": 1, "lines": []}],
-        engine="test",
-        seconds=0.5,
-    )
 
 
 def test_two_workers_never_claim_the_same_job(

@@ -1,0 +1,48 @@
+"""Documents on the intake queue, for the tests of the queue and its workers."""
+
+from __future__ import annotations
+
+from archive import (
+    SYSTEM,
+    CaseCreate,
+    Database,
+    IntakeOutcome,
+    LocalObjectStore,
+    UploadSpooler,
+    create_case,
+    store_upload,
+)
+from core import Settings
+from tests.e2e.helpers import case_body, png_bytes
+
+
+def upload_scan(settings: Settings, database: Database, store: LocalObjectStore, seed: int) -> str:
+    """A small PNG uploaded to a new case YK-<seed>; the queued document's id."""
+    spooler = UploadSpooler(
+        tmp_dir=settings.resolved_tmp_dir, max_bytes=10**7, filename=f"scan-{seed}.png"
+    )
+    spooler.write(png_bytes(seed))
+    with spooler.finish() as upload, database.transaction() as session:
+        case = create_case(
+            session, data=CaseCreate.model_validate(case_body(f"YK-{seed}")), actor=SYSTEM
+        )
+        stored = store_upload(
+            session, store=store, case=case, upload=upload, doc_type_hint=None, actor=SYSTEM
+        )
+        return stored.document.id
+
+
+def intake_outcome() -> IntakeOutcome:
+    """What a fake analyser finds: an ID card of 王小明."""
+    return IntakeOutcome(
+        doc_type="id_card",
+        confidence=0.97,
+        evidence=["title 居民身份证"],
+        fields={"name": "王小明", "id_number": "11010519491231002X"},
+        field_details={"name": {"ocr_value": "王小明", "confidence": 0.99, "page": 1}},
+        pages=1,
+        text="姓名 王小明\n公民身份号码 11010519491231002X",
+        ocr_pages=[{"number": 1, "lines": []}],
+        engine="test",
+        seconds=0.5,
+    )
