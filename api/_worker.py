@@ -121,7 +121,7 @@ class IntakeWorker:
             claim = claim_next(
                 session,
                 worker=self.name,
-                lease=_seconds(settings.intake_lease_seconds),
+                lease=dt.timedelta(seconds=settings.intake_lease_seconds),
                 document_id=document_id,
             )
         if claim is None:
@@ -232,10 +232,6 @@ class IntakeWorker:
                     "restore it from a backup (`yekuo verify` lists damaged originals)"
                 )
             yield Path(handle.name)
-
-
-def _seconds(value: float) -> dt.timedelta:
-    return dt.timedelta(seconds=value)
 
 
 def _unreadable(reason: str) -> FindingDraft:
