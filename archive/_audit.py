@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from archive._auth import Actor
@@ -36,6 +36,9 @@ def _payload(event: AuditEvent) -> dict[str, Any]:
     }
 
 
+AUDIT_CHAIN_LOCK = 0x79656B756F  # "yekuo": the advisory lock that serialises chain appends
+
+
 def record_event(
     session: Session,
     *,
@@ -49,9 +52,14 @@ def record_event(
 ) -> AuditEvent:
     """Append an event in the caller's transaction (it commits with the write it records).
 
-    The unique ``prev_hash`` makes two concurrent appends collide instead of forking the
-    chain: the loser's transaction fails and is retried by the caller.
+    Appends are serialised: the transaction takes the database's write lock (on PostgreSQL a
+    transaction-scoped advisory lock; on SQLite a write that changes nothing) before the last
+    hash is read. The unique ``prev_hash`` stays as the last guard: the chain never forks.
     """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_CHAIN_LOCK})
+    else:
+        session.execute(text("UPDATE audit_events SET id = id WHERE 0 = 1"))
     last = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
     event = AuditEvent(
         at=utcnow(),
