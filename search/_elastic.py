@@ -6,7 +6,7 @@ tokenizer (one token per Han character), ``cjk_width`` and ``lowercase`` (the fo
 ``names`` and ``body`` carry those bigrams; their ``.uni`` sub-fields keep single characters
 for one-character queries. Identifiers are ``keyword`` fields holding the keys of
 ``search._plan.document_parts``, so both backends match the same documents and score
-identifier queries with the same constants (``constant_score`` clauses that add up).
+every query with the same constant tiers (``constant_score`` clauses), sorted the same way.
 
 The index is created on first use, not when the object is built, so an application starts
 even while Elasticsearch is down; every call then raises ``SearchUnavailableError``.
@@ -36,11 +36,12 @@ from search._models import (
 )
 from search._normalize import identifier_key
 from search._plan import (
-    NAME_WEIGHT,
     SCORE_FIELD_ID,
     SCORE_ID_PREFIX,
     SCORE_ID_TEXT,
     SCORE_NAME_EXACT,
+    SCORE_TERM_IN_NAME,
+    SCORE_TERM_IN_TEXT,
     SCORE_TEXT_ID,
     QueryPlan,
     document_parts,
@@ -118,8 +119,8 @@ def _constant(query: dict[str, Any], score: float) -> dict[str, Any]:
     return {"constant_score": {"filter": query, "boost": score}}
 
 
-def _words(field: str, text: str, boost: float = 1.0) -> dict[str, Any]:
-    return {"match_phrase": {field: {"query": text, "boost": boost}}}
+def _words(field: str, text: str) -> dict[str, Any]:
+    return {"match_phrase": {field: text}}
 
 
 def _identifier_query(plan: QueryPlan) -> dict[str, Any]:
@@ -142,15 +143,15 @@ def _identifier_query(plan: QueryPlan) -> dict[str, Any]:
 
 
 def _text_query(plan: QueryPlan) -> dict[str, Any]:
-    """Every term required (Han runs as bigram phrases), names weighted, exact names first."""
+    """Every term required (Han runs as bigram phrases), scored by where it is; exact names."""
     musts: list[dict[str, Any]] = []
     for term in plan.terms:
         suffix = ".uni" if term.kind == "han" and len(term.text) == 1 else ""
         either = [
-            _words(f"names{suffix}", term.text, NAME_WEIGHT),
-            _words(f"body{suffix}", term.text),
+            _constant(_words(f"names{suffix}", term.text), SCORE_TERM_IN_NAME),
+            _constant(_words(f"body{suffix}", term.text), SCORE_TERM_IN_TEXT),
         ]
-        musts.append({"bool": {"should": either, "minimum_should_match": 1}})
+        musts.append({"dis_max": {"queries": either}})
     exact = _constant({"term": {"name_keys": plan.name_key}}, SCORE_NAME_EXACT)
     return {"bool": {"must": musts, "should": [exact]}}
 
@@ -330,11 +331,12 @@ class ElasticsearchSearchIndex:
         plan = plan_query(query)
         if plan.nothing:
             return SearchResult(total=0)
-        order: list[dict[str, Any]] = (
-            [{"date": {"order": "desc", "missing": "_last"}}, {"document_id": "asc"}]
-            if plan.browse
-            else [{"_score": "desc"}, {"document_id": "asc"}]
-        )
+        order: list[dict[str, Any]] = [
+            {"date": {"order": "desc", "missing": "_last"}},
+            {"document_id": "asc"},
+        ]
+        if not plan.browse:
+            order.insert(0, {"_score": "desc"})
         with self._guard(f"search for {query.q!r}") as client:
             body = client.search(
                 index=self._index,

@@ -6,6 +6,7 @@ characters, HTML-escaped, with each match wrapped in ``<mark>…</mark>``.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Iterable
@@ -18,14 +19,23 @@ CONTEXT = 30
 _MARK_JOIN = "</mark><mark>"
 
 
+@functools.lru_cache(maxsize=8192)
+def _fold_char(char: str) -> str:
+    # Pages repeat a few thousand characters; folding each once saves most of a highlight.
+    return fold(char)
+
+
 def _folded_with_map(text: str) -> tuple[str, list[int]]:
     """``text`` folded character by character, and for each folded char its source index."""
     chars: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
-        folded = fold(char)
+        folded = _fold_char(char)
         chars.append(folded)
-        origin.extend([index] * len(folded))
+        if len(folded) == 1:
+            origin.append(index)
+        else:
+            origin.extend([index] * len(folded))
     return "".join(chars), origin
 
 

@@ -1,12 +1,21 @@
 """How a document is laid out for indexing and how a query is read, shared by both backends.
 
-Both backends index the same four parts of a document and score identifier queries with the
-same constants, so that they return the same hits in the same order:
+Both backends index the same four parts of a document and score every query with the same
+constant tiers, so that they return the same hits in the same order:
 
 * ``names``: the customer's name and the name-like fields (a person, a company);
 * ``body``: the full text and every other field value;
 * ``field_ids``: keys of the case number and of the fields that look like identifiers;
 * ``text_ids``: keys of the identifiers written in the text.
+
+Ranking is by tiers, not by term statistics: an identifier query by where the identifier
+stands (``SCORE_*ID*``); a text query by where each term stands (in a name, or only in the
+text) plus a bonus when the query is exactly a name of the document. Within a tier the newest
+document comes first (by its date; undated last), then the lower ``document_id``. A relevance
+formula such as BM25 would rank by document length and term counts, which on forms and
+certificates say little, differ between the backends' implementations and cost a scan of
+every match; tiers are what an auditor can be told ("exact name, then names containing it,
+then mentions, newest first") and both backends compute them the same way.
 """
 
 from __future__ import annotations
@@ -47,9 +56,11 @@ SCORE_ID_PREFIX = 10.0
 SCORE_ID_TEXT = 1.0
 """An identifier query occurs as words in the text (any separators)."""
 SCORE_NAME_EXACT = 100.0
-"""Added to the relevance of a text query that is exactly a name of the document."""
-NAME_WEIGHT = 10.0
-"""How much more a match in ``names`` weighs than one in ``body``."""
+"""Added to a text query's score when the query is exactly a name of the document."""
+SCORE_TERM_IN_NAME = 10.0
+"""Each term of a text query that occurs in a name of the document."""
+SCORE_TERM_IN_TEXT = 1.0
+"""Each term of a text query that occurs only in the text and other field values."""
 
 
 @dataclass(frozen=True, slots=True)

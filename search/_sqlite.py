@@ -1,19 +1,23 @@
 """The embedded search index: SQLite FTS5 in one file (by default ``data_dir/search.db``).
 
 Chinese is handled before SQLite sees it: every run of Han characters is written as
-overlapping bigrams into the ``names``/``body`` columns and as single characters into the
-``names_uni``/``body_uni`` columns (``search._normalize``). A query term of two or more
-characters is a phrase of bigrams (``王小明`` → ``"王小 小明"``), so it matches exactly the
-documents holding that sequence; a one-character term searches the unigram columns. This
-mirrors Elasticsearch's ``cjk_bigram`` so both backends return the same hits, and it was
-preferred over the ``trigram`` tokenizer, which cannot serve two-character names (the most
-common query) without a full ``LIKE`` scan.
+overlapping bigrams into the ``words`` column and as single characters into the ``chars``
+column (``search._normalize``). A query term of two or more characters is a phrase of bigrams
+(``王小明`` → ``"王小 小明"``), so it matches exactly the documents holding that sequence; a
+one-character term searches ``chars``. This mirrors Elasticsearch's ``cjk_bigram`` so both
+backends return the same hits, and it was preferred over the ``trigram`` tokenizer, which
+cannot serve two-character names (the most common query) without a full ``LIKE`` scan.
 
-The FTS table is contentless (the tokens are not stored twice); a document is removed by
-re-deriving its tokens from the stored payload, which is why the payload and a tokenizer
-version are kept: a file built by another tokenizer version is refused, not corrupted.
-The payload has a table of its own so that the joins over every match (facets, filters,
-ordering) read compact ``docs`` rows; only the payloads of the page are read, for highlights.
+Two FTS tables: ``fts`` holds everything a document says (names, text, field values) and
+finds the matches; ``names`` holds only the names and tells, per query term, whether a match
+is in a name (the ranking tiers of ``search._plan``). A search reads the matches once into a
+materialised set and takes the facets and the ordered page from it in one statement.
+
+The FTS tables are contentless (the tokens are not stored twice); a document is removed by
+re-deriving its tokens from the stored payload, which is why the payload and a schema
+version are kept: a file built by another version is refused, not corrupted. The payload has
+a table of its own so that the joins over every match (facets, filters, ordering) read compact
+``docs`` rows; only the payloads of the page are read, for highlights.
 """
 
 from __future__ import annotations
@@ -36,23 +40,26 @@ from search._models import (
     SearchQuery,
     SearchResult,
 )
-from search._normalize import bigram_tokens, identifier_key, unigram_tokens
+from search._normalize import Segment, bigram_tokens, identifier_key, unigram_tokens
 from search._plan import (
-    NAME_WEIGHT,
     SCORE_FIELD_ID,
     SCORE_ID_PREFIX,
     SCORE_ID_TEXT,
     SCORE_NAME_EXACT,
+    SCORE_TERM_IN_NAME,
+    SCORE_TERM_IN_TEXT,
     SCORE_TEXT_ID,
+    DocumentParts,
     QueryPlan,
     document_parts,
     plan_query,
 )
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 KIND_TEXT_ID, KIND_FIELD_ID, KIND_NAME = 1, 2, 3
 BATCH = 1000
 
+_TOKENIZE = "tokenize='unicode61 remove_diacritics 0'"
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS docs (
@@ -74,10 +81,8 @@ CREATE TABLE IF NOT EXISTS keys (
     PRIMARY KEY (key, kind, doc)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS keys_doc ON keys (doc);
-CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 (
-    names, names_uni, body, body_uni,
-    content='', tokenize='unicode61 remove_diacritics 0'
-);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 (words, chars, content='', {_TOKENIZE});
+CREATE VIRTUAL TABLE IF NOT EXISTS names USING fts5 (words, chars, content='', {_TOKENIZE});
 INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '{SCHEMA_VERSION}');
 """
 
@@ -93,40 +98,42 @@ SELECT doc, SUM(s) AS score FROM (
     SELECT rowid, {SCORE_ID_TEXT} FROM fts WHERE fts MATCH :match
 ) GROUP BY doc
 """
-_TEXT_MATCHED = f"""
-SELECT rowid AS doc, -bm25(fts, {NAME_WEIGHT}, {NAME_WEIGHT}, 1.0, 1.0)
-    + CASE WHEN EXISTS (SELECT 1 FROM keys WHERE key = :name AND kind = {KIND_NAME}
-                        AND doc = fts.rowid) THEN {SCORE_NAME_EXACT} ELSE 0 END AS score
-FROM fts WHERE fts MATCH :match
-"""
-_TEXT_MATCHED_UNSCORED = "SELECT rowid AS doc, 0 AS score FROM fts WHERE fts MATCH :match"
+_NAME_EXACT = (
+    f"CASE WHEN rowid IN (SELECT doc FROM keys WHERE key = :name AND kind = {KIND_NAME}) "
+    f"THEN {SCORE_NAME_EXACT} ELSE 0 END"
+)
 _ALL_MATCHED = "SELECT rowid AS doc, 0 AS score FROM docs"
+_ORDER = "score DESC, date IS NULL, date DESC, document_id"
+"""Best tier first, then newest, then by id: the order of ``search._plan``."""
 
 
 def _phrase(tokens: Iterable[str]) -> str:
     return '"' + " ".join(tokens) + '"'
 
 
+def _term_match(term: Segment) -> str:
+    """The FTS5 expression for one term: a Han run as a bigram phrase, one Han as itself."""
+    if term.kind == "han" and len(term.text) == 1:
+        return f"chars : {_phrase([term.text])}"
+    return f"words : {_phrase(bigram_tokens(term.text))}"
+
+
 def fts_match(plan: QueryPlan) -> str:
-    """The FTS5 expression for ``plan``: every term required, Han runs as bigram phrases."""
-    clauses: list[str] = []
-    for term in plan.terms:
-        if term.kind == "han" and len(term.text) == 1:
-            clauses.append(f"{{names_uni body_uni}} : {_phrase([term.text])}")
-        else:
-            clauses.append(f"{{names body}} : {_phrase(bigram_tokens(term.text))}")
-    return " AND ".join(clauses)
+    """The FTS5 expression for ``plan``: every term required."""
+    return " AND ".join(_term_match(term) for term in plan.terms)
 
 
-def _fts_values(document: IndexedDocument) -> tuple[str, str, str, str]:
-    parts = document_parts(document)
-    body = [document.text, *parts.extra]
+def _tokens(values: Iterable[str]) -> tuple[str, str]:
+    values = list(values)
     return (
-        " ".join(token for name in parts.names for token in bigram_tokens(name)),
-        " ".join(token for name in parts.names for token in unigram_tokens(name)),
-        " ".join(token for value in body for token in bigram_tokens(value)),
-        " ".join(token for value in body for token in unigram_tokens(value)),
+        " ".join(token for value in values for token in bigram_tokens(value)),
+        " ".join(token for value in values for token in unigram_tokens(value)),
     )
+
+
+def _fts_values(text: str, parts: DocumentParts) -> tuple[tuple[str, str], tuple[str, str]]:
+    """The ``(words, chars)`` of a document's ``fts`` row and of its ``names`` row."""
+    return _tokens([*parts.names, text, *parts.extra]), _tokens(parts.names)
 
 
 def _filters(query: SearchQuery) -> tuple[str, dict[str, Any]]:
@@ -149,24 +156,31 @@ def _filters(query: SearchQuery) -> tuple[str, dict[str, Any]]:
     return (" AND ".join(clauses) or "1"), params
 
 
+def _text_score(plan: QueryPlan) -> tuple[str, dict[str, Any]]:
+    """SQL scoring an ``fts`` row by the tiers of ``search._plan``, and its parameters."""
+    terms: list[str] = []
+    params: dict[str, Any] = {"name": plan.name_key}
+    for number, term in enumerate(plan.terms):
+        params[f"t{number}"] = _term_match(term)
+        terms.append(
+            f"CASE WHEN rowid IN (SELECT rowid FROM names WHERE names MATCH :t{number}) "
+            f"THEN {SCORE_TERM_IN_NAME} ELSE {SCORE_TERM_IN_TEXT} END"
+        )
+    return " + ".join([*terms, _NAME_EXACT]), params
+
+
 def _matched(plan: QueryPlan, *, scored: bool) -> tuple[str, dict[str, Any]]:
     """SQL yielding ``(doc, score)`` for every document matching ``plan``."""
     if plan.browse:
         return _ALL_MATCHED, {}
     if plan.identifier is not None:
         key = plan.identifier
-        match = f"{{names body}} : {_phrase(bigram_tokens(plan.phrase))}"
+        match = f"words : {_phrase(bigram_tokens(plan.phrase))}"
         return _IDENT_MATCHED, {"key": key, "key_end": key + "\x7f", "match": match}
-    if not scored:
-        return _TEXT_MATCHED_UNSCORED, {"match": fts_match(plan)}
-    return _TEXT_MATCHED, {"match": fts_match(plan), "name": plan.name_key}
-
-
-def _order(plan: QueryPlan, docs: str, matches: str) -> str:
-    """ORDER BY terms: newest first when browsing, else best first; ties by document_id."""
-    if plan.browse:
-        return f"{docs}.date IS NULL, {docs}.date DESC, {docs}.document_id"
-    return f"{matches}.score DESC, {docs}.document_id"
+    score, params = _text_score(plan) if scored else ("0", {})
+    return f"SELECT rowid AS doc, {score} AS score FROM fts WHERE fts MATCH :match", params | {
+        "match": fts_match(plan)
+    }
 
 
 class SqliteSearchIndex:
@@ -230,21 +244,32 @@ class SqliteSearchIndex:
             return False
         rowid, payload = row
         old = IndexedDocument.model_validate_json(payload)
-        conn.execute(
-            "INSERT INTO fts (fts, rowid, names, names_uni, body, body_uni) "
-            "VALUES ('delete', ?, ?, ?, ?, ?)",
-            (rowid, *_fts_values(old)),
-        )
+        self._write_tokens(conn, rowid, old.text, document_parts(old), delete=True)
         conn.execute("DELETE FROM keys WHERE doc = ?", (rowid,))
         conn.execute("DELETE FROM docs WHERE rowid = ?", (rowid,))
         conn.execute("DELETE FROM payloads WHERE doc = ?", (rowid,))
         return True
 
+    @staticmethod
+    def _write_tokens(
+        conn: sqlite3.Connection, rowid: int, text: str, parts: DocumentParts, *, delete: bool
+    ) -> None:
+        """Add a document's FTS rows, or remove them (contentless tables need the tokens)."""
+        everything, names = _fts_values(text, parts)
+        for table, values in (("fts", everything), ("names", names)):
+            if delete:
+                sql = (
+                    f"INSERT INTO {table} ({table}, rowid, words, chars) VALUES ('delete', ?, ?, ?)"
+                )
+            else:
+                sql = f"INSERT INTO {table} (rowid, words, chars) VALUES (?, ?, ?)"
+            conn.execute(sql, (rowid, *values))
+
     def _insert(self, conn: sqlite3.Connection, document: IndexedDocument) -> None:
         self._remove(conn, document.document_id)
-        cursor = conn.execute(
+        (rowid,) = conn.execute(
             "INSERT INTO docs (document_id, case_no, case_key, doc_type, stage, category, "
-            "date) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "date) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING rowid",
             (
                 document.document_id,
                 document.case_no,
@@ -254,16 +279,12 @@ class SqliteSearchIndex:
                 document.category,
                 document.date.isoformat() if document.date else None,
             ),
-        )
-        rowid = cursor.lastrowid
+        ).fetchone()
         conn.execute(
             "INSERT INTO payloads (doc, payload) VALUES (?, ?)", (rowid, document.model_dump_json())
         )
-        conn.execute(
-            "INSERT INTO fts (rowid, names, names_uni, body, body_uni) VALUES (?, ?, ?, ?, ?)",
-            (rowid, *_fts_values(document)),
-        )
         parts = document_parts(document)
+        self._write_tokens(conn, rowid, document.text, parts, delete=False)
         keys = [(key, KIND_FIELD_ID, rowid) for key in parts.field_ids]
         keys += [(key, KIND_TEXT_ID, rowid) for key in parts.text_ids]
         keys += [(key, KIND_NAME, rowid) for key in parts.name_keys]
@@ -306,6 +327,7 @@ class SqliteSearchIndex:
             conn.execute("DELETE FROM docs")
             conn.execute("DELETE FROM payloads")
             conn.execute("INSERT INTO fts (fts) VALUES ('delete-all')")
+            conn.execute("INSERT INTO names (names) VALUES ('delete-all')")
 
     def search(self, query: SearchQuery) -> SearchResult:
         """Run ``query``: total, one page of hits with highlights, and facets."""
@@ -313,53 +335,75 @@ class SqliteSearchIndex:
         if plan.nothing:
             return SearchResult(total=0)
         with self._guard(f"search for {query.q!r}") as conn:
-            facets, total = self._facets(conn, plan, query)
-            hits = self._page(conn, plan, query) if total and query.limit else []
-        return SearchResult(total=total, hits=hits, facets=facets)
-
-    def _facets(
-        self, conn: sqlite3.Connection, plan: QueryPlan, query: SearchQuery
-    ) -> tuple[SearchFacets, int]:
-        matched, params = _matched(plan, scored=False)
-        where, filter_params = _filters(query)
-        rows = conn.execute(
-            f"WITH m AS ({matched}) SELECT d.doc_type, d.stage, COUNT(*) FROM m "
-            f"JOIN docs d ON d.rowid = m.doc WHERE {where} GROUP BY d.doc_type, d.stage",
-            params | filter_params,
-        ).fetchall()
-        by_type: dict[str, int] = {}
-        by_stage: dict[str, int] = {}
-        for doc_type, stage, n in rows:
-            by_type[doc_type] = by_type.get(doc_type, 0) + n
-            if stage:
-                by_stage[stage] = by_stage.get(stage, 0) + n
-        return SearchFacets(doc_type=by_type, stage=by_stage), sum(row[2] for row in rows)
-
-    def _page(
-        self, conn: sqlite3.Connection, plan: QueryPlan, query: SearchQuery
-    ) -> list[SearchHit]:
-        matched, params = _matched(plan, scored=True)
-        where, filter_params = _filters(query)
-        # The payloads (large) are read for the page only, after the matches are ordered.
-        rows = conn.execute(
-            f"WITH m AS ({matched}), page AS (SELECT d.rowid AS doc, d.document_id, d.case_no, "
-            f"d.doc_type, m.score, d.date FROM m JOIN docs d ON d.rowid = m.doc WHERE {where} "
-            f"ORDER BY {_order(plan, 'd', 'm')} LIMIT :limit OFFSET :offset) "
-            "SELECT page.document_id, page.case_no, page.doc_type, page.score, p.payload "
-            "FROM page JOIN payloads p ON p.doc = page.doc "
-            f"ORDER BY {_order(plan, 'page', 'page')}",
-            params | filter_params | {"limit": query.limit, "offset": query.offset},
-        ).fetchall()
-        return [
+            if plan.browse:
+                counts = self._browse_facets(conn, query)
+                rows = self._browse_page(conn, query) if counts and query.limit else []
+            else:
+                counts, rows = self._ranked(conn, plan, query)
+            payloads = self._payloads(conn, [row[0] for row in rows]) if not plan.browse else {}
+        hits = [
             SearchHit(
                 document_id=document_id,
                 case_no=case_no,
                 doc_type=doc_type,
                 score=float(score),
-                highlights=[] if plan.browse else _highlights(payload, plan),
+                highlights=_highlights(payloads[doc], plan) if doc in payloads else [],
             )
-            for document_id, case_no, doc_type, score, payload in rows
+            for doc, document_id, case_no, doc_type, score in rows
         ]
+        return SearchResult(total=sum(n for _, _, n in counts), hits=hits, facets=_facets(counts))
+
+    @staticmethod
+    def _ranked(
+        conn: sqlite3.Connection, plan: QueryPlan, query: SearchQuery
+    ) -> tuple[list[tuple[str, str, int]], list[tuple[int, str, str, str, float]]]:
+        """Facet counts and the page of a query, from one pass over its matches.
+
+        The matches are materialised first so that SQLite reads the FTS index once and
+        never probes it row by row from the filtered ``docs`` side.
+        """
+        matched, params = _matched(plan, scored=True)
+        where, filter_params = _filters(query)
+        rows = conn.execute(
+            f"WITH m AS MATERIALIZED ({matched}), "
+            "hits AS MATERIALIZED (SELECT d.rowid AS doc, d.document_id, d.case_no, "
+            "d.doc_type, d.stage, d.date, m.score FROM m JOIN docs d ON d.rowid = m.doc "
+            f"WHERE {where}) "
+            "SELECT NULL, doc_type, stage, COUNT(*), NULL FROM hits GROUP BY doc_type, stage "
+            "UNION ALL SELECT * FROM (SELECT doc, document_id, case_no, doc_type, score "
+            f"FROM hits ORDER BY {_ORDER} LIMIT :limit OFFSET :offset)",
+            params | filter_params | {"limit": query.limit, "offset": query.offset},
+        ).fetchall()
+        counts = [(row[1], row[2], row[3]) for row in rows if row[0] is None]
+        return counts, [row for row in rows if row[0] is not None]
+
+    @staticmethod
+    def _browse_facets(conn: sqlite3.Connection, query: SearchQuery) -> list[tuple[str, str, int]]:
+        where, params = _filters(query)
+        return conn.execute(
+            f"SELECT d.doc_type, d.stage, COUNT(*) FROM docs d WHERE {where} "
+            "GROUP BY d.doc_type, d.stage",
+            params,
+        ).fetchall()
+
+    @staticmethod
+    def _browse_page(
+        conn: sqlite3.Connection, query: SearchQuery
+    ) -> list[tuple[int, str, str, str, float]]:
+        where, params = _filters(query)
+        return conn.execute(
+            "SELECT d.rowid, d.document_id, d.case_no, d.doc_type, 0 AS score FROM docs d "
+            f"WHERE {where} ORDER BY d.date IS NULL, d.date DESC, d.document_id "
+            "LIMIT :limit OFFSET :offset",
+            params | {"limit": query.limit, "offset": query.offset},
+        ).fetchall()
+
+    @staticmethod
+    def _payloads(conn: sqlite3.Connection, docs: list[int]) -> dict[int, str]:
+        """The stored payloads of ``docs`` (one page), for highlights."""
+        marks = ", ".join("?" * len(docs))
+        rows = conn.execute(f"SELECT doc, payload FROM payloads WHERE doc IN ({marks})", docs)
+        return dict(rows.fetchall())
 
     def count(self, query: SearchQuery | None = None) -> int:
         """How many documents match ``query`` (all documents when ``None``)."""
@@ -371,7 +415,7 @@ class SqliteSearchIndex:
         where, filter_params = _filters(query)
         with self._guard(f"count matches of {query.q!r}") as conn:
             row = conn.execute(
-                f"WITH m AS ({matched}) SELECT COUNT(*) FROM m "
+                f"WITH m AS MATERIALIZED ({matched}) SELECT COUNT(*) FROM m "
                 f"JOIN docs d ON d.rowid = m.doc WHERE {where}",
                 params | filter_params,
             ).fetchone()
@@ -391,6 +435,7 @@ class SqliteSearchIndex:
         """Merge the FTS segments into one (after a bulk load, for faster queries)."""
         with self._guard("optimize the index", write=True) as conn:
             conn.execute("INSERT INTO fts (fts) VALUES ('optimize')")
+            conn.execute("INSERT INTO names (names) VALUES ('optimize')")
 
     def close(self) -> None:
         """Close the database connection; safe to call twice."""
@@ -411,7 +456,23 @@ class SqliteSearchIndex:
         self.close()
 
 
+def _facets(counts: Iterable[tuple[str, str, int]]) -> SearchFacets:
+    by_type: dict[str, int] = {}
+    by_stage: dict[str, int] = {}
+    for doc_type, stage, n in counts:
+        by_type[doc_type] = by_type.get(doc_type, 0) + n
+        if stage:
+            by_stage[stage] = by_stage.get(stage, 0) + n
+    return SearchFacets(doc_type=by_type, stage=by_stage)
+
+
 def _highlights(payload: str, plan: QueryPlan) -> list[str]:
     document = IndexedDocument.model_validate_json(payload)
+    return highlight_document(document.text, _names_and_values(document), plan)
+
+
+def _names_and_values(document: IndexedDocument) -> Iterator[str]:
+    """The names and other field values, split only if the text itself has no match."""
     parts = document_parts(document)
-    return highlight_document(document.text, [*parts.names, *parts.extra], plan)
+    yield from parts.names
+    yield from parts.extra

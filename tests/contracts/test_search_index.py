@@ -25,7 +25,15 @@ from search import (
     SearchUnavailableError,
     SqliteSearchIndex,
 )
-from search._plan import SCORE_FIELD_ID, SCORE_ID_PREFIX, SCORE_ID_TEXT, SCORE_TEXT_ID
+from search._plan import (
+    SCORE_FIELD_ID,
+    SCORE_ID_PREFIX,
+    SCORE_ID_TEXT,
+    SCORE_NAME_EXACT,
+    SCORE_TERM_IN_NAME,
+    SCORE_TERM_IN_TEXT,
+    SCORE_TEXT_ID,
+)
 from tests.databases import missing_server
 
 WANG_ID = "110101199003074514"
@@ -270,13 +278,31 @@ def test_an_exact_name_ranks_first(corpus: SearchIndex) -> None:
     assert set(_ids(corpus, q="华能电子")[:3]) == COMPANY_DOCS
 
 
+def test_ranked_order_is_tier_then_newest_then_id(corpus: SearchIndex) -> None:
+    result = corpus.search(SearchQuery(q="王", limit=100))
+    # 王 in a name (王小明's four documents, 王芳 on the licence), newest first; then in the
+    # text only (王芳 in the contract, 王府井, 王经理 in an undated note: last).
+    assert [hit.document_id for hit in result.hits] == [
+        "d03", "d04", "d02", "d01", "d07", "d08", "d10", "d11"
+    ]  # fmt: skip
+    assert [hit.score for hit in result.hits] == [SCORE_TERM_IN_NAME] * 5 + [SCORE_TERM_IN_TEXT] * 3
+    exact = corpus.search(SearchQuery(q="王芳"))
+    assert [(hit.document_id, hit.score) for hit in exact.hits] == [
+        ("d07", SCORE_NAME_EXACT + SCORE_TERM_IN_NAME),
+        ("d08", SCORE_TERM_IN_TEXT),
+    ]
+    two_terms = corpus.search(SearchQuery(q="小明 申请"))
+    assert [hit.document_id for hit in two_terms.hits] == ["d02", "d06"]
+    assert {hit.score for hit in two_terms.hits} == {SCORE_TERM_IN_NAME + SCORE_TERM_IN_TEXT}
+
+
 def test_identifier_tiers(corpus: SearchIndex) -> None:
     result = corpus.search(SearchQuery(q="1101 0519 4912 3100 2x"))
     scores = {hit.document_id: hit.score for hit in result.hits}
     in_field_and_text = SCORE_FIELD_ID + SCORE_TEXT_ID + SCORE_ID_PREFIX
     assert scores == {"d05": in_field_and_text, "d06": SCORE_FIELD_ID + SCORE_ID_PREFIX + 1}
     contract = corpus.search(SearchQuery(q=WANG_ID))
-    assert [hit.document_id for hit in contract.hits] == ["d01", "d02", "d03"]
+    assert [hit.document_id for hit in contract.hits] == ["d02", "d01", "d03"]  # newest first
     assert contract.hits[2].score == SCORE_TEXT_ID + SCORE_ID_PREFIX + SCORE_ID_TEXT
     prefix = corpus.search(SearchQuery(q="1101011990"))
     assert {hit.score for hit in prefix.hits} == {SCORE_ID_PREFIX}
