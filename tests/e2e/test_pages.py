@@ -449,8 +449,11 @@ def test_search_finds_a_name_with_highlights_facets_and_the_case(
     assert 'href="/cases/YK-S1"' in page
     assert "居民身份证 · 身份证.png" in page
     assert "doc_type=id_card" in page
+    assert "名称中含有检索词的" in page  # how hits are ordered, told to the auditor
     assert "共 0 份资料" in client.http.get("/search", params={"q": "李小明"}).text
-    assert "共 0 份资料" in client.http.get("/search", params={"stage": "connection"}).text
+    browse = client.http.get("/search", params={"stage": "connection"}).text
+    assert "共 0 份资料" in browse
+    assert "按资料日期从新到旧" in browse
     assert client.http.get("/search", params={"doc_type": "novel"}).status_code == 422
 
 
