@@ -5,7 +5,8 @@ scans each, writes them as archivists upload them (PNG when clean, JPEG otherwis
 for several pages) and runs each file through ``intake.analyse`` once per engine, one page
 at a time. Prints, per level and document type and for each engine side by side: the share
 classified right, the share of key fields (the ground truth's fields) exactly right, the
-character error rate of the text (``bench.ocr``'s measure) and seconds per page; then the
+character error rate of the text (``bench.ocr``'s measure, against the printed lines in
+raster order as ``SyntheticDoc.text`` gives them) and seconds per page; then the
 totals per level, and the share of analyse's wall time spent outside the OCR engine (its
 ``recognise`` calls, and those plus orientation detection, which also runs its models).
 

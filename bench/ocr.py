@@ -4,8 +4,10 @@ Renders a synthetic corpus (five document types × clean/mild/hard, ``--per-cell
 each), then for every engine reads it with the engine's default preparation and, with
 ``--ablate``, once more with each preparation step switched the other way. Prints one row
 per engine, preparation and level: the character error rate (edit distance over the
-ground truth's length, whitespace ignored, width folded), the share of key fields found
-verbatim in the text, and seconds per page (preparation and OCR, one page at a time).
+ground truth's length, whitespace ignored, width folded; the ground truth is the printed
+lines in raster order, rows of lines that overlap vertically read left to right, the order
+the engines' rows come in), the share of key fields found verbatim in the text, and
+seconds per page (preparation and OCR, one page at a time).
 
     .venv/bin/python -m bench.ocr [--per-cell 3] [--engines rapidocr,tesseract] [--ablate]
 """

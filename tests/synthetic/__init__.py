@@ -38,7 +38,7 @@ from tests.synthetic._render_works import (
     render_design_drawing,
     render_inspection_record,
 )
-from tests.synthetic._sheet import SyntheticDoc
+from tests.synthetic._sheet import PrintedLine, SyntheticDoc
 
 
 def _party(rng: random.Random, *, valid: bool, company: bool | None = None) -> Party:
@@ -121,6 +121,7 @@ __all__ = [
     "DOC_TYPES",
     "LEVELS",
     "Level",
+    "PrintedLine",
     "SyntheticDoc",
     "degrade",
     "jpeg_bytes",

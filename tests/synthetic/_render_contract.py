@@ -117,10 +117,8 @@ def _signature_block(
         (360, f"签订日期：{cn_date(signed)}"),
     ]
     for offset, text in rows:
-        cells = [text.format(who) for who in ("供电人", "用电人")]
-        for x, cell in zip((left, right), cells, strict=True):
-            sheet.text((x, top + offset), cell, font=font, record=False)
-        sheet.record(" ".join(cells))
+        for x, who in zip((left, right), ("供电人", "用电人"), strict=True):
+            sheet.text((x, top + offset), text.format(who), font=font)
     seal = make_seal(rng, supplier, radius=170, bottom="合同专用章")
     stamp(sheet.image, seal, (left + 330, top + 60))
     stamp(

@@ -71,31 +71,24 @@ def _id_front(sheet: Sheet, box: tuple[int, int, int, int], person: Person) -> N
             gap=label.size * 0.6,
             fill=_LABEL_GREY,
         )
-        sheet.text((x, top + h * y), text, font=value, record=False)
+        sheet.text((x, top + h * y), text, font=value)
 
     row(0.1, "姓名", person.name)
-    sheet.record(f"姓名 {person.name}")
     row(0.23, "性别", person.gender)
     row(0.23, "民族", person.ethnicity, x=left + w * 0.4)
-    sheet.record(f"性别 {person.gender} 民族 {person.ethnicity}")
     birth = person.birth_date
     row(0.36, "出生", f"{birth.year}  年  {birth.month}  月  {birth.day}  日")
-    sheet.record(f"出生 {birth.year}年{birth.month}月{birth.day}日")
     lines = wrap(person.address, value, int(w * 0.42))
     sheet.spaced(
         (x_label, top + h * 0.49), "住址", font=label, gap=label.size * 0.6, fill=_LABEL_GREY
     )
     for number, line in enumerate(lines[:4]):
-        sheet.text((x_value, top + h * (0.49 + 0.095 * number)), line, font=value, record=False)
-        sheet.record(f"住址 {line}" if number == 0 else line)
-    sheet.text(
-        (x_label, top + h * 0.84), "公民身份号码", font=label, fill=_LABEL_GREY, record=False
-    )
+        sheet.text((x_value, top + h * (0.49 + 0.095 * number)), line, font=value)
+    sheet.text((x_label, top + h * 0.84), "公民身份号码", font=label, fill=_LABEL_GREY)
     number_font = get_font("sans", int(h * 0.075))
     sheet.spaced(
         (left + w * 0.34, top + h * 0.83), person.id_number, font=number_font, gap=h * 0.012
     )
-    sheet.record(f"公民身份号码 {person.id_number}")
     portrait = (int(left + w * 0.64), int(top + h * 0.1), int(left + w * 0.92), int(top + h * 0.72))
     draw_portrait(sheet.image, portrait, 160)
 
@@ -107,10 +100,8 @@ def _id_back(sheet: Sheet, box: tuple[int, int, int, int], person: Person) -> No
     draw_emblem(sheet.draw, (left + w * 0.15, top + h * 0.27), h * 0.18, (110, 110, 110))
     big = get_font("serif_bold", int(h * 0.085))
     sheet.spaced((left + w * 0.33, top + h * 0.12), "中华人民共和国", font=big, gap=big.size * 0.45)
-    sheet.record("中华人民共和国")
     huge = get_font("serif_bold", int(h * 0.13))
     sheet.spaced((left + w * 0.3, top + h * 0.32), "居民身份证", font=huge, gap=huge.size * 0.45)
-    sheet.record("居民身份证")
     label = get_font("hei", int(h * 0.06))
     value = get_font("hei", int(h * 0.065))
     end = "长期" if person.valid_to is None else f"{person.valid_to:%Y.%m.%d}"
@@ -119,8 +110,7 @@ def _id_back(sheet: Sheet, box: tuple[int, int, int, int], person: Person) -> No
         sheet.spaced(
             (left + w * 0.18, top + h * y), name, font=label, gap=label.size * 0.3, fill=_LABEL_GREY
         )
-        sheet.text((left + w * 0.4, top + h * y), text, font=value, record=False)
-        sheet.record(f"{name} {text}")
+        sheet.text((left + w * 0.4, top + h * y), text, font=value)
 
 
 def render_id_card(rng: random.Random, *, person: Person | None = None) -> SyntheticDoc:

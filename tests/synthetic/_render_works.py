@@ -58,16 +58,11 @@ def _single_line_diagram(sheet: Sheet, rng: random.Random, capacity: int) -> Non
     sheet.text((200, 720), "0.4kV母线", font=small)
     feeders = rng.randint(4, 7)
     gap = (sheet.width - 1000) // feeders
-    names = []
     for index in range(feeders):
         x = 260 + index * gap
         draw.line((x, 760, x, 1000), fill=INK, width=3)
         draw.rectangle((x - 22, 840, x + 22, 900), outline=INK, width=3)
-        label = f"WL{index + 1}"
-        names.append(label)
-        draw.text((x - 30, 1020), label, font=small, fill=INK)
-    sheet.record("0.4kV母线")
-    sheet.record(" ".join(names))
+        sheet.text((x - 30, 1020), f"WL{index + 1}", font=small)
 
 
 def _title_block(sheet: Sheet, rows: list[list[Cell]]) -> None:

@@ -1,4 +1,4 @@
-"""A page being drawn, recording the ground-truth text of what it prints, in reading order."""
+"""A page being drawn, recording each line of text it prints and where, for the ground truth."""
 
 from __future__ import annotations
 
@@ -19,6 +19,46 @@ PAPER = (255, 255, 255)
 MARGIN = 190
 
 Cell = tuple[str, int]  # (text, width in pixels)
+Box = tuple[int, int, int, int]  # left, top, right, bottom in pixels
+_Edges = tuple[float, float, float, float]  # a box as Pillow measures it, before rounding
+
+# Two printed lines are on one row when their vertical overlap is at least this share of
+# the shorter one's height: the rule intake's merge_rows applies to the engine's boxes.
+_ROW_OVERLAP = 0.5
+
+
+@dataclass(frozen=True)
+class PrintedLine:
+    """One horizontal run of text drawn on a page and the box its glyphs cover."""
+
+    text: str
+    box: Box
+
+
+def _overlap(a: Box, b: Box) -> float:
+    shared = min(a[3], b[3]) - max(a[1], b[1])
+    shorter = min(a[3] - a[1], b[3] - b[1])
+    return shared / shorter if shorter > 0 else 0.0
+
+
+def raster_order(lines: Sequence[PrintedLine]) -> list[str]:
+    """The page's text in raster order: one string per row, rows top to bottom.
+
+    Lines are taken by the middle of their height; a line joins the row above when it
+    overlaps one of that row's lines by at least half the shorter height, and a row's
+    lines are joined left to right with a space. Two columns side by side thus read across
+    (a table row, a label and its value, a title block next to notes), which is the order
+    an OCR engine's boxes give when they are sorted the same way.
+    """
+    rows: list[list[PrintedLine]] = []
+    for line in sorted(lines, key=lambda line: line.box[1] + line.box[3]):
+        if rows and any(_overlap(line.box, other.box) >= _ROW_OVERLAP for other in rows[-1]):
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    return [
+        " ".join(line.text for line in sorted(row, key=lambda line: line.box[0])) for row in rows
+    ]
 
 
 @dataclass
@@ -27,14 +67,21 @@ class SyntheticDoc:
 
     ``fields`` uses the DESIGN.md field names; values are the strings printed, except dates
     (ISO ``YYYY-MM-DD``), 长期 (``long_term``) and business types (their codes). ``text`` is
-    every horizontal line printed, in reading order, pages joined by a newline; seals and
-    handwriting are not part of it.
+    every horizontal line of text printed, in raster order (``raster_order``: rows of
+    lines that overlap vertically, top to bottom, each row left to right), pages joined by
+    a newline; seals, handwriting and the drawn marks of emblems and diagrams are not part
+    of it.
     """
 
     doc_type: str
     images: list[Image.Image]
     fields: dict[str, str]
-    page_texts: list[str] = field(default_factory=list)
+    page_lines: list[list[PrintedLine]] = field(default_factory=list)
+
+    @property
+    def page_texts(self) -> list[str]:
+        """Each page's ground-truth text, rows in raster order."""
+        return ["\n".join(raster_order(lines)) for lines in self.page_lines]
 
     @property
     def text(self) -> str:
@@ -53,7 +100,7 @@ def finish(doc_type: str, sheets: Sequence[Sheet], fields: dict[str, str]) -> Sy
         doc_type=doc_type,
         images=[sheet.image for sheet in sheets],
         fields=fields,
-        page_texts=["\n".join(sheet.lines) for sheet in sheets],
+        page_lines=[sheet.lines for sheet in sheets],
     )
 
 
@@ -95,17 +142,17 @@ class Sheet:
     def __init__(self, size: tuple[int, int] = A4_PORTRAIT) -> None:
         self.image = Image.new("RGB", size, PAPER)
         self.draw = ImageDraw.Draw(self.image)
-        self.lines: list[str] = []
+        self.lines: list[PrintedLine] = []
 
     @property
     def width(self) -> int:
         """Page width in pixels."""
         return self.image.width
 
-    def record(self, line: str) -> None:
-        """Add a line to the ground-truth text (for text drawn in pieces)."""
-        if line.strip():
-            self.lines.append(line)
+    def _record(self, text: str, box: _Edges) -> None:
+        if text.strip():
+            left, top, right, bottom = (round(edge) for edge in box)
+            self.lines.append(PrintedLine(text, (left, top, right, bottom)))
 
     def text(
         self,
@@ -114,14 +161,13 @@ class Sheet:
         *,
         font: ImageFont.FreeTypeFont,
         fill: tuple[int, int, int] = INK,
-        record: bool = True,
         anchor: str = "la",
     ) -> float:
         """Draw text at xy; returns its right edge."""
         self.draw.text(xy, text, font=font, fill=fill, anchor=anchor)
-        if record:
-            self.record(text)
-        return self.draw.textbbox(xy, text, font=font, anchor=anchor)[2]
+        box = self.draw.textbbox(xy, text, font=font, anchor=anchor)
+        self._record(text, box)
+        return box[2]
 
     def spaced(
         self,
@@ -132,11 +178,15 @@ class Sheet:
         gap: float,
         fill: tuple[int, int, int] = INK,
     ) -> float:
-        """Draw text with ``gap`` extra pixels between characters (not recorded); right edge."""
+        """Draw text with ``gap`` extra pixels between characters; returns its right edge."""
         x, y = xy
+        boxes = []
         for char in text:
             self.draw.text((x, y), char, font=font, fill=fill)
+            boxes.append(self.draw.textbbox((x, y), char, font=font))
             x += font.getlength(char) + gap
+        if boxes:
+            self._record(text, _union(boxes))
         return x - gap
 
     def title(self, y: int, text: str, *, size: int = 68, kind: FontKind = "serif_bold") -> int:
@@ -145,7 +195,6 @@ class Sheet:
         gap = size * 0.35 if len(text) <= 8 else size * 0.1
         width = sum(font.getlength(char) for char in text) + gap * (len(text) - 1)
         self.spaced(((self.width - width) / 2, y), text, font=font, gap=gap)
-        self.record(text)
         return y + int(size * 1.9)
 
     def centered(self, y: int, text: str, *, font: ImageFont.FreeTypeFont) -> int:
@@ -184,11 +233,10 @@ class Sheet:
         """``label：value`` rows with aligned values that wrap; returns the y below them."""
         x, y = xy
         for label, value in rows:
-            self.draw.text((x, y), f"{label}：", font=font, fill=INK)
+            self.text((x, y), f"{label}：", font=font)
             lines = wrap(value, font, width - label_width) or [""]
             for number, line in enumerate(lines):
-                self.draw.text((x + label_width, y), line, font=font, fill=INK)
-                self.record(f"{label}：{line}" if number == 0 else line)
+                self.text((x + label_width, y), line, font=font)
                 y += int(font.size * leading) if number == len(lines) - 1 else int(font.size * 1.5)
         return y
 
@@ -203,7 +251,6 @@ class Sheet:
     ) -> int:
         """A table with grid lines; each row lists (text, width) cells, text wraps inside.
 
-        Each row is one ground-truth line, its non-empty cells joined by a space.
         Returns the y below the table.
         """
         x0, y = xy
@@ -217,10 +264,17 @@ class Sheet:
                 self.draw.rectangle((x, y, x + width, y + height), outline=INK, width=line_width)
                 top = y + (height - len(lines) * font.size * 1.45) / 2 + font.size * 0.1
                 for number, line in enumerate(lines):
-                    self.draw.text(
-                        (x + pad, top + number * font.size * 1.45), line, font=font, fill=INK
-                    )
+                    self.text((x + pad, top + number * font.size * 1.45), line, font=font)
                 x += width
-            self.record(" ".join(text for text, _ in row if text))
             y += height
         return y
+
+
+def _union(boxes: Sequence[_Edges]) -> _Edges:
+    """The smallest box covering all of boxes."""
+    return (
+        min(box[0] for box in boxes),
+        min(box[1] for box in boxes),
+        max(box[2] for box in boxes),
+        max(box[3] for box in boxes),
+    )

@@ -1,10 +1,11 @@
 """OCR pages for extraction tests, and the OCR noise injected into them.
 
 ``page_of`` lays out rows of cells the way an engine reports them: one box per cell,
-left to right, rows top to bottom. The noise functions reproduce what engines do to the
-text of scans: spaces between characters, full-width forms, O read for 0, a label and its
-value in separate boxes or on separate rows, boxes of a row listed out of order. The tests
-at the end check that the noise does what the extraction tests rely on.
+left to right, rows top to bottom; ``printed_pages`` gives a synthetic document's pages
+with one box where each of its lines was printed. The noise functions reproduce what
+engines do to the text of scans: spaces between characters, full-width forms, O read for
+0, a label and its value in separate boxes or on separate rows, boxes of a row listed out
+of order. The tests at the end check that the noise does what the extraction tests rely on.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import random
 import re
 
 from intake import OcrLine, OcrPage
+from tests.synthetic import SyntheticDoc
 
 Rows = list[list[str]]
 
@@ -34,6 +36,18 @@ def page_of(rows: Rows, *, number: int = 1, confidence: float = 0.95) -> OcrPage
             lines.append(OcrLine(cell, (x, top, x + width, top + ROW_HEIGHT), confidence))
             x += width + CELL_GAP
     return OcrPage(number=number, width=1654, height=2339, lines=lines, source="test")
+
+
+def printed_pages(doc: SyntheticDoc, *, spread: bool = False) -> list[OcrPage]:
+    """A document's pages read perfectly; ``spread`` puts a space between characters."""
+    pages = []
+    for number, (image, printed) in enumerate(zip(doc.images, doc.page_lines, strict=True), 1):
+        fragments = [
+            OcrLine(" ".join(line.text.replace(" ", "")) if spread else line.text, line.box, 0.95)
+            for line in printed
+        ]
+        pages.append(OcrPage(number, image.width, image.height, fragments, "test"))
+    return pages
 
 
 def rows_of(text: str) -> Rows:

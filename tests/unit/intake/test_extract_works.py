@@ -14,7 +14,7 @@ from tests.unit.intake.test_extract_noise import (
     full_width,
     joined,
     page_of,
-    pages_of,
+    printed_pages,
     shuffled,
     spaced,
 )
@@ -112,13 +112,9 @@ def test_other_types_give_customer_and_date(doc_type: str) -> None:
 
 
 @pytest.mark.parametrize("doc_type", DOC_TYPES)
-def test_every_corpus_type_from_its_ground_truth_text_with_spaces(doc_type: str) -> None:
+def test_every_corpus_type_from_its_printed_lines_with_spaces(doc_type: str) -> None:
     doc = render(doc_type, random.Random(doc_type), valid_identifiers=False)
-    pages = [
-        page_of(spaced([line.split() for line in text.splitlines()]), number=n)
-        for n, text in enumerate(doc.page_texts, start=1)
-    ]
-    for noisy in (pages, pages_of(doc.page_texts)):
+    for noisy in (printed_pages(doc), printed_pages(doc, spread=True)):
         fields = extract_fields(doc_type, noisy)
         assert {name: fields[name].value for name in doc.fields if name in fields} == doc.fields
 
