@@ -26,6 +26,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -70,11 +71,16 @@ CREATE TABLE IF NOT EXISTS docs (
     doc_type TEXT NOT NULL,
     stage TEXT NOT NULL,
     category TEXT NOT NULL,
+    facet INTEGER NOT NULL,
     date TEXT
+);
+CREATE TABLE IF NOT EXISTS facets (
+    id INTEGER PRIMARY KEY, doc_type TEXT NOT NULL, stage TEXT NOT NULL,
+    UNIQUE (doc_type, stage)
 );
 CREATE TABLE IF NOT EXISTS payloads (doc INTEGER PRIMARY KEY, payload TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS docs_case ON docs (case_key);
-CREATE INDEX IF NOT EXISTS docs_facets ON docs (doc_type, stage);
+CREATE INDEX IF NOT EXISTS docs_facets ON docs (facet);
 CREATE INDEX IF NOT EXISTS docs_date ON docs (date);
 CREATE TABLE IF NOT EXISTS keys (
     key TEXT NOT NULL, kind INTEGER NOT NULL, doc INTEGER NOT NULL,
@@ -98,13 +104,9 @@ SELECT doc, SUM(s) AS score FROM (
     SELECT rowid, {SCORE_ID_TEXT} FROM fts WHERE fts MATCH :match
 ) GROUP BY doc
 """
-_NAME_EXACT = (
-    f"CASE WHEN rowid IN (SELECT doc FROM keys WHERE key = :name AND kind = {KIND_NAME}) "
-    f"THEN {SCORE_NAME_EXACT} ELSE 0 END"
-)
-_ALL_MATCHED = "SELECT rowid AS doc, 0 AS score FROM docs"
-_ORDER = "score DESC, date IS NULL, date DESC, document_id"
+_ORDER = "score DESC, d.date IS NULL, d.date DESC, d.document_id"
 """Best tier first, then newest, then by id: the order of ``search._plan``."""
+_FACET_NAMES = "SELECT f.doc_type, f.stage, c.n FROM ({counts}) c JOIN facets f ON f.id = c.facet"
 
 
 def _phrase(tokens: Iterable[str]) -> str:
@@ -156,31 +158,66 @@ def _filters(query: SearchQuery) -> tuple[str, dict[str, Any]]:
     return (" AND ".join(clauses) or "1"), params
 
 
-def _text_score(plan: QueryPlan) -> tuple[str, dict[str, Any]]:
-    """SQL scoring an ``fts`` row by the tiers of ``search._plan``, and its parameters."""
-    terms: list[str] = []
-    params: dict[str, Any] = {"name": plan.name_key}
+def _text_score(conn: sqlite3.Connection, plan: QueryPlan) -> tuple[str, dict[str, Any]]:
+    """SQL scoring an ``fts`` row by the tiers of ``search._plan``, and its parameters.
+
+    A tier that no document reaches (a term in no name, a query that is nobody's exact
+    name: most phrases) is a constant, so large result sets are not probed row by row.
+    """
+    parts: list[str] = []
+    params: dict[str, Any] = {}
     for number, term in enumerate(plan.terms):
-        params[f"t{number}"] = _term_match(term)
-        terms.append(
-            f"CASE WHEN rowid IN (SELECT rowid FROM names WHERE names MATCH :t{number}) "
-            f"THEN {SCORE_TERM_IN_NAME} ELSE {SCORE_TERM_IN_TEXT} END"
-        )
-    return " + ".join([*terms, _NAME_EXACT]), params
+        match = _term_match(term)
+        if conn.execute("SELECT 1 FROM names WHERE names MATCH ? LIMIT 1", (match,)).fetchone():
+            params[f"t{number}"] = match
+            parts.append(
+                f"CASE WHEN rowid IN (SELECT rowid FROM names WHERE names MATCH :t{number}) "
+                f"THEN {SCORE_TERM_IN_NAME} ELSE {SCORE_TERM_IN_TEXT} END"
+            )
+        else:
+            parts.append(str(SCORE_TERM_IN_TEXT))
+    exact = "SELECT doc FROM keys WHERE key = :name AND kind = " + str(KIND_NAME)
+    if conn.execute(exact + " LIMIT 1", {"name": plan.name_key}).fetchone():
+        params["name"] = plan.name_key
+        parts.append(f"CASE WHEN rowid IN ({exact}) THEN {SCORE_NAME_EXACT} ELSE 0 END")
+    return " + ".join(parts), params
 
 
-def _matched(plan: QueryPlan, *, scored: bool) -> tuple[str, dict[str, Any]]:
-    """SQL yielding ``(doc, score)`` for every document matching ``plan``."""
+@dataclass(frozen=True, slots=True)
+class _Matches:
+    """SQL for the documents matching a query: their score, and the ``FROM``/``WHERE``
+    joining them to their ``docs`` rows (``d``) under the query's filters."""
+
+    score: str
+    source: str
+    params: dict[str, Any]
+
+
+def _matches(
+    conn: sqlite3.Connection, plan: QueryPlan, query: SearchQuery, *, scored: bool
+) -> _Matches:
+    """The documents matching ``plan`` under the filters of ``query``.
+
+    ``CROSS JOIN`` keeps the matches as the outer loop: SQLite would otherwise walk a filter's
+    index over ``docs`` and probe the FTS index once per row, which is far slower. The
+    matches are not materialised either: writing them to a temporary table costs more
+    than reading the FTS index a second time for the page.
+    """
+    where, params = _filters(query)
     if plan.browse:
-        return _ALL_MATCHED, {}
+        return _Matches("0", f"FROM docs d WHERE {where}", params)
     if plan.identifier is not None:
         key = plan.identifier
         match = f"words : {_phrase(bigram_tokens(plan.phrase))}"
-        return _IDENT_MATCHED, {"key": key, "key_end": key + "\x7f", "match": match}
-    score, params = _text_score(plan) if scored else ("0", {})
-    return f"SELECT rowid AS doc, {score} AS score FROM fts WHERE fts MATCH :match", params | {
-        "match": fts_match(plan)
-    }
+        matched = _IDENT_MATCHED
+        params |= {"key": key, "key_end": key + "\x7f", "match": match}
+    else:
+        score, score_params = _text_score(conn, plan) if scored else ("0", {})
+        matched = f"SELECT rowid AS doc, {score} AS score FROM fts WHERE fts MATCH :match"
+        params |= score_params | {"match": fts_match(plan)}
+    return _Matches(
+        "m.score", f"FROM ({matched}) m CROSS JOIN docs d ON d.rowid = m.doc WHERE {where}", params
+    )
 
 
 class SqliteSearchIndex:
@@ -265,11 +302,21 @@ class SqliteSearchIndex:
                 sql = f"INSERT INTO {table} (rowid, words, chars) VALUES (?, ?, ?)"
             conn.execute(sql, (rowid, *values))
 
+    @staticmethod
+    def _facet(conn: sqlite3.Connection, document: IndexedDocument) -> int:
+        """The id of the document's (doc_type, stage) pair: facets group by one integer."""
+        pair = (document.doc_type, document.stage)
+        conn.execute("INSERT OR IGNORE INTO facets (doc_type, stage) VALUES (?, ?)", pair)
+        (facet,) = conn.execute(
+            "SELECT id FROM facets WHERE doc_type = ? AND stage = ?", pair
+        ).fetchone()
+        return int(facet)
+
     def _insert(self, conn: sqlite3.Connection, document: IndexedDocument) -> None:
         self._remove(conn, document.document_id)
         (rowid,) = conn.execute(
             "INSERT INTO docs (document_id, case_no, case_key, doc_type, stage, category, "
-            "date) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING rowid",
+            "facet, date) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING rowid",
             (
                 document.document_id,
                 document.case_no,
@@ -277,6 +324,7 @@ class SqliteSearchIndex:
                 document.doc_type,
                 document.stage,
                 document.category,
+                self._facet(conn, document),
                 document.date.isoformat() if document.date else None,
             ),
         ).fetchone()
@@ -326,6 +374,7 @@ class SqliteSearchIndex:
             conn.execute("DELETE FROM keys")
             conn.execute("DELETE FROM docs")
             conn.execute("DELETE FROM payloads")
+            conn.execute("DELETE FROM facets")
             conn.execute("INSERT INTO fts (fts) VALUES ('delete-all')")
             conn.execute("INSERT INTO names (names) VALUES ('delete-all')")
 
@@ -335,11 +384,14 @@ class SqliteSearchIndex:
         if plan.nothing:
             return SearchResult(total=0)
         with self._guard(f"search for {query.q!r}") as conn:
-            if plan.browse:
-                counts = self._browse_facets(conn, query)
-                rows = self._browse_page(conn, query) if counts and query.limit else []
-            else:
-                counts, rows = self._ranked(conn, plan, query)
+            matches = _matches(conn, plan, query, scored=False)
+            counts = conn.execute(
+                _FACET_NAMES.format(
+                    counts=f"SELECT d.facet, COUNT(*) AS n {matches.source} GROUP BY d.facet"
+                ),
+                matches.params,
+            ).fetchall()
+            rows = self._page(conn, plan, query) if counts and query.limit else []
             payloads = self._payloads(conn, [row[0] for row in rows]) if not plan.browse else {}
         hits = [
             SearchHit(
@@ -354,48 +406,15 @@ class SqliteSearchIndex:
         return SearchResult(total=sum(n for _, _, n in counts), hits=hits, facets=_facets(counts))
 
     @staticmethod
-    def _ranked(
+    def _page(
         conn: sqlite3.Connection, plan: QueryPlan, query: SearchQuery
-    ) -> tuple[list[tuple[str, str, int]], list[tuple[int, str, str, str, float]]]:
-        """Facet counts and the page of a query, from one pass over its matches.
-
-        The matches are materialised first so that SQLite reads the FTS index once and
-        never probes it row by row from the filtered ``docs`` side.
-        """
-        matched, params = _matched(plan, scored=True)
-        where, filter_params = _filters(query)
-        rows = conn.execute(
-            f"WITH m AS MATERIALIZED ({matched}), "
-            "hits AS MATERIALIZED (SELECT d.rowid AS doc, d.document_id, d.case_no, "
-            "d.doc_type, d.stage, d.date, m.score FROM m JOIN docs d ON d.rowid = m.doc "
-            f"WHERE {where}) "
-            "SELECT NULL, doc_type, stage, COUNT(*), NULL FROM hits GROUP BY doc_type, stage "
-            "UNION ALL SELECT * FROM (SELECT doc, document_id, case_no, doc_type, score "
-            f"FROM hits ORDER BY {_ORDER} LIMIT :limit OFFSET :offset)",
-            params | filter_params | {"limit": query.limit, "offset": query.offset},
-        ).fetchall()
-        counts = [(row[1], row[2], row[3]) for row in rows if row[0] is None]
-        return counts, [row for row in rows if row[0] is not None]
-
-    @staticmethod
-    def _browse_facets(conn: sqlite3.Connection, query: SearchQuery) -> list[tuple[str, str, int]]:
-        where, params = _filters(query)
-        return conn.execute(
-            f"SELECT d.doc_type, d.stage, COUNT(*) FROM docs d WHERE {where} "
-            "GROUP BY d.doc_type, d.stage",
-            params,
-        ).fetchall()
-
-    @staticmethod
-    def _browse_page(
-        conn: sqlite3.Connection, query: SearchQuery
     ) -> list[tuple[int, str, str, str, float]]:
-        where, params = _filters(query)
+        """The page of ``query``: ``(doc, document_id, case_no, doc_type, score)`` rows."""
+        matches = _matches(conn, plan, query, scored=True)
         return conn.execute(
-            "SELECT d.rowid, d.document_id, d.case_no, d.doc_type, 0 AS score FROM docs d "
-            f"WHERE {where} ORDER BY d.date IS NULL, d.date DESC, d.document_id "
-            "LIMIT :limit OFFSET :offset",
-            params | {"limit": query.limit, "offset": query.offset},
+            f"SELECT d.rowid, d.document_id, d.case_no, d.doc_type, {matches.score} AS score "
+            f"{matches.source} ORDER BY {_ORDER} LIMIT :limit OFFSET :offset",
+            matches.params | {"limit": query.limit, "offset": query.offset},
         ).fetchall()
 
     @staticmethod
@@ -411,14 +430,9 @@ class SqliteSearchIndex:
         plan = plan_query(query)
         if plan.nothing:
             return 0
-        matched, params = _matched(plan, scored=False)
-        where, filter_params = _filters(query)
         with self._guard(f"count matches of {query.q!r}") as conn:
-            row = conn.execute(
-                f"WITH m AS MATERIALIZED ({matched}) SELECT COUNT(*) FROM m "
-                f"JOIN docs d ON d.rowid = m.doc WHERE {where}",
-                params | filter_params,
-            ).fetchone()
+            matches = _matches(conn, plan, query, scored=False)
+            row = conn.execute(f"SELECT COUNT(*) {matches.source}", matches.params).fetchone()
         return int(row[0])
 
     def check(self) -> IndexHealth:
