@@ -37,7 +37,7 @@ class SearchIndex(Protocol):
         only as a contiguous sequence (so ``王小明`` does not find ``李小明``), and a run
         of one or two characters MUST be found as well as longer ones. Matches in names
         (the customer and name fields) MUST rank above matches in the text only, and a
-        document where ``q`` is exactly a name SHOULD rank first.
+        document where ``q`` is exactly a name MUST rank first.
       * A ``q`` without any letter, digit or Chinese character MUST match nothing.
       * Filters (``case_no`` compared as an identifier, ``doc_type``, ``stage``,
         ``category``, and ``date_from``/``date_to`` inclusive on the document date) MUST
@@ -45,11 +45,14 @@ class SearchIndex(Protocol):
 
     Results
       * ``total`` MUST be the number of matches; ``hits`` MUST be the page given by
-        ``offset``/``limit``, best first, ties broken by ``document_id`` so pages never
-        overlap; browse results (empty ``q``) MUST be newest date first.
+        ``offset``/``limit``, best tier first, then newest date (undated last), then
+        ``document_id`` so pages never overlap; browse results (empty ``q``) MUST be newest
+        date first. Text queries MUST be scored by the ``SCORE_TERM_*`` and
+        ``SCORE_NAME_EXACT`` tiers of ``search._plan``, so both backends give one order.
       * ``facets`` MUST count all matches (not just the page) by ``doc_type`` and ``stage``.
-      * Each hit SHOULD carry highlights: passages of HTML-escaped text with matched terms
-        wrapped in ``<mark>…</mark>``. The exact passages MAY differ between backends.
+      * Each hit of a ``q`` MUST carry the highlights ``search._highlight`` makes from its
+        text (else its names and field values): passages of HTML-escaped text with matched
+        terms wrapped in ``<mark>…</mark>``, the same on every backend.
       * ``count(query)`` MUST equal ``search(query).total``; ``count()`` counts everything.
 
     Errors and lifetime

@@ -375,6 +375,25 @@ def test_highlights_mark_the_matched_terms(corpus: SearchIndex) -> None:
     assert any("<mark>王府井</mark>" in passage for passage in one.highlights)
 
 
+def test_highlights_are_the_same_passages_on_every_backend(corpus: SearchIndex) -> None:
+    (contract,) = corpus.search(SearchQuery(q="gd-ht-2026-0101")).hits
+    assert contract.highlights == [
+        "供用电合同 合同编号 <mark>GD-HT-2026-0101</mark> 供电人 国网北京市电力公司 "
+        "用电人 王小明 身份证号 11"
+    ]
+    (licence,) = corpus.search(SearchQuery(q="中关村 王芳", doc_type="business_license")).hits
+    assert licence.highlights == [
+        "北京华能电子科技有限公司 类型 有限责任公司 法定代表人 <mark>王芳</mark> 住所 "
+        "北京市海淀区<mark>中关村</mark>大街27号"
+    ]
+
+
+def test_highlights_come_from_the_names_when_the_text_has_no_match(empty: SearchIndex) -> None:
+    empty.index(_wang("x", "other", text="", fields={"agent_name": "赵六"}))
+    (hit,) = empty.search(SearchQuery(q="赵六")).hits
+    assert hit.highlights == ["<mark>赵六</mark>"]
+
+
 def test_highlights_escape_html(empty: SearchIndex) -> None:
     empty.index(_wang("x", "other", text="备注 <b>王小明</b> & 家属"))
     (hit,) = empty.search(SearchQuery(q="王小明")).hits
