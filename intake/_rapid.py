@@ -71,7 +71,10 @@ class RapidOcrEngine:
         """Read an upright page; lines on the same row are joined left to right."""
         with self._reader() as reader:
             try:
-                result, _ = reader(image)
+                # The page is upright already (preparation turns it): the per-line direction
+                # model could only turn lines upside down, and it does (a clause of a clean
+                # contract read as nothing), so it is left out here.
+                result, _ = reader(image, use_cls=False)
             # The adapter boundary: any failure inside ONNX Runtime or OpenCV fails this page.
             except Exception as exc:
                 raise OcrEngineError(f"RapidOCR failed on page {number}: {exc}") from exc
