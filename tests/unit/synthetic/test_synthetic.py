@@ -21,6 +21,7 @@ from tests.synthetic import (
     text_pdf_bytes,
     tiff_bytes,
 )
+from tests.synthetic._sheet import PrintedLine, raster_order
 
 _IDENTIFIERS = {"id_number": is_valid_citizen_id, "credit_code": is_valid_credit_code}
 
@@ -60,6 +61,36 @@ def test_same_seed_same_document() -> None:
     )
     assert first.fields == second.fields
     assert first.images[0].tobytes() == second.images[0].tobytes()
+
+
+def test_ground_truth_reads_rows_across_columns() -> None:
+    lines = [
+        PrintedLine("建设单位", (900, 100, 1050, 134)),
+        PrintedLine("中华人民共和国", (200, 104, 600, 150)),
+        PrintedLine("编号：001", (200, 300, 420, 334)),
+        PrintedLine("建设位置", (900, 296, 1050, 330)),
+        PrintedLine("北京市朝阳区", (1100, 298, 1400, 332)),
+    ]
+    assert raster_order(lines) == ["中华人民共和国 建设单位", "编号：001 建设位置 北京市朝阳区"]
+
+
+def test_a_label_between_two_wrapped_lines_is_a_row_of_its_own() -> None:
+    lines = [
+        PrintedLine("成都德恒物流股", (545, 379, 783, 413)),
+        PrintedLine("户名", (205, 404, 273, 438)),
+        PrintedLine("份有限公司", (545, 428, 715, 462)),
+    ]
+    assert raster_order(lines) == ["成都德恒物流股", "户名", "份有限公司"]
+
+
+@pytest.mark.parametrize("doc_type", ["planning_permit", "design_drawing", "id_card"])
+def test_every_line_recorded_once_where_it_is_printed(doc_type: str) -> None:
+    doc = render(doc_type, random.Random(5))
+    lines = doc.page_lines[0]
+    assert len(set(lines)) == len(lines)
+    width, height = doc.images[0].size
+    assert all(0 <= line.box[0] < line.box[2] <= width for line in lines)
+    assert all(0 <= line.box[1] < line.box[3] <= height for line in lines)
 
 
 def _sample_page() -> Image.Image:
