@@ -5,16 +5,17 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 from sqlalchemy import select
 
-from api._deps import SessionDep, SettingsDep
+from api._deps import SessionDep
+from api._routes_search import get_search_index
 from api._web_auth import PageActorDep
 from api._web_render import PageRoute, optional_choice, optional_date, render
 from archive import Category, DocType, Document, Permission, Stage, ValidationError
-from search import SearchError, SearchQuery, open_search_index
+from search import SearchError, SearchIndex, SearchQuery
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -31,7 +32,7 @@ def safe_highlight(passage: str) -> Markup:
 def search_page(
     request: Request,
     session: SessionDep,
-    settings: SettingsDep,
+    index: Annotated[SearchIndex, Depends(get_search_index)],
     actor: PageActorDep,
     q: Annotated[str, Query(max_length=200)] = "",
     doc_type: Annotated[str, Query(max_length=40)] = "",
@@ -61,8 +62,7 @@ def search_page(
         raise ValidationError(f"检索条件不正确：{error}") from None
     problem = ""
     try:
-        with open_search_index(settings) as index:
-            result = index.search(query)
+        result = index.search(query)
     except SearchError as error:
         result, problem = None, error.message
     hits = result.hits if result else []

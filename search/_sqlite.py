@@ -10,8 +10,9 @@ cannot serve two-character names (the most common query) without a full ``LIKE``
 
 Two FTS tables: ``fts`` holds everything a document says (names, text, field values) and
 finds the matches; ``names`` holds only the names and tells, per query term, whether a match
-is in a name (the ranking tiers of ``search._plan``). A search reads the matches once into a
-materialised set and takes the facets and the ordered page from it in one statement.
+is in a name (the ranking tiers of ``search._plan``). A search counts the facets of its
+matches on one connection and thread while it orders the page on another; ``docs.facet``
+numbers each (doc_type, stage) pair so that counting groups by one integer.
 
 The FTS tables are contentless (the tokens are not stored twice); a document is removed by
 re-deriving its tokens from the stored payload, which is why the payload and a schema
@@ -22,9 +23,11 @@ a table of its own so that the joins over every match (facets, filters, ordering
 
 from __future__ import annotations
 
+import queue
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -227,16 +230,26 @@ class SqliteSearchIndex:
         self._path = path
         self._lock = threading.Lock()
         self._conn = self._open(path)
+        # Searches read through a pool of connections (WAL readers never wait for the
+        # writer) and count the facets on a second thread while the page is ordered: a
+        # match set of 20,000 documents takes about half the time that way.
+        self._readers: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
+        self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="yekuo-search")
 
     @staticmethod
-    def _open(path: Path) -> sqlite3.Connection:
+    def _connect(path: Path) -> sqlite3.Connection:
+        conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA busy_timeout = 10000")
+        conn.execute("PRAGMA cache_size = -65536")
+        return conn
+
+    @classmethod
+    def _open(cls, path: Path) -> sqlite3.Connection:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            conn = cls._connect(path)
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA busy_timeout = 10000")
-            conn.execute("PRAGMA cache_size = -65536")
             conn.executescript(_SCHEMA)
             row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         except (OSError, sqlite3.Error) as exc:
@@ -252,6 +265,29 @@ class SqliteSearchIndex:
                 "and run reindex"
             )
         return conn
+
+    @contextmanager
+    def _reading(self, action: str) -> Iterator[sqlite3.Connection]:
+        """A reader connection from the pool (opened when none is free); errors translated."""
+        try:
+            conn = self._readers.get_nowait()
+        except queue.Empty:
+            try:
+                conn = self._connect(self._path)
+            except sqlite3.Error as exc:
+                raise SearchUnavailableError(
+                    f"cannot open the search index {self._path} to {action}: {exc}; check "
+                    "that the data directory is readable"
+                ) from exc
+        try:
+            yield conn
+        except sqlite3.Error as exc:
+            raise SearchError(
+                f"the search index {self._path} failed to {action}: {exc}; retry, and if "
+                "it persists delete the file and run reindex"
+            ) from exc
+        finally:
+            self._readers.put(conn)
 
     @contextmanager
     def _guard(self, action: str, *, write: bool = False) -> Iterator[sqlite3.Connection]:
@@ -383,16 +419,12 @@ class SqliteSearchIndex:
         plan = plan_query(query)
         if plan.nothing:
             return SearchResult(total=0)
-        with self._guard(f"search for {query.q!r}") as conn:
-            matches = _matches(conn, plan, query, scored=False)
-            counts = conn.execute(
-                _FACET_NAMES.format(
-                    counts=f"SELECT d.facet, COUNT(*) AS n {matches.source} GROUP BY d.facet"
-                ),
-                matches.params,
-            ).fetchall()
-            rows = self._page(conn, plan, query) if counts and query.limit else []
-            payloads = self._payloads(conn, [row[0] for row in rows]) if not plan.browse else {}
+        action = f"search for {query.q!r}"
+        with self._reading(action) as first, self._reading(action) as second:
+            counting = self._executor.submit(self._facet_counts, first, plan, query)
+            rows = self._page(second, plan, query) if query.limit else []
+            payloads = self._payloads(second, [row[0] for row in rows]) if not plan.browse else {}
+            counts = counting.result()
         hits = [
             SearchHit(
                 document_id=document_id,
@@ -404,6 +436,16 @@ class SqliteSearchIndex:
             for doc, document_id, case_no, doc_type, score in rows
         ]
         return SearchResult(total=sum(n for _, _, n in counts), hits=hits, facets=_facets(counts))
+
+    @staticmethod
+    def _facet_counts(
+        conn: sqlite3.Connection, plan: QueryPlan, query: SearchQuery
+    ) -> list[tuple[str, str, int]]:
+        """``(doc_type, stage, count)`` of every match of ``query``."""
+        matches = _matches(conn, plan, query, scored=False)
+        counts = f"SELECT d.facet, COUNT(*) AS n {matches.source} GROUP BY d.facet"
+        rows = conn.execute(_FACET_NAMES.format(counts=counts), matches.params).fetchall()
+        return [(doc_type, stage, n) for doc_type, stage, n in rows]
 
     @staticmethod
     def _page(
@@ -430,7 +472,7 @@ class SqliteSearchIndex:
         plan = plan_query(query)
         if plan.nothing:
             return 0
-        with self._guard(f"count matches of {query.q!r}") as conn:
+        with self._reading(f"count matches of {query.q!r}") as conn:
             matches = _matches(conn, plan, query, scored=False)
             row = conn.execute(f"SELECT COUNT(*) {matches.source}", matches.params).fetchone()
         return int(row[0])
@@ -452,9 +494,12 @@ class SqliteSearchIndex:
             conn.execute("INSERT INTO names (names) VALUES ('optimize')")
 
     def close(self) -> None:
-        """Close the database connection; safe to call twice."""
+        """Close the database connections; safe to call twice."""
+        self._executor.shutdown()
         with self._lock:
             self._conn.close()
+        while not self._readers.empty():
+            self._readers.get_nowait().close()
 
     def __enter__(self) -> Self:
         """Return the index itself."""
