@@ -207,11 +207,13 @@ class ElasticsearchSearchIndex:
         self._lock = threading.Lock()
 
     @contextmanager
-    def _guard(self, action: str) -> Iterator[Elasticsearch]:
-        """Make sure the index exists, then translate the client's errors into ours."""
+    def _guard(self, action: str, *, ensure: bool = True) -> Iterator[Elasticsearch]:
+        """Make sure the index exists (unless ``ensure`` is off), then translate the client's
+        errors into ours."""
         where = f"Elasticsearch index {self._index} at {self._url}"
         try:
-            self._ensure_index()
+            if ensure:
+                self._ensure_index()
             yield self._client
         except SearchError:
             raise
@@ -250,7 +252,7 @@ class ElasticsearchSearchIndex:
                 raise SearchUnavailableError(
                     f"the Elasticsearch index {self._index} at {self._url} was built by another "
                     f"yekuo version (schema {meta.get('schema', 'unknown')}, expected "
-                    f"{SCHEMA_VERSION}); delete the index and run `yekuo reindex`"
+                    f"{SCHEMA_VERSION}); run `yekuo reindex` to rebuild it from the database"
                 )
             self._ready = True
 
@@ -293,15 +295,15 @@ class ElasticsearchSearchIndex:
         return bool(response.body.get("result") == "deleted")
 
     def clear(self) -> None:
-        """Drop and re-create the index (the first step of a rebuild)."""
-        with self._guard("clear the index") as client:
+        """Drop and re-create the index (the first step of a rebuild), whatever its schema."""
+        with self._guard("clear the index", ensure=False) as client:
             client.options(ignore_status=404).indices.delete(index=self._index)
             self._ready = False
             self._ensure_index()
 
     def drop(self) -> None:
         """Delete the index altogether (temporary indices of benchmarks); safe if missing."""
-        with self._guard("delete the index") as client:
+        with self._guard("delete the index", ensure=False) as client:
             client.options(ignore_status=404).indices.delete(index=self._index)
             self._ready = False
 

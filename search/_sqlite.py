@@ -223,13 +223,29 @@ def _matches(
     )
 
 
+def _schema_version(conn: sqlite3.Connection) -> str | None:
+    """The schema version a file was built with; None for a new, empty file.
+
+    A file with tables but no yekuo schema record is somebody else's database: it is
+    refused, never rebuilt (a rebuild drops every table).
+    """
+    row = None
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone() is not None:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    if row is not None:
+        return str(row[0])
+    if conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] == 0:
+        return None
+    raise sqlite3.DatabaseError("it holds tables but is not a yekuo search index")
+
+
 class SqliteSearchIndex:
     """``SearchIndex`` in a SQLite file with FTS5; safe to share between threads."""
 
     def __init__(self, path: Path) -> None:
         self._path = path
         self._lock = threading.Lock()
-        self._conn = self._open(path)
+        self._conn, self._stale = self._open(path)
         # Searches read through a pool of connections (WAL readers never wait for the
         # writer) and count the facets on a second thread while the page is ordered: a
         # match set of 20,000 documents takes about half the time that way.
@@ -244,31 +260,39 @@ class SqliteSearchIndex:
         return conn
 
     @classmethod
-    def _open(cls, path: Path) -> sqlite3.Connection:
+    def _open(cls, path: Path) -> tuple[sqlite3.Connection, str | None]:
+        """The writer connection, and the schema version found if it is not this one's.
+
+        A file of another version is kept as it is until ``clear`` (the first step of
+        ``yekuo reindex``) rebuilds it: the index is derived, so a rebuild loses nothing.
+        """
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = cls._connect(path)
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
-            conn.executescript(_SCHEMA)
-            row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            found = _schema_version(conn)
+            if found in (None, SCHEMA_VERSION):
+                conn.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise SearchUnavailableError(
                 f"cannot open the search index {path}: {exc}; check that the data directory "
                 "is writable and the file is a yekuo search index (delete it and run reindex)"
             ) from exc
-        if row is None or row[0] != SCHEMA_VERSION:
-            conn.close()
+        return conn, None if found in (None, SCHEMA_VERSION) else found
+
+    def _refuse_stale(self) -> None:
+        if self._stale is not None:
             raise SearchUnavailableError(
-                f"the search index {path} was built by another yekuo version (schema "
-                f"{row[0] if row else 'unknown'}, expected {SCHEMA_VERSION}); delete the file "
-                "and run reindex"
+                f"the search index {self._path} was built by another yekuo version (schema "
+                f"{self._stale}, expected {SCHEMA_VERSION}); run `yekuo reindex` to rebuild "
+                "it from the database"
             )
-        return conn
 
     @contextmanager
     def _reading(self, action: str) -> Iterator[sqlite3.Connection]:
         """A reader connection from the pool (opened when none is free); errors translated."""
+        self._refuse_stale()
         try:
             conn = self._readers.get_nowait()
         except queue.Empty:
@@ -293,6 +317,7 @@ class SqliteSearchIndex:
     def _guard(self, action: str, *, write: bool = False) -> Iterator[sqlite3.Connection]:
         """Serialise access, run a transaction when writing, and translate sqlite errors."""
         with self._lock:
+            self._refuse_stale()
             try:
                 if write:
                     self._conn.execute("BEGIN IMMEDIATE")
@@ -405,7 +430,9 @@ class SqliteSearchIndex:
             return self._remove(conn, document_id)
 
     def clear(self) -> None:
-        """Remove every document."""
+        """Remove every document; a file of another schema version is rebuilt empty."""
+        if self._stale is not None:
+            self._rebuild()
         with self._guard("clear the index", write=True) as conn:
             conn.execute("DELETE FROM keys")
             conn.execute("DELETE FROM docs")
@@ -413,6 +440,31 @@ class SqliteSearchIndex:
             conn.execute("DELETE FROM facets")
             conn.execute("INSERT INTO fts (fts) VALUES ('delete-all')")
             conn.execute("INSERT INTO names (names) VALUES ('delete-all')")
+
+    def _rebuild(self) -> None:
+        """Drop every table of an index built by another version and create this schema."""
+        with self._lock:
+            conn = self._conn
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                for kind in ("CREATE VIRTUAL TABLE%", "%"):  # virtual tables own shadow tables
+                    tables = conn.execute(
+                        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE ? "
+                        "AND name NOT LIKE 'sqlite%'",
+                        (kind,),
+                    ).fetchall()
+                    for (table,) in tables:
+                        conn.execute(f'DROP TABLE IF EXISTS "{table}"')
+                conn.execute("COMMIT")
+                conn.executescript(_SCHEMA)
+            except sqlite3.Error as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise SearchError(
+                    f"cannot rebuild the search index {self._path} of schema {self._stale}: "
+                    f"{exc}; delete the file and run `yekuo reindex`"
+                ) from exc
+            self._stale = None
 
     def search(self, query: SearchQuery) -> SearchResult:
         """Run ``query``: total, one page of hits with highlights, and facets."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -179,7 +180,7 @@ def _es_url() -> str:
 
 
 @pytest.fixture(scope="module")
-def _es_indices() -> Iterator[list[str]]:
+def es_indices() -> Iterator[list[str]]:
     """Names of the test indices made in this module, deleted at its end."""
     made: list[str] = []
     yield made
@@ -201,10 +202,10 @@ BACKENDS = ["embedded", "elasticsearch"]
 
 @pytest.fixture(params=BACKENDS)
 def empty(
-    request: pytest.FixtureRequest, tmp_path: Path, _es_indices: list[str]
+    request: pytest.FixtureRequest, tmp_path: Path, es_indices: list[str]
 ) -> Iterator[SearchIndex]:
     """A fresh, empty index of each backend."""
-    with _open(request.param, tmp_path, _es_indices) as index:
+    with _open(request.param, tmp_path, es_indices) as index:
         yield index
 
 
@@ -212,10 +213,10 @@ def empty(
 def corpus(
     request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,
-    _es_indices: list[str],
+    es_indices: list[str],
 ) -> Iterator[SearchIndex]:
     """The corpus indexed once per backend, shared by the tests that only read it."""
-    with _open(request.param, tmp_path_factory.mktemp("search"), _es_indices) as index:
+    with _open(request.param, tmp_path_factory.mktemp("search"), es_indices) as index:
         assert index.index_many(CORPUS) == len(CORPUS)
         yield index
 
@@ -430,6 +431,36 @@ def test_index_many_accepts_a_generator_larger_than_a_batch(empty: SearchIndex) 
     documents = (_wang(f"g{n:05d}", "other", text=f"批量 第{n}号") for n in range(1500))
     assert empty.index_many(documents) == 1500
     assert empty.count(SearchQuery(q="批量")) == 1500
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_index_of_another_version_is_refused_until_clear_rebuilds_it(
+    backend: str, tmp_path: Path, es_indices: list[str]
+) -> None:
+    index: SearchIndex
+    if backend == "embedded":
+        with sqlite3.connect(tmp_path / "search.db") as old:
+            old.executescript(
+                "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
+                "INSERT INTO meta VALUES ('schema', '0');"
+                "CREATE TABLE docs (rowid INTEGER PRIMARY KEY, document_id TEXT);"
+            )
+        index = SqliteSearchIndex(tmp_path / "search.db")
+    else:
+        name = f"yekuo-test-{uuid.uuid4().hex[:12]}"
+        es_indices.append(name)
+        with Elasticsearch(_es_url()) as client:
+            mappings = {"_meta": {"schema": "0"}, "properties": {"document_id": {"type": "text"}}}
+            client.indices.create(index=name, mappings=mappings)
+        index = ElasticsearchSearchIndex(_es_url(), name)
+    with index:
+        with pytest.raises(SearchUnavailableError, match=r"schema 0.*run `yekuo reindex`"):
+            index.search(SearchQuery(q="王小明"))
+        with pytest.raises(SearchUnavailableError, match="yekuo reindex"):
+            index.index(CORPUS[0])
+        index.clear()
+        index.index(CORPUS[0])
+        assert [hit.document_id for hit in index.search(SearchQuery(q="王小明")).hits] == ["d01"]
 
 
 def test_close_twice(empty: SearchIndex) -> None:

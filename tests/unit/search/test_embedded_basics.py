@@ -1,8 +1,12 @@
 """The embedded index finds a Chinese name and an identifier however it is typed."""
 
+import sqlite3
+import threading
 from pathlib import Path
 
-from search import IndexedDocument, SearchQuery, SqliteSearchIndex
+import pytest
+
+from search import IndexedDocument, SearchQuery, SearchUnavailableError, SqliteSearchIndex
 
 
 def _index(tmp_path: Path) -> SqliteSearchIndex:
@@ -49,3 +53,35 @@ def test_two_characters_shared_by_both_names_find_both(tmp_path: Path) -> None:
         result = index.search(SearchQuery(q="小明"))
     assert {hit.document_id for hit in result.hits} == {"1", "2"}
     assert result.facets.doc_type == {"id_card": 2}
+
+
+def test_a_database_that_is_not_a_search_index_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "search.db"
+    with sqlite3.connect(path) as other:
+        other.execute("CREATE TABLE invoices (number TEXT)")
+    with pytest.raises(SearchUnavailableError, match="not a yekuo search index"):
+        SqliteSearchIndex(path)
+    with sqlite3.connect(path) as other:
+        tables = other.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    assert tables == [("invoices",)]
+
+
+def test_searches_run_while_another_thread_indexes(tmp_path: Path) -> None:
+    with _index(tmp_path) as index:
+
+        def write() -> None:
+            for number in range(200):
+                index.index(
+                    IndexedDocument(
+                        document_id=f"w{number}", case_no="YK-W", doc_type="other", text="王小明"
+                    )
+                )
+
+        writer = threading.Thread(target=write)
+        writer.start()
+        totals = []
+        while writer.is_alive():
+            totals.append(index.search(SearchQuery(q="王小明")).total)
+        writer.join()
+        assert totals == sorted(totals)  # each search sees a committed state, never less
+        assert index.search(SearchQuery(q="王小明")).total == 201
