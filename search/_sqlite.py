@@ -27,7 +27,7 @@ import queue
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -474,8 +474,11 @@ class SqliteSearchIndex:
         action = f"search for {query.q!r}"
         with self._reading(action) as first, self._reading(action) as second:
             counting = self._executor.submit(self._facet_counts, first, plan, query)
-            rows = self._page(second, plan, query) if query.limit else []
-            payloads = self._payloads(second, [row[0] for row in rows]) if not plan.browse else {}
+            try:
+                rows = self._page(second, plan, query) if query.limit else []
+                payloads = {} if plan.browse else self._payloads(second, [row[0] for row in rows])
+            finally:
+                wait([counting])  # the facet count holds `first` until it ends
             counts = counting.result()
         hits = [
             SearchHit(
