@@ -16,7 +16,8 @@ numbers each (doc_type, stage) pair so that counting groups by one integer.
 
 The FTS tables are contentless (the tokens are not stored twice); a document is removed by
 re-deriving its tokens from the stored payload, which is why the payload and a schema
-version are kept: a file built by another version is refused, not corrupted. The payload has
+version are kept: a file built by another version is refused, never read or written with this
+layout, until ``clear`` (the first step of ``yekuo reindex``) rebuilds it. The payload has
 a table of its own so that the joins over every match (facets, filters, ordering) read compact
 ``docs`` rows; only the payloads of the page are read, for highlights.
 """
