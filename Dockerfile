@@ -20,6 +20,8 @@ COPY core core
 COPY archive archive
 COPY intake intake
 COPY search search
+COPY worker worker
+COPY cli cli
 COPY api api
 RUN pip install . && rm -rf /opt/yekuo/build
 

@@ -1,6 +1,6 @@
-"""The HTTP API, the command line and the web UI of yekuo."""
+"""The HTTP side of yekuo: the JSON API (``routes/``) and the web UI (``web/``) on one app."""
 
-from api._app import API_PREFIX, create_app
-from api._cli import main
+from api._app import create_app
+from api.routes import API_PREFIX
 
-__all__ = ["API_PREFIX", "create_app", "main"]
+__all__ = ["API_PREFIX", "create_app"]

@@ -8,19 +8,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api._errors import install_error_handlers
-from api._intake import worker_parts
-from api._queue import SHUTDOWN_SECONDS, IntakeQueue, QueueConsumer
-from api._routes_admin import router as admin_router
-from api._routes_cases import router as cases_router
-from api._routes_documents import router as documents_router
-from api._routes_pages import router as pages_router
-from api._routes_review import router as review_router
-from api._routes_search import router as search_router
+from api.routes import health_router
+from api.routes import router as api_router
+from api.web import router as web_router
 from archive import ObjectStore, load_rule_book, open_database, open_object_store
 from core import Settings, get_settings
 from search import SearchIndex, open_search_index
-
-API_PREFIX = "/api/v1"
+from worker import SHUTDOWN_SECONDS, IntakeQueue, QueueConsumer, worker_parts
 
 
 def create_app(
@@ -73,8 +67,7 @@ def create_app(
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    for router in (cases_router, documents_router, admin_router, search_router):
-        app.include_router(router, prefix=API_PREFIX)
-    app.include_router(review_router, prefix=API_PREFIX)
-    app.include_router(pages_router)
+    app.include_router(api_router)
+    app.include_router(health_router)
+    app.include_router(web_router)
     return app

@@ -7,9 +7,6 @@ from archive._auth import (
     Actor,
     Permission,
     authenticate,
-    create_token,
-    list_tokens,
-    revoke_token,
 )
 from archive._batch import (
     ImportItem,
@@ -31,7 +28,6 @@ from archive._corrections import (
     set_case_facts,
     set_document_type,
 )
-from archive._db import Database
 from archive._deadlines import (
     CalendarRangeError,
     StageDue,
@@ -63,7 +59,6 @@ from archive._errors import (
     UploadTooLargeError,
     ValidationError,
 )
-from archive._factory import open_database, open_object_store
 from archive._findings import FindingDraft, add_finding, finding_public
 from archive._jobs import (
     Claim,
@@ -76,22 +71,6 @@ from archive._jobs import (
     queue_stats,
     retry_document,
 )
-from archive._localstore import LocalObjectStore
-from archive._models import (
-    ApiToken,
-    AuditEvent,
-    Base,
-    Case,
-    Customer,
-    Document,
-    Finding,
-    LegalRepresentative,
-    StageTransition,
-)
-from archive._objectstore import ObjectInfo, ObjectStore, sha256_of_file
-from archive._rules import RuleSetError, case_facts, load_rule_book, parse_rule_book, rule_set_for
-from archive._rules_model import RuleBook, RuleSet
-from archive._s3store import S3ObjectStore
 from archive._schemas import (
     AdvanceRequest,
     AdvanceResult,
@@ -132,7 +111,7 @@ from archive._stages import (
     overdue_cases,
     stage_overrides,
 )
-from archive._uploads import SpooledUpload, UploadSpooler, clean_filename, too_large_message
+from archive._tokens import create_token, list_tokens, revoke_token, token_public
 from archive._vocabulary import (
     DOC_TYPE_LABELS_ZH,
     LABELS_ZH,
@@ -144,6 +123,40 @@ from archive._vocabulary import (
     Role,
     Severity,
     Stage,
+)
+from archive.db import (
+    ApiToken,
+    AuditEvent,
+    Base,
+    Case,
+    Customer,
+    Database,
+    Document,
+    Finding,
+    LegalRepresentative,
+    StageTransition,
+    open_database,
+)
+from archive.rules import (
+    RuleBook,
+    RuleSet,
+    RuleSetError,
+    case_facts,
+    load_rule_book,
+    parse_rule_book,
+    rule_set_for,
+)
+from archive.storage import (
+    LocalObjectStore,
+    ObjectInfo,
+    ObjectStore,
+    S3ObjectStore,
+    SpooledUpload,
+    UploadSpooler,
+    clean_filename,
+    open_object_store,
+    sha256_of_file,
+    too_large_message,
 )
 
 __all__ = [
@@ -291,6 +304,7 @@ __all__ = [
     "stage_overrides",
     "store_upload",
     "today_in_china",
+    "token_public",
     "too_large_message",
     "verify_chain",
     "working_days_between",

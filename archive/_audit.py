@@ -12,7 +12,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from archive._auth import Actor
-from archive._models import AuditEvent, utcnow
+from archive.db._models import AuditEvent, utcnow
 
 GENESIS_HASH = "0" * 64
 

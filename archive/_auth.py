@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive._errors import ForbiddenError, NotFoundError, UnauthenticatedError
-from archive._models import ApiToken, utcnow
+from archive._errors import ForbiddenError, UnauthenticatedError
 from archive._vocabulary import Role
+from archive.db._models import ApiToken
 
 TOKEN_PREFIX = "yk_"
 
@@ -80,21 +79,6 @@ def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_token(
-    session: Session, *, name: str, role: Role, created_by: str
-) -> tuple[ApiToken, str]:
-    """A new token row and its secret, which is shown once and never stored."""
-    if not name.strip():
-        raise ValueError("a token needs a name saying who or what holds it")
-    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(
-        name=name.strip(), role=role.value, token_hash=hash_token(secret), created_by=created_by
-    )
-    session.add(token)
-    session.flush()
-    return token, secret
-
-
 def authenticate(session: Session, secret: str | None) -> Actor:
     """The actor a bearer token belongs to; UnauthenticatedError if none or revoked."""
     if not secret:
@@ -108,18 +92,3 @@ def authenticate(session: Session, secret: str | None) -> Actor:
             "the API token is unknown or revoked; ask an admin for a new one"
         )
     return Actor(name=token.name, role=Role(token.role))
-
-
-def list_tokens(session: Session) -> list[ApiToken]:
-    """Every token, newest first (hashes only)."""
-    return list(session.scalars(select(ApiToken).order_by(ApiToken.id.desc())))
-
-
-def revoke_token(session: Session, *, token_id: int) -> ApiToken:
-    """Mark a token revoked; it stops working at once."""
-    token = session.get(ApiToken, token_id)
-    if token is None:
-        raise NotFoundError(f"no API token with id {token_id}; list them with GET /api/v1/tokens")
-    if token.revoked_at is None:
-        token.revoked_at = utcnow()
-    return token

@@ -11,12 +11,12 @@ from pathlib import Path
 
 from archive._auth import Actor
 from archive._cases import get_case
-from archive._db import Database
 from archive._documents import store_upload
 from archive._errors import ValidationError
-from archive._objectstore import ObjectStore
-from archive._uploads import UploadSpooler
 from archive._vocabulary import DocType
+from archive.db._database import Database
+from archive.storage._protocol import ObjectStore
+from archive.storage._uploads import UploadSpooler
 from core import YekuoError
 
 CHUNK = 1024 * 1024

@@ -16,9 +16,6 @@ from archive._documents import document_summary
 from archive._errors import ConflictError, NotFoundError, ValidationError
 from archive._findings import FindingDraft, add_finding, finding_public, invalid_checksum
 from archive._identifiers import checked_citizen_id, checked_credit_code
-from archive._models import Case, Customer, Document, Finding, LegalRepresentative
-from archive._rules import check_facts, rule_set_for
-from archive._rules_model import RuleBook
 from archive._schemas import (
     CaseCreate,
     CaseList,
@@ -36,6 +33,9 @@ from archive._stages import (
     stage_overrides,
 )
 from archive._vocabulary import Stage
+from archive.db._models import Case, Customer, Document, Finding, LegalRepresentative
+from archive.rules._loader import check_facts, rule_set_for
+from archive.rules._model import RuleBook
 
 
 def create_case(

@@ -22,8 +22,8 @@ from archive._audit import record_event
 from archive._auth import SYSTEM
 from archive._deadlines import today_in_china
 from archive._findings import FindingDraft, add_finding
-from archive._models import Case, Document, Finding
 from archive._vocabulary import DocumentStatus, Severity
+from archive.db._models import Case, Document, Finding
 from intake import address_similarity, normalize_identifier, normalize_name, validity_findings
 
 ADDRESS_SIMILARITY = 0.8

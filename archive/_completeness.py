@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 
 from archive._errors import ValidationError
 from archive._findings import finding_public
-from archive._models import Case, Document, Finding
-from archive._rules import case_facts
-from archive._rules_model import Requirement, RuleSet, StageRules
 from archive._schemas import CaseCheck, MissingDocument, NotCountingDocument, SatisfiedRule
 from archive._vocabulary import DocumentStatus, Severity, Stage
+from archive.db._models import Case, Document, Finding
+from archive.rules._loader import case_facts
+from archive.rules._model import Requirement, RuleSet, StageRules
 from intake import normalize_identifier, normalize_name
 
 EXPIRY_CODES = frozenset({"id_card_expired", "license_expired", "supply_plan_expired"})

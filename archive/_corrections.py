@@ -18,10 +18,11 @@ from archive._audit import record_event
 from archive._auth import Actor
 from archive._checks import recheck_case
 from archive._errors import ConflictError, ValidationError
-from archive._models import Case, Document, Finding, utcnow
-from archive._rules import check_facts
-from archive._rules_model import RuleBook
+from archive._findings import get_finding
 from archive._vocabulary import DocumentStatus
+from archive.db._models import Case, Document, Finding, utcnow
+from archive.rules._loader import check_facts
+from archive.rules._model import RuleBook
 
 _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
@@ -89,9 +90,11 @@ def correct_field(
 
 
 def dismiss_finding(
-    session: Session, finding: Finding, *, reason: str, actor: Actor, case: Case, today: dt.date
+    session: Session, *, finding_id: int, reason: str, actor: Actor, today: dt.date
 ) -> Finding:
     """Dismiss an open finding with a reason; rechecks never bring it back."""
+    finding = get_finding(session, finding_id=finding_id)
+    case = session.get_one(Case, finding.case_id)
     reason = reason.strip()
     if not reason:
         raise ValidationError("dismissing a finding needs a reason")

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import chinese_calendar
 
 from archive._errors import ArchiveError
-from archive._models import Case
-from archive._rules import case_facts
-from archive._rules_model import RuleSet
+from archive.db._models import Case
+from archive.rules._loader import case_facts
+from archive.rules._model import RuleSet
 
 CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 """China Standard Time (no daylight saving): deadlines count in local days."""

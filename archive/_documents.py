@@ -13,11 +13,11 @@ from archive._audit import record_event
 from archive._auth import Actor
 from archive._errors import NotFoundError
 from archive._findings import finding_public
-from archive._models import Case, Document
-from archive._objectstore import ObjectStore
 from archive._schemas import DocumentPublic, DocumentSummary
-from archive._uploads import SpooledUpload
 from archive._vocabulary import DocType, DocumentStatus
+from archive.db._models import Case, Document
+from archive.storage._protocol import ObjectStore
+from archive.storage._uploads import SpooledUpload
 
 
 @dataclass(frozen=True)

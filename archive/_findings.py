@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from archive._models import Case, Finding
+from archive._errors import NotFoundError
 from archive._schemas import FindingPublic
 from archive._vocabulary import Severity
+from archive.db._models import Case, Finding
 
 
 @dataclass(frozen=True)
@@ -77,3 +78,11 @@ def invalid_checksum(*, field: str, value: str, kind: str) -> FindingDraft:
             "the original and correct it, or dismiss this finding with a reason"
         ),
     )
+
+
+def get_finding(session: Session, *, finding_id: int) -> Finding:
+    """The finding with this id (NotFoundError if none)."""
+    finding = session.get(Finding, finding_id)
+    if finding is None:
+        raise NotFoundError(f"no finding {finding_id}; list a case's findings with its check")
+    return finding

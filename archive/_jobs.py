@@ -1,6 +1,6 @@
 """Intake jobs: a Document row is their truth, claimed by one worker at a time under a lease.
 
-The queue library (huey, in ``api._queue``) only carries "run intake on this document" messages;
+The queue library (huey, in ``worker._queue``) only carries "run intake on this document" messages;
 what a document's intake is — queued, processing, done or failed, its attempts, its error — lives
 in its row, so a lost or duplicated message loses nothing and does no harm. A worker claims a
 document with one conditional UPDATE (status, lease and attempt count change together or not at
@@ -24,8 +24,8 @@ from archive._audit import record_event
 from archive._auth import SYSTEM, Actor
 from archive._errors import ConflictError
 from archive._findings import FindingDraft, add_finding
-from archive._models import Document, Finding, utcnow
 from archive._vocabulary import DocumentStatus
+from archive.db._models import Document, Finding, utcnow
 
 RETRY_DELAYS = (dt.timedelta(seconds=30), dt.timedelta(minutes=2), dt.timedelta(minutes=10))
 """How long a job waits after its 1st, 2nd, 3rd… transient failure (the last repeats)."""

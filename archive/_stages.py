@@ -19,11 +19,11 @@ from archive._auth import Actor
 from archive._completeness import check_case, flow_stages
 from archive._deadlines import ESTIMATE_NOTE_ZH, StageDue, stage_due
 from archive._errors import ConflictError, ValidationError
-from archive._models import Case, StageTransition, utcnow
-from archive._rules import rule_set_for
-from archive._rules_model import RuleBook, RuleSet
 from archive._schemas import CaseCheck, StageDuePublic, StageOverridePublic
 from archive._vocabulary import Severity, Stage
+from archive.db._models import Case, StageTransition, utcnow
+from archive.rules._loader import rule_set_for
+from archive.rules._model import RuleBook, RuleSet
 
 MIN_REASON_CHARS = 4
 """An override reason shorter than this is not a reason."""

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from core import Settings
 from intake import OcrEngine, OcrLine, OcrPage, analyse, open_ocr_engine, understand
-from tests.synthetic import (
+from synthetic import (
     DOC_TYPES,
     LEVELS,
     Level,

@@ -38,7 +38,7 @@ from PIL import Image
 from bench.ocr import comparable, edit_distance
 from core import Settings
 from intake import OcrEngine, OcrPage, OrientationDetector, analyse, open_ocr_engine
-from tests.synthetic import (
+from synthetic import (
     DOC_TYPES,
     LEVELS,
     Level,

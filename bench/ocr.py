@@ -34,7 +34,7 @@ from intake import (
     open_ocr_engine,
     prepare,
 )
-from tests.synthetic import LEVELS, Level, SyntheticDoc, degrade, render
+from synthetic import LEVELS, Level, SyntheticDoc, degrade, render
 
 DOC_TYPES = (
     "id_card",

@@ -15,7 +15,7 @@ import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from api import create_app
-from archive import Role, create_token, open_database
+from archive import SYSTEM, Role, create_token, open_database
 from core import Settings
 from tests.browser.helpers import Screenshots, Server
 
@@ -37,7 +37,7 @@ def server(settings: Settings) -> Iterator[Server]:
         database.upgrade()
         with database.transaction() as session:
             tokens = {
-                role: create_token(session, name=f"{role.value}-user", role=role, created_by="t")
+                role: create_token(session, name=f"{role.value}-user", role=role, actor=SYSTEM)
                 for role in Role
             }
     secrets = {role: secret for role, (_row, secret) in tokens.items()}

@@ -10,7 +10,7 @@ from pathlib import Path
 from playwright.sync_api import Page
 
 from archive import Role
-from tests.synthetic import jpeg_bytes, png_bytes, render, scanned_pdf_bytes
+from synthetic import jpeg_bytes, png_bytes, render, scanned_pdf_bytes
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from intake import (
 
 pytestmark = pytest.mark.browser
 
-SCRIPT = Path(__file__).parents[2] / "api" / "static" / "identifiers.js"
+SCRIPT = Path(__file__).parents[2] / "api" / "web" / "static" / "identifiers.js"
 
 
 def _citizen_ids(rng: random.Random) -> list[str]:

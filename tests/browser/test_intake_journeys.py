@@ -14,9 +14,9 @@ from playwright.sync_api import Page, expect
 
 from archive import Role
 from core import Settings
+from synthetic import jpeg_bytes, render
 from tests.browser.helpers import Screenshots, Server, drop_files, sign_in, three_scans
 from tests.e2e.helpers import VALID_ID
-from tests.synthetic import jpeg_bytes, render
 
 pytestmark = pytest.mark.browser
 

@@ -8,9 +8,9 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from archive import Role
+from synthetic import png_bytes, render
 from tests.browser.helpers import Screenshots, Server, drop_files, sign_in
 from tests.e2e.helpers import VALID_ID
-from tests.synthetic import png_bytes, render
 
 pytestmark = pytest.mark.browser
 

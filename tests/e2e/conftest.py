@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api import create_app
-from archive import Role, create_token, open_database
+from archive import SYSTEM, Role, create_token, open_database
 from core import Settings
 from tests.e2e.helpers import ApiClient
 
@@ -20,9 +20,7 @@ def tokens(settings: Settings) -> dict[Role, str]:
         database.upgrade()
         with database.transaction() as session:
             return {
-                role: create_token(
-                    session, name=f"{role.value}-user", role=role, created_by="test"
-                )[1]
+                role: create_token(session, name=f"{role.value}-user", role=role, actor=SYSTEM)[1]
                 for role in Role
             }
 

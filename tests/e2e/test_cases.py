@@ -9,7 +9,6 @@ from collections.abc import Iterator
 import pytest
 from click.testing import CliRunner
 
-from api._cli_cases import cases_command
 from archive import (
     Role,
     add_working_days,
@@ -18,6 +17,7 @@ from archive import (
     today_in_china,
 )
 from archive._deadlines import CHINA
+from cli import main
 from core import Settings, get_settings
 from tests.e2e.helpers import VALID_CREDIT_CODE, ApiClient
 
@@ -232,7 +232,7 @@ def test_yekuo_cases_overdue_prints_days_over_and_the_estimate_note(
     entered = today - dt.timedelta(days=30)
     enter_stage(cli_settings, "YK-LATE", entered)
     enter_stage(cli_settings, "YK-2027", dt.date(2026, 12, 30))
-    late = CliRunner().invoke(cases_command, ["--overdue"])
+    late = CliRunner().invoke(main, ["cases", "--overdue"])
     assert late.exit_code == 0, late.output
     [due] = client.request("GET", "/cases", Role.auditor, params={"overdue": "true"}).json()[
         "cases"
@@ -243,10 +243,10 @@ def test_yekuo_cases_overdue_prints_days_over_and_the_estimate_note(
         f"  OVERDUE  {due['due']['due_on']}: {due['due']['days_over']} working day(s) over "
         f"(2 working days from {entered.isoformat()})",
     ]
-    every = CliRunner().invoke(cases_command, ["--json"])
+    every = CliRunner().invoke(main, ["cases", "--json"])
     assert every.exit_code == 0, every.output
     assert json.loads(every.output)["total"] == 2
-    estimated = CliRunner().invoke(cases_command, ["--stage", "application"])
+    estimated = CliRunner().invoke(main, ["cases", "--stage", "application"])
     [line] = [line for line in estimated.output.splitlines() if "2027-01-01" in line]
     assert line.startswith("  due      2027-01-01: ")
     assert line.endswith(f"(2 working days from 2026-12-30) {ESTIMATED}")

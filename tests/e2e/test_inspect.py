@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from api import main
-from tests.synthetic import jpeg_bytes, render
+from cli import main
+from synthetic import jpeg_bytes, render
 
 
 def _objects(output: str) -> list[dict[str, object]]:

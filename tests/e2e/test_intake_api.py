@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from api._queue import IntakeQueue
 from archive import Role
 from core import Settings
 from tests.e2e.helpers import ApiClient, png_bytes
+from worker import IntakeQueue
 
 
 def test_the_queue_counts_uploads_and_a_retry_requeues_a_document(

@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from api import create_app
 from archive import Role
 from core import Settings
+from synthetic import jpeg_bytes, render
 from tests.e2e.helpers import VALID_ID, ApiClient
-from tests.synthetic import jpeg_bytes, render
 
 pytestmark = pytest.mark.slow
 

@@ -21,3 +21,17 @@ def test_the_two_commands_are_make_targets() -> None:
     for target in ("run", "test"):
         assert f"make {target}" in README
         assert re.search(rf"^{target}:", makefile, re.MULTILINE)
+
+
+def test_the_file_map_names_every_package_folder() -> None:
+    mapped = set(re.findall(r"^\| `([a-z_/]+)/` \|", README, re.MULTILINE))
+    packages = {
+        str(init.parent.relative_to(ROOT))
+        for init in ROOT.glob("*/**/__init__.py")
+        if init.parent.parts[-1] not in {"__pycache__"}
+        and not str(init.relative_to(ROOT)).startswith(("tests/", ".venv/", "bench/"))
+    }
+    assert packages - mapped == set(), "add these package folders to README.md's file map"
+    assert {m for m in mapped if not (ROOT / m).is_dir()} == set(), (
+        "README.md maps folders that do not exist"
+    )

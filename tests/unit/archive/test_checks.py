@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive import AuditEvent, Case, Finding, Stage, cross_check_findings, recheck_case
-from tests.unit.archive.test_rules_cases import (
+from tests.unit.archive.rules.test_rules_cases import (
     ADDRESS,
     AGENT,
     COMPANY,

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from archive import SYSTEM, Case, CaseCheck, CaseCreate, Stage, create_case, recheck_case
 from core import Settings
 from intake._analyse import analyse
-from tests.synthetic import SyntheticDoc, text_pdf_bytes
-from tests.synthetic._identity import (
+from synthetic import SyntheticDoc, text_pdf_bytes
+from synthetic._identity import (
     REFERENCE_DATE,
     Company,
     Party,
@@ -27,13 +27,13 @@ from tests.synthetic._identity import (
     make_company,
     make_person,
 )
-from tests.synthetic._render_forms import render_application_form, render_authorization_letter
-from tests.synthetic._render_ids import (
+from synthetic._render_forms import render_application_form, render_authorization_letter
+from synthetic._render_ids import (
     render_business_license,
     render_id_card,
     render_property_certificate,
 )
-from tests.unit.archive.test_rules_cases import add_document, open_session, run_check
+from tests.unit.archive.rules.test_rules_cases import add_document, open_session, run_check
 
 TODAY = REFERENCE_DATE
 """The corpus makes documents valid or expired as of this date."""

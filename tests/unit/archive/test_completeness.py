@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from archive import Finding, Stage, ValidationError, parse_rule_book, recheck_case
-from tests.unit.archive.test_rules_cases import (
+from tests.unit.archive.rules.test_rules_cases import (
     AGENT,
     CONNECTION,
     LANDLORD,

@@ -20,7 +20,7 @@ from archive import (
     working_days_between,
 )
 from archive._deadlines import CHINA, holidays_known
-from tests.unit.archive.test_rules_cases import make_case, open_session
+from tests.unit.archive.rules.test_rules_cases import make_case, open_session
 
 D = dt.date
 

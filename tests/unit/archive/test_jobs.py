@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from api._worker import Attempt, IntakeWorker, UnreadableDocumentError, WorkerParts
 from archive import (
     SYSTEM,
     AuditEvent,
@@ -28,6 +27,7 @@ from archive import (
 from core import Settings
 from search import SearchQuery, SqliteSearchIndex, index_pending
 from tests.intake_jobs import intake_outcome, upload_scan
+from worker import Attempt, IntakeWorker, UnreadableDocumentError, WorkerParts
 
 LEASE = dt.timedelta(minutes=15)
 

@@ -23,7 +23,7 @@ from archive import (
     next_stage,
     rule_set_for,
 )
-from tests.unit.archive.test_rules_cases import (
+from tests.unit.archive.rules.test_rules_cases import (
     CONNECTION,
     PERSON_APPLICATION,
     add_documents,

@@ -19,7 +19,7 @@ from intake import (
     analyse,
     open_ocr_engine,
 )
-from tests.synthetic import png_bytes, render, text_pdf_bytes
+from synthetic import png_bytes, render, text_pdf_bytes
 from tests.unit.intake.test_extract_ids import ID_CARD, ID_CARD_FIELDS
 from tests.unit.intake.test_extract_noise import page_of
 

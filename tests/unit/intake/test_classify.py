@@ -9,8 +9,8 @@ import pytest
 from archive import DocType
 from intake import classify
 from intake._classify import CUES, DOC_TYPES
-from tests.synthetic import DOC_TYPES as CORPUS_TYPES
-from tests.synthetic import render
+from synthetic import DOC_TYPES as CORPUS_TYPES
+from synthetic import render
 from tests.unit.intake.test_extract_forms import LETTER, PERSON_FORM
 from tests.unit.intake.test_extract_ids import ID_CARD, LICENSE
 from tests.unit.intake.test_extract_noise import Rows, joined, page_of, pages_of, spaced

@@ -15,7 +15,7 @@ from core import Settings
 from intake import OcrEngine, open_ocr_engine, read_document, recognise
 from intake._rapid import RapidOcrEngine
 from intake._tesseract import TesseractEngine
-from tests.synthetic import SyntheticDoc, degrade, jpeg_bytes, render
+from synthetic import SyntheticDoc, degrade, jpeg_bytes, render
 
 pytestmark = pytest.mark.slow
 

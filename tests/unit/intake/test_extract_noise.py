@@ -14,7 +14,7 @@ import random
 import re
 
 from intake import OcrLine, OcrPage
-from tests.synthetic import SyntheticDoc
+from synthetic import SyntheticDoc
 
 Rows = list[list[str]]
 

@@ -8,7 +8,7 @@ import pytest
 
 from archive import DocType
 from intake import OcrPage, extract_fields
-from tests.synthetic import DOC_TYPES, render
+from synthetic import DOC_TYPES, render
 from tests.unit.intake.test_extract_noise import (
     Rows,
     full_width,

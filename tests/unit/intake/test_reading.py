@@ -21,8 +21,8 @@ from intake import (
     UnreadableFileError,
     read_document,
 )
-from tests.synthetic import jpeg_bytes, png_bytes, scanned_pdf_bytes, text_pdf_bytes, tiff_bytes
-from tests.synthetic._pdf import assemble, blank_pdf, encrypted_pdf
+from synthetic import jpeg_bytes, png_bytes, scanned_pdf_bytes, text_pdf_bytes, tiff_bytes
+from synthetic._pdf import assemble, blank_pdf, encrypted_pdf
 
 
 def _page(width: int = 300, height: int = 200) -> Image.Image:

@@ -19,7 +19,7 @@ from intake import (
     read_document,
     recognise,
 )
-from tests.synthetic import jpeg_bytes, text_pdf_bytes, tiff_bytes
+from synthetic import jpeg_bytes, text_pdf_bytes, tiff_bytes
 
 
 class _SizeEngine:

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from intake import is_valid_citizen_id, is_valid_credit_code
-from tests.synthetic import (
+from synthetic import (
     DOC_TYPES,
     degrade,
     jpeg_bytes,
@@ -21,7 +21,7 @@ from tests.synthetic import (
     text_pdf_bytes,
     tiff_bytes,
 )
-from tests.synthetic._sheet import PrintedLine, raster_order
+from synthetic._sheet import PrintedLine, raster_order
 
 _IDENTIFIERS = {"id_number": is_valid_citizen_id, "credit_code": is_valid_credit_code}
 

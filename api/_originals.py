@@ -1,0 +1,97 @@
+"""Receiving an upload and serving an original: one code path for the JSON API and the pages."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import JSONResponse, StreamingResponse
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from api._multipart import UploadForm, read_upload_form
+from archive import (
+    Actor,
+    DocType,
+    Document,
+    ObjectStore,
+    UploadAccepted,
+    ValidationError,
+    get_case,
+    store_upload,
+)
+from core import Settings
+from worker import IntakeQueue
+
+
+async def receive_upload(
+    request: Request,
+    *,
+    case_no: str,
+    session: Session,
+    settings: Settings,
+    store: ObjectStore,
+    queue: IntakeQueue,
+    actor: Actor,
+) -> JSONResponse:
+    """Stream the request's file to a case, store it, queue it for intake unless a duplicate.
+
+    202 with the new document, or 200 with the document that already holds these bytes.
+    """
+    await run_in_threadpool(get_case, session, case_no=case_no)
+    form = await read_upload_form(
+        request, tmp_dir=settings.resolved_tmp_dir, max_bytes=settings.max_upload_bytes
+    )
+    with form.upload:
+        accepted = await run_in_threadpool(_store, session, store, case_no, form, actor)
+    if not accepted.duplicate:
+        await run_in_threadpool(queue.enqueue, accepted.document_id)
+    return JSONResponse(
+        accepted.model_dump(mode="json"), status_code=200 if accepted.duplicate else 202
+    )
+
+
+def original_response(document: Document, store: ObjectStore) -> StreamingResponse:
+    """The original bytes of ``document`` as a download, exactly as uploaded."""
+    chunks = store.open_chunks(document.sha256)
+    disposition = f"attachment; filename*=UTF-8''{quote(document.original_filename)}"
+    return StreamingResponse(
+        chunks,
+        media_type=document.media_type,
+        headers={
+            "Content-Disposition": disposition,
+            "Content-Length": str(document.size_bytes),
+            "X-Content-Type-Options": "nosniff",
+            "ETag": f'"{document.sha256}"',
+        },
+    )
+
+
+def _store(
+    session: Session, store: ObjectStore, case_no: str, form: UploadForm, actor: Actor
+) -> UploadAccepted:
+    hint = _doc_type_hint(form.fields.get("doc_type"))
+    case = get_case(session, case_no=case_no)
+    stored = store_upload(
+        session, store=store, case=case, upload=form.upload, doc_type_hint=hint, actor=actor
+    )
+    session.commit()
+    document = stored.document
+    return UploadAccepted(
+        document_id=document.id,
+        status=document.status,
+        sha256=document.sha256,
+        duplicate=stored.duplicate,
+    )
+
+
+def _doc_type_hint(raw: str | None) -> DocType | None:
+    if not raw:
+        return None
+    try:
+        return DocType(raw)
+    except ValueError:
+        raise ValidationError(
+            f"doc_type {raw!r} is not a document type; use one of "
+            + ", ".join(t.value for t in DocType)
+        ) from None

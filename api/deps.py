@@ -1,0 +1,106 @@
+"""Every FastAPI dependency of yekuo: the app's backends, a session per request, the actor.
+
+Routes and pages receive what they use as ``Annotated`` parameters (``SessionDep``,
+``StoreDep`` ...); nothing else builds a backend or reads ``app.state``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from api._session import CSRF_HEADER, SESSION_COOKIE, check_csrf
+from archive import Actor, Database, ObjectStore, Permission, RuleBook, authenticate, load_rule_book
+from core import Settings
+from search import SearchIndex
+from worker import IntakeQueue
+
+_bearer = HTTPBearer(auto_error=False, description="An API token from `yekuo token create`")
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings this app was built with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_database(request: Request) -> Database:
+    """The relational store of this app."""
+    database: Database = request.app.state.database
+    return database
+
+
+def get_object_store(request: Request) -> ObjectStore:
+    """The object store of this app."""
+    store: ObjectStore = request.app.state.object_store
+    return store
+
+
+def get_search_index(request: Request) -> SearchIndex:
+    """The search index of this app."""
+    index: SearchIndex = request.app.state.search_index
+    return index
+
+
+def get_intake_queue(request: Request) -> IntakeQueue:
+    """The intake queue of this app (routes send the messages of what they queue)."""
+    queue: IntakeQueue = request.app.state.intake_queue
+    return queue
+
+
+def get_rule_book(settings: Annotated[Settings, Depends(get_settings)]) -> RuleBook:
+    """The rule book of this app: the utility's file if configured, else the shipped one."""
+    return load_rule_book(settings.rules_file)
+
+
+def get_session(database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+    """A session for one request, rolled back if the route did not commit."""
+    session = database.session()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def get_actor(
+    session: Annotated[Session, Depends(get_session)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Actor:
+    """The actor behind the bearer token (401 if none or unknown)."""
+    return authenticate(session, credentials.credentials if credentials else None)
+
+
+def require(permission: Permission) -> Callable[[Actor], Actor]:
+    """A dependency giving the actor if their role grants ``permission``, else 403."""
+
+    def dependency(actor: Annotated[Actor, Depends(get_actor)]) -> Actor:
+        actor.require(permission)
+        return actor
+
+    return dependency
+
+
+def get_page_actor(request: Request, session: Annotated[Session, Depends(get_session)]) -> Actor:
+    """The actor signed in with this browser (UnauthenticatedError if none)."""
+    return authenticate(session, request.cookies.get(SESSION_COOKIE))
+
+
+def get_script_actor(request: Request, actor: Annotated[Actor, Depends(get_page_actor)]) -> Actor:
+    """The actor of a page's script request, after checking its CSRF header."""
+    check_csrf(request, request.headers.get(CSRF_HEADER))
+    return actor
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+StoreDep = Annotated[ObjectStore, Depends(get_object_store)]
+DatabaseDep = Annotated[Database, Depends(get_database)]
+IndexDep = Annotated[SearchIndex, Depends(get_search_index)]
+QueueDep = Annotated[IntakeQueue, Depends(get_intake_queue)]
+RulesDep = Annotated[RuleBook, Depends(get_rule_book)]
+PageActorDep = Annotated[Actor, Depends(get_page_actor)]
+ScriptActorDep = Annotated[Actor, Depends(get_script_actor)]

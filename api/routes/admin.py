@@ -1,0 +1,94 @@
+"""Routes of tokens (admin) and the audit trail (auditor, admin)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from api.deps import SessionDep, require
+from archive import (
+    Actor,
+    AuditEventPublic,
+    AuditFilter,
+    AuditPage,
+    Permission,
+    TokenCreate,
+    TokenCreated,
+    TokenPublic,
+    create_token,
+    list_tokens,
+    query_events,
+    revoke_token,
+    token_public,
+    verify_chain,
+)
+
+router = APIRouter()
+AdminDep = Annotated[Actor, Depends(require(Permission.manage_tokens))]
+AuditorDep = Annotated[Actor, Depends(require(Permission.read_audit))]
+
+
+@router.post("/tokens", status_code=201, tags=["tokens"])
+def post_token(body: TokenCreate, session: SessionDep, actor: AdminDep) -> TokenCreated:
+    """Create a token; its secret is in this response only (admin)."""
+    token, secret = create_token(session, name=body.name, role=body.role, actor=actor)
+    public = token_public(token)
+    session.commit()
+    return TokenCreated(**public.model_dump(), token=secret)
+
+
+@router.get("/tokens", tags=["tokens"])
+def get_tokens(session: SessionDep, actor: AdminDep) -> list[TokenPublic]:
+    """Every token, without secrets (admin)."""
+    return [token_public(token) for token in list_tokens(session)]
+
+
+@router.delete("/tokens/{token_id}", tags=["tokens"])
+def delete_token(token_id: int, session: SessionDep, actor: AdminDep) -> TokenPublic:
+    """Revoke a token; it stops working at once (admin)."""
+    token = revoke_token(session, token_id=token_id, actor=actor)
+    session.commit()
+    return token_public(token)
+
+
+@router.get("/audit", tags=["audit"])
+def get_audit(
+    session: SessionDep,
+    actor: AuditorDep,
+    case_no: str | None = None,
+    user: Annotated[str | None, Query(description="the token name that acted")] = None,
+    action: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> AuditPage:
+    """Audit events, newest first (auditor, admin)."""
+    where = AuditFilter(
+        case_no=case_no,
+        actor=user,
+        action=action,
+        since=since,
+        until=until,
+        limit=limit,
+        offset=offset,
+    )
+    total, events = query_events(session, where=where)
+    return AuditPage(
+        total=total,
+        events=[AuditEventPublic.model_validate(event, from_attributes=True) for event in events],
+    )
+
+
+@router.get("/audit/verify", tags=["audit"])
+def get_audit_verify(session: SessionDep, actor: AuditorDep) -> dict[str, object]:
+    """Re-compute the audit chain and say whether any event was altered (auditor, admin)."""
+    report = verify_chain(session)
+    return {
+        "events": report.events,
+        "intact": report.intact,
+        "first_broken_id": report.first_broken_id,
+        "message": report.message,
+    }

@@ -1,0 +1,78 @@
+"""Routes of cases: create, list, read."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from api.deps import RulesDep, SessionDep, require
+from archive import (
+    Actor,
+    CaseCreate,
+    CaseList,
+    CasePublic,
+    Category,
+    Permission,
+    Stage,
+    case_public,
+    create_case,
+    get_case,
+    list_cases,
+    today_in_china,
+)
+
+router = APIRouter(tags=["cases"])
+
+
+@router.post("/cases", status_code=201)
+def post_case(
+    body: CaseCreate,
+    session: SessionDep,
+    rules: RulesDep,
+    actor: Annotated[Actor, Depends(require(Permission.create_case))],
+) -> CasePublic:
+    """Create a case at the application stage, with facts the rules read (archivist, admin)."""
+    case = create_case(session, data=body, actor=actor, rules=rules)
+    session.commit()
+    return case_public(session, case, rules=rules, today=today_in_china())
+
+
+@router.get("/cases")
+def get_cases(
+    session: SessionDep,
+    rules: RulesDep,
+    actor: Annotated[Actor, Depends(require(Permission.read))],
+    stage: Stage | None = None,
+    category: Category | None = None,
+    q: Annotated[str | None, Query(max_length=200, description="case number or name")] = None,
+    overdue: Annotated[
+        bool, Query(description="only cases past their stage's time limit, most days over first")
+    ] = False,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> CaseList:
+    """List cases, most recently changed first, each with its stage's time limit."""
+    return list_cases(
+        session,
+        stage=stage,
+        category=category.value if category else None,
+        text=q,
+        rules=rules,
+        overdue=overdue,
+        today=today_in_china(),
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get("/cases/{case_no}")
+def get_one_case(
+    case_no: str,
+    session: SessionDep,
+    rules: RulesDep,
+    actor: Annotated[Actor, Depends(require(Permission.read))],
+) -> CasePublic:
+    """A case: stage and time limit, documents, case-level findings, facts and overrides."""
+    case = get_case(session, case_no=case_no)
+    return case_public(session, case, rules=rules, today=today_in_china())

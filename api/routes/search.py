@@ -1,0 +1,52 @@
+"""The search route: full text and identifiers over documents (reviewer, auditor, admin)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import pydantic
+from fastapi import APIRouter, Depends, Query
+
+from api.deps import IndexDep, require
+from archive import Actor, Permission, ValidationError
+from search import MAX_LIMIT, SearchQuery, SearchResult
+
+router = APIRouter(tags=["search"])
+
+
+@router.get("/search")
+def get_search(
+    index: IndexDep,
+    _actor: Annotated[Actor, Depends(require(Permission.search))],
+    q: Annotated[str, Query(max_length=200, description="Words, a name or an identifier")] = "",
+    case_no: str | None = None,
+    doc_type: str | None = None,
+    stage: str | None = None,
+    category: str | None = None,
+    date_from: Annotated[dt.date | None, Query(description="Document date on or after")] = None,
+    date_to: Annotated[dt.date | None, Query(description="Document date on or before")] = None,
+    limit: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = 20,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> SearchResult:
+    """Documents matching ``q`` and the filters, best first, with highlights and facets.
+
+    An identifier (ID number, credit code, case or contract number) matches however it is
+    typed; other words must all occur. A search index outage answers 503.
+    """
+    try:
+        query = SearchQuery(
+            q=q,
+            case_no=case_no or None,
+            doc_type=doc_type or None,
+            stage=stage or None,
+            category=category or None,
+            date_from=date_from,
+            date_to=date_to,
+            limit=limit,
+            offset=offset,
+        )
+    except pydantic.ValidationError as error:
+        problems = "; ".join(item["msg"].removeprefix("Value error, ") for item in error.errors())
+        raise ValidationError(f"the search is not valid: {problems}") from error
+    return index.search(query)

@@ -1,0 +1,29 @@
+"""The web UI: server-rendered zh-CN pages (Jinja2) over the same archive and search services."""
+
+from fastapi import APIRouter
+
+from api.web.audit import router as audit_router
+from api.web.case import router as case_router
+from api.web.cases import router as cases_router
+from api.web.corrections import router as corrections_router
+from api.web.documents import router as documents_router
+from api.web.documents import script_router as documents_script_router
+from api.web.search import router as search_router
+from api.web.signin import router as signin_router
+
+router = APIRouter()
+"""Every page of the web UI (none of them in the OpenAPI schema)."""
+
+for _page_router in (
+    signin_router,
+    cases_router,
+    case_router,
+    corrections_router,
+    documents_router,
+    documents_script_router,
+    search_router,
+    audit_router,
+):
+    router.include_router(_page_router)
+
+__all__ = ["router"]

@@ -1,0 +1,246 @@
+"""The case page: stage flow, due date, the checklist for the next stage, findings, advancing.
+
+The checklist, the due date and the stage gate come from the review API's own services
+(``check_case``, ``case_review_fields``, ``next_stage``, ``advance_case``) on the rule book of
+``api.routes.review``, so this page and ``GET /api/v1/cases/{case_no}/check`` cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from api._session import CSRF_FIELD, check_csrf
+from api.deps import PageActorDep, RulesDep, SessionDep
+from api.web.render import PageRoute, optional_choice, render
+from archive import (
+    Actor,
+    Case,
+    CaseCheck,
+    CasePublic,
+    DocType,
+    DocumentStatus,
+    DocumentSummary,
+    Permission,
+    RuleBook,
+    Severity,
+    Stage,
+    StageGateError,
+    ValidationError,
+    advance_case,
+    case_public,
+    case_review_fields,
+    check_case,
+    flow_stages,
+    get_case,
+    next_stage,
+    queue_stats,
+    rule_set_for,
+    today_in_china,
+)
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+QUEUE_STALE_AFTER = dt.timedelta(minutes=2)
+"""A document queued longer than this, with nothing processing, hints at a stopped worker."""
+
+_WAITING = (DocumentStatus.queued, DocumentStatus.processing)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why the gate refused the advance just asked for, shown above the checklist."""
+
+    summary_zh: str
+    detail: str
+    reason_too_short: bool
+
+
+def stage_flow(current: Stage, stages: list[Stage]) -> list[dict[str, str]]:
+    """The stages of the case's own flow, each passed, current or ahead."""
+    order = stages if current in stages else list(Stage)
+    here = order.index(current)
+    return [
+        {"code": stage.value, "state": "done" if i < here else "current" if i == here else "ahead"}
+        for i, stage in enumerate(order)
+    ]
+
+
+def not_counting_zh(document: DocumentSummary | None) -> str:
+    """In Chinese, why a document of the case does not count (the check's reason is English)."""
+    if document is None:
+        return "不计入"
+    if document.status in _WAITING:
+        return "仍在识别中，识别完成后才计入"
+    if document.status == DocumentStatus.failed:
+        return "识别失败：可重试识别，或重新扫描上传"
+    if document.doc_type is None:
+        return "资料类型未识别：请审核员在资料页设定类型"
+    return "不计入：见下方问题（如证件已过期）"
+
+
+def queue_hint(session: Session, documents: list[DocumentSummary]) -> dict[str, Any] | None:
+    """What to tell the user while documents of this case wait for intake (None if none do)."""
+    waiting = [d for d in documents if d.status in _WAITING]
+    if not waiting:
+        return None
+    stats = queue_stats(session)
+    now = dt.datetime.now(dt.UTC)
+    stale = any(
+        d.status == DocumentStatus.queued
+        and now - (d.created_at if d.created_at.tzinfo else d.created_at.replace(tzinfo=dt.UTC))
+        > QUEUE_STALE_AFTER
+        for d in waiting
+    )
+    return {
+        "waiting": len(waiting),
+        "queued": stats.queued,
+        "processing": stats.processing,
+        "stopped": stale and stats.processing == 0,
+    }
+
+
+def _check_rows(check: CaseCheck, documents: dict[str, DocumentSummary]) -> dict[str, Any]:
+    """The check as the template lists it: rules missing, satisfied and documents not counting."""
+    return {
+        "check": check,
+        "satisfied": [
+            {"rule": rule, "documents": [documents.get(i) or i for i in rule.document_ids]}
+            for rule in check.satisfied
+        ],
+        "not_counting": [
+            {
+                "item": item,
+                "document": documents.get(item.document_id),
+                "reason_zh": not_counting_zh(documents.get(item.document_id)),
+            }
+            for item in check.not_counting
+        ],
+        "open_errors": sum(
+            1 for f in check.findings if f.status == "open" and f.severity == Severity.error
+        ),
+    }
+
+
+def review_context(
+    session: Session, case: Case, public: CasePublic, *, rules: RuleBook
+) -> dict[str, Any]:
+    """Flow, due date, overrides, next stage and the check of the case's current stage."""
+    rule_set = rule_set_for(rules, case)
+    review = case_review_fields(case, rule_set=rule_set, today=today_in_china())
+    stages = [rules_of_stage.stage for rules_of_stage in flow_stages(case, rule_set)]
+    context: dict[str, Any] = {
+        "flow": stage_flow(public.stage, stages),
+        "due": review["due"],
+        "overrides": review["overrides"],
+        "rules_version": review["rules_version"],
+        "next_stage": None,
+        "flow_problem": "",
+        "review": None,
+    }
+    try:
+        context["next_stage"] = next_stage(case, rule_set)
+        check = check_case(session, case, public.stage, rule_set=rule_set)
+    except ValidationError as error:
+        context["flow_problem"] = error.message
+        return context
+    by_id = {d.document_id: d for d in public.documents}
+    context["review"] = _check_rows(check, by_id)
+    return context
+
+
+def case_page_response(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    case: Case,
+    *,
+    rules: RuleBook,
+    refusal: Refusal | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The case page (after a refused advance: with the refusal, and status 409)."""
+    public = case_public(session, case)
+    return render(
+        request,
+        "case.html",
+        {
+            "case": public,
+            "doc_types": list(DocType),
+            "queue": queue_hint(session, public.documents),
+            "refusal": refusal,
+            **review_context(session, case, public, rules=rules),
+        },
+        actor=actor,
+        status_code=status_code,
+    )
+
+
+@router.get("/cases/{case_no}")
+def case_page(
+    request: Request, case_no: str, session: SessionDep, rules: RulesDep, actor: PageActorDep
+) -> Response:
+    """A case: its flow and due date, the checklist, findings, documents, and advancing."""
+    actor.require(Permission.read)
+    case = get_case(session, case_no=case_no)
+    return case_page_response(request, session, actor, case, rules=rules)
+
+
+def refusal_of(error: StageGateError, *, reason: str) -> Refusal:
+    """A refused advance, summarised in Chinese from its check."""
+    check = error.check
+    parts = []
+    if check.missing:
+        parts.append("缺少 " + "、".join(m.label_zh for m in check.missing))
+    errors = sum(1 for f in check.findings if f.status == "open" and f.severity == Severity.error)
+    if errors:
+        parts.append(f"{errors} 个错误问题尚未处理")
+    summary = "；".join(parts) or "核对未通过"
+    return Refusal(
+        summary_zh=f"未能进入下一环节：{summary}。请补齐资料、处理问题，或填写理由后强制推进。",
+        detail=error.message,
+        reason_too_short=bool(reason),
+    )
+
+
+@router.post("/cases/{case_no}/advance")
+def advance(
+    request: Request,
+    case_no: str,
+    session: SessionDep,
+    rules: RulesDep,
+    actor: PageActorDep,
+    to: Annotated[str, Form(max_length=40)] = "",
+    override_reason: Annotated[str, Form(max_length=2000)] = "",
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+) -> Response:
+    """Move the case to its next stage with ``advance_case``; refused: the page, with why."""
+    check_csrf(request, csrf_token)
+    actor.require(Permission.advance)
+    target = optional_choice(Stage, to, label="目标环节")
+    if target is None:
+        raise ValidationError("没有指定要进入的环节：请在案件页点击推进按钮")
+    case = get_case(session, case_no=case_no)
+    reason = override_reason.strip()
+    try:
+        advance_case(
+            session,
+            case,
+            to=target,
+            override_reason=reason or None,
+            rule_set=rule_set_for(rules, case),
+            actor=actor,
+        )
+    except StageGateError as refused:
+        session.rollback()
+        refusal = refusal_of(refused, reason=reason)
+        return case_page_response(
+            request, session, actor, case, rules=rules, refusal=refusal, status_code=409
+        )
+    session.commit()
+    return RedirectResponse(f"/cases/{case.case_no}?advanced=1", status_code=303)

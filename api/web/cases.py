@@ -1,0 +1,211 @@
+"""Pages of cases: the list with its filters and the new-case form."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import pydantic
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from api._session import CSRF_FIELD, check_csrf
+from api.deps import PageActorDep, RulesDep, SessionDep
+from api.web.render import PageRoute, optional_choice, render
+from archive import (
+    Actor,
+    BusinessType,
+    CaseCreate,
+    CaseList,
+    Category,
+    ConflictError,
+    Permission,
+    Stage,
+    StageDue,
+    ValidationError,
+    create_case,
+    list_cases,
+    overdue_cases,
+    today_in_china,
+)
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+PAGE_SIZE = 50
+
+FIELD_LABELS = {
+    "case_no": "案件编号",
+    "category": "客户类别",
+    "business_type": "业务类型",
+    "capacity_kva": "申请容量",
+    "accepted_on": "受理日期",
+    "customer.name": "客户名称",
+    "customer.id_number": "身份证号码",
+    "customer.credit_code": "统一社会信用代码",
+    "customer.address": "用电地址",
+    "customer.phone": "联系电话",
+    "customer": "客户",
+    "legal_representative.name": "法定代表人姓名",
+    "legal_representative.id_number": "法定代表人身份证号码",
+}
+
+
+@router.get("/cases")
+def cases_page(
+    request: Request,
+    session: SessionDep,
+    rules: RulesDep,
+    actor: PageActorDep,
+    stage: Annotated[str, Query(max_length=40)] = "",
+    category: Annotated[str, Query(max_length=40)] = "",
+    q: Annotated[str, Query(max_length=200)] = "",
+    overdue: Annotated[str, Query(max_length=1)] = "",
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
+    """Cases, most recently changed first (overdue ones: most days over first), filtered."""
+    actor.require(Permission.read)
+    chosen_stage = optional_choice(Stage, stage, label="环节")
+    chosen_category = optional_choice(Category, category, label="客户类别")
+    filters: dict[str, Any] = {
+        "stage": chosen_stage,
+        "category": chosen_category.value if chosen_category else None,
+        "text": q.strip() or None,
+    }
+    late: dict[str, StageDue] = {}
+    if overdue:
+        late = {
+            o.case_no: o.due for o in overdue_cases(session, book=rules, today=today_in_china())
+        }
+        found = overdue_page(session, late, offset=offset, **filters)
+    else:
+        found = list_cases(session, limit=PAGE_SIZE, offset=offset, **filters)
+    return render(
+        request,
+        "cases.html",
+        {
+            "found": found,
+            "late": late,
+            "stages": list(Stage),
+            "categories": list(Category),
+            "filters": {"stage": stage, "category": category, "q": q, "overdue": overdue},
+            "offset": offset,
+            "page_size": PAGE_SIZE,
+        },
+        actor=actor,
+    )
+
+
+def overdue_page(
+    session: Session,
+    late: dict[str, StageDue],
+    *,
+    stage: Stage | None,
+    category: str | None,
+    text: str | None,
+    offset: int,
+) -> CaseList:
+    """One page of the cases matching the filters that are in ``late``, most days over first.
+
+    ``list_cases`` cannot filter by case number, so every matching case is listed and the
+    late ones kept; ``overdue_cases`` looks at every open case anyway.
+    """
+    if not late:
+        return CaseList(total=0, cases=[])
+    filters: dict[str, Any] = {"stage": stage, "category": category, "text": text}
+    matching = list_cases(session, limit=0, **filters).total
+    order = {case_no: position for position, case_no in enumerate(late)}
+    cases = sorted(
+        (c for c in list_cases(session, limit=matching, **filters).cases if c.case_no in late),
+        key=lambda c: order[c.case_no],
+    )
+    return CaseList(total=len(cases), cases=cases[offset : offset + PAGE_SIZE])
+
+
+def _new_case_page(
+    request: Request,
+    actor: Actor,
+    *,
+    values: dict[str, str],
+    problems: list[str],
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "case_new.html",
+        {
+            "values": values,
+            "problems": problems,
+            "categories": list(Category),
+            "business_types": list(BusinessType),
+        },
+        actor=actor,
+        status_code=status_code,
+    )
+
+
+@router.get("/cases/new")
+def new_case_form(request: Request, actor: PageActorDep) -> Response:
+    """The form of a new case (archivist, admin)."""
+    actor.require(Permission.create_case)
+    return _new_case_page(
+        request, actor, values={"customer_kind": "person", "business_type": "new"}, problems=[]
+    )
+
+
+def case_body_from_form(values: dict[str, str]) -> dict[str, Any]:
+    """The body of ``POST /cases`` that a filled-in new-case form stands for."""
+    person = values.get("customer_kind", "person") != "organisation"
+    customer = {
+        "name": values.get("customer_name", ""),
+        "id_number": values.get("customer_id_number") if person else None,
+        "credit_code": None if person else values.get("customer_credit_code"),
+        "address": values.get("customer_address", ""),
+        "phone": values.get("customer_phone", ""),
+    }
+    legal = None
+    if not person and (values.get("legal_name") or values.get("legal_id_number")):
+        legal = {"name": values.get("legal_name", ""), "id_number": values.get("legal_id_number")}
+    return {
+        "case_no": values.get("case_no", "").strip(),
+        "category": values.get("category", ""),
+        "business_type": values.get("business_type", ""),
+        "capacity_kva": values.get("capacity_kva", ""),
+        "accepted_on": values.get("accepted_on") or None,
+        "customer": customer,
+        "legal_representative": legal,
+    }
+
+
+def _problems_of(error: pydantic.ValidationError) -> list[str]:
+    problems = []
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"])
+        label = FIELD_LABELS.get(where, where or "表单")
+        problems.append(f"{label}：{item['msg']}")
+    return problems
+
+
+@router.post("/cases/new")
+async def new_case(request: Request, session: SessionDep, actor: PageActorDep) -> Response:
+    """Create the case with the same service as ``POST /api/v1/cases``, or show what is wrong."""
+    actor.require(Permission.create_case)
+    form = await request.form()
+    check_csrf(request, str(form.get(CSRF_FIELD, "")))
+    values = {key: str(value).strip() for key, value in form.items() if key != CSRF_FIELD}
+    try:
+        data = CaseCreate.model_validate(case_body_from_form(values))
+    except pydantic.ValidationError as error:
+        return _new_case_page(
+            request, actor, values=values, problems=_problems_of(error), status_code=422
+        )
+    try:
+        case = await run_in_threadpool(create_case, session, data=data, actor=actor)
+        await run_in_threadpool(session.commit)
+    except (ValidationError, ConflictError) as error:
+        session.rollback()
+        status = 409 if isinstance(error, ConflictError) else 422
+        return _new_case_page(
+            request, actor, values=values, problems=[error.message], status_code=status
+        )
+    return RedirectResponse(f"/cases/{case.case_no}", status_code=303)

@@ -1,0 +1,145 @@
+"""Reviewer corrections and intake retries from the web UI.
+
+A document's type, a field confirmed or corrected, a finding dismissed with its reason and a
+failed document queued again call the same archive services as the JSON routes, with the actor
+of the signed-in browser; the form then returns the user to the page they came from.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, TypeVar
+
+import pydantic
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse
+
+from api._session import CSRF_FIELD, check_csrf
+from api.deps import PageActorDep, QueueDep, RulesDep, SessionDep
+from api.web.render import PageRoute
+from archive import (
+    DocTypeUpdate,
+    FieldCorrection,
+    FindingDismissal,
+    Permission,
+    ValidationError,
+    correct_field,
+    dismiss_finding,
+    get_document,
+    retry_document,
+    set_document_type,
+    today_in_china,
+)
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+CsrfField = Annotated[str, Form(alias=CSRF_FIELD)]
+BackField = Annotated[str, Form(max_length=300)]
+
+B = TypeVar("B", bound=pydantic.BaseModel)
+
+
+def form_body(model: type[B], data: dict[str, str], *, problem_zh: str) -> B:
+    """The API body a form stands for; ValidationError with ``problem_zh`` if it is not one."""
+    try:
+        return model.model_validate(data)
+    except pydantic.ValidationError as error:
+        raise ValidationError(f"{problem_zh}（{error.errors()[0]['msg']}）") from None
+
+
+def back_to(target: str, *, default: str) -> str:
+    """Where a form returns to: a case or document page of this site, else ``default``."""
+    if (
+        target.startswith(("/cases/", "/documents/"))
+        and "//" not in target
+        and "\\" not in target
+        and "?" not in target
+    ):
+        return target
+    return default
+
+
+@router.post("/documents/{document_id}/doc_type")
+def set_type(
+    request: Request,
+    document_id: str,
+    session: SessionDep,
+    rules: RulesDep,
+    actor: PageActorDep,
+    doc_type: Annotated[str, Form(max_length=40)] = "",
+    csrf_token: CsrfField = "",
+) -> RedirectResponse:
+    """Set the document's type; the case's checks run again."""
+    check_csrf(request, csrf_token)
+    actor.require(Permission.correct)
+    body = form_body(DocTypeUpdate, {"doc_type": doc_type}, problem_zh="请选择资料类型")
+    document = get_document(session, document_id=document_id)
+    set_document_type(
+        session, document, doc_type=body.doc_type, book=rules, actor=actor, today=today_in_china()
+    )
+    session.commit()
+    return RedirectResponse(f"/documents/{document_id}?saved=doc_type", status_code=303)
+
+
+@router.post("/documents/{document_id}/fields/{name}")
+def correct(
+    request: Request,
+    document_id: str,
+    name: str,
+    session: SessionDep,
+    actor: PageActorDep,
+    value: Annotated[str, Form(max_length=2000)] = "",
+    csrf_token: CsrfField = "",
+) -> RedirectResponse:
+    """Confirm (same value) or correct one field; the OCR value stays beside it."""
+    check_csrf(request, csrf_token)
+    actor.require(Permission.correct)
+    body = FieldCorrection(value=value)
+    document = get_document(session, document_id=document_id)
+    correct_field(
+        session, document, name=name, value=body.value, actor=actor, today=today_in_china()
+    )
+    session.commit()
+    return RedirectResponse(f"/documents/{document_id}?saved={name}#fields-h", status_code=303)
+
+
+@router.post("/findings/{finding_id}/dismiss")
+def dismiss(
+    request: Request,
+    finding_id: int,
+    session: SessionDep,
+    actor: PageActorDep,
+    reason: Annotated[str, Form(max_length=2000)] = "",
+    back: BackField = "",
+    csrf_token: CsrfField = "",
+) -> RedirectResponse:
+    """Dismiss a finding with the reviewer's reason (audited; rechecks never bring it back)."""
+    check_csrf(request, csrf_token)
+    actor.require(Permission.correct)
+    body = form_body(
+        FindingDismissal, {"reason": reason.strip()}, problem_zh="排除问题需要写明理由"
+    )
+    finding = dismiss_finding(
+        session, finding_id=finding_id, reason=body.reason, actor=actor, today=today_in_china()
+    )
+    session.commit()
+    default = f"/documents/{finding.document_id}" if finding.document_id else "/cases"
+    return RedirectResponse(back_to(back, default=default), status_code=303)
+
+
+@router.post("/documents/{document_id}/retry")
+def retry(
+    request: Request,
+    document_id: str,
+    session: SessionDep,
+    queue: QueueDep,
+    actor: PageActorDep,
+    back: BackField = "",
+    csrf_token: CsrfField = "",
+) -> RedirectResponse:
+    """Queue a failed document for intake again now."""
+    check_csrf(request, csrf_token)
+    actor.require(Permission.upload)
+    retry_document(session, get_document(session, document_id=document_id), actor=actor)
+    session.commit()
+    queue.enqueue(document_id)
+    return RedirectResponse(back_to(back, default=f"/documents/{document_id}"), status_code=303)

@@ -1,0 +1,221 @@
+"""Rendering pages: the templates, what every page knows, and errors shown as pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Coroutine, Mapping
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+from starlette.requests import Request
+from starlette.responses import Response
+
+from api._errors import ERROR_STATUS
+from api._session import clear_session_cookie, page_csrf
+from archive import (
+    LABELS_ZH,
+    STAGE_LABELS_ZH,
+    Actor,
+    Permission,
+    Stage,
+    UnauthenticatedError,
+    ValidationError,
+)
+from core import YekuoError
+
+log = logging.getLogger("yekuo.web")
+
+E = TypeVar("E", bound=StrEnum)
+
+templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
+
+_TITLES = {400: "请求有误", 403: "无权操作", 404: "未找到", 409: "冲突", 422: "内容不正确"}
+_EXPLANATIONS = {
+    400: "请求无法处理，请返回上一页重新操作。",
+    403: "您的角色不能进行这项操作，或页面已过期。如需权限，请联系管理员。",
+    404: "要找的内容不存在，请核对编号，或从案件列表进入。",
+    409: "这项操作与当前状态冲突，请刷新页面查看最新状态后再试。",
+    422: "提交的内容不符合要求，请按下面的说明修改后再试。",
+}
+_SERVER_EXPLANATION = "系统内部出错，已记录日志。请稍后重试；若反复出现，请把下面的说明告诉管理员。"
+
+FIELD_LABELS_ZH = {
+    "name": "姓名",
+    "gender": "性别",
+    "ethnicity": "民族",
+    "birth_date": "出生日期",
+    "address": "地址",
+    "id_number": "公民身份号码",
+    "issuing_authority": "签发机关",
+    "valid_from": "有效期起",
+    "valid_to": "有效期至",
+    "company_name": "名称",
+    "credit_code": "统一社会信用代码",
+    "company_type": "类型",
+    "legal_representative": "法定代表人",
+    "established_date": "成立日期",
+    "customer_name": "客户名称",
+    "phone": "联系电话",
+    "capacity_kva": "申请容量（kVA）",
+    "business_type": "业务类型",
+    "contract_no": "合同编号",
+    "supplier": "供电人",
+    "signed_date": "签订日期",
+    "project_name": "项目名称",
+    "drawing_no": "图号",
+    "design_unit": "设计单位",
+    "date": "日期",
+    "permit_no": "许可证编号",
+    "builder": "建设单位",
+    "location": "坐落",
+    "owner": "权利人",
+    "unit_no": "不动产单元号",
+    "certificate_no": "证书编号",
+}
+"""Chinese labels of extracted field names (and of the case fields findings name)."""
+
+FINDING_STATUS_ZH = {"open": "待处理", "dismissed": "已排除", "resolved": "已解决"}
+
+
+def label_zh(code: object) -> str:
+    """The Chinese label of a domain code, or the code itself when it has none."""
+    if code is None:
+        return ""
+    if isinstance(code, Stage):
+        return STAGE_LABELS_ZH[code]
+    return LABELS_ZH.get(str(code), str(code))
+
+
+def stage_zh(code: object) -> str:
+    """The Chinese label of a stage code (``supply_plan`` is also a document type's code)."""
+    if code is None:
+        return ""
+    return STAGE_LABELS_ZH.get(str(code), str(code))
+
+
+def local_time(value: dt.datetime | None) -> str:
+    """A timestamp as the user reads it: local time, to the minute."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def field_zh(name: object) -> str:
+    """The Chinese label of a field name (``customer.id_number`` by its last part)."""
+    if name is None:
+        return ""
+    text = str(name)
+    return FIELD_LABELS_ZH.get(text.rsplit(".", 1)[-1], text)
+
+
+def is_chinese(text: object) -> bool:
+    """Whether a message is (at least partly) written in Chinese, for its ``lang``."""
+    return any("\u4e00" <= char <= "\u9fff" for char in str(text))
+
+
+templates.env.filters["zh"] = label_zh
+templates.env.filters["stage_zh"] = stage_zh
+templates.env.tests["chinese"] = is_chinese
+templates.env.filters["field_zh"] = field_zh
+templates.env.filters["local_time"] = local_time
+templates.env.globals["finding_status_zh"] = FINDING_STATUS_ZH
+
+
+def optional_choice(choices: type[E], raw: str, *, label: str) -> E | None:
+    """A filter's value from a query string where empty means "any"."""
+    if not raw:
+        return None
+    try:
+        return choices(raw)
+    except ValueError:
+        raise ValidationError(f"{label} {raw!r} 不是可选的值") from None
+
+
+def optional_date(raw: str, *, label: str) -> dt.date | None:
+    """A date filter (YYYY-MM-DD) from a query string where empty means "any"."""
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError(f"{label} {raw!r} 不是日期，请用 YYYY-MM-DD") from None
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    actor: Actor | None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """A page with what every page needs: the actor, their permissions and the CSRF token."""
+    permissions = {p.value for p in Permission if actor is not None and actor.can(p)}
+    base = {"actor": actor, "can": permissions, "csrf_token": page_csrf(request)}
+    return templates.TemplateResponse(
+        request, template, {**base, **context}, status_code=status_code
+    )
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    """An error as a page: a Chinese title and explanation, the detail beneath, a way back."""
+    context: dict[str, Any] = {
+        "actor": None,
+        "can": set(),
+        "csrf_token": "",
+        "title": _TITLES.get(status, "出错了"),
+        "explanation": _EXPLANATIONS.get(status, _SERVER_EXPLANATION),
+        "message": message,
+    }
+    return templates.TemplateResponse(request, "error.html", context, status_code=status)
+
+
+def _status_of(error: YekuoError) -> int:
+    for error_type, status, _code in ERROR_STATUS:
+        if isinstance(error, error_type):
+            return status
+    return 500
+
+
+def signin_redirect(request: Request) -> RedirectResponse:
+    """Back to the sign-in page, remembering where the user was going."""
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    response = RedirectResponse(f"/signin?next={quote(target, safe='')}", status_code=303)
+    clear_session_cookie(response)
+    return response
+
+
+class PageRoute(APIRoute):
+    """A route whose errors become pages: sign-in when unauthenticated, else an error page."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """Wrap FastAPI's handler (dependencies included) to turn errors into pages."""
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except UnauthenticatedError:
+                return signin_redirect(request)
+            except YekuoError as error:
+                status = _status_of(error)
+                if status >= 500:
+                    log.error("%s %s failed: %s", request.method, request.url.path, error)
+                return error_page(request, status, error.message)
+            except RequestValidationError as error:
+                problems = "; ".join(
+                    f"{'.'.join(str(p) for p in item.get('loc', ()))}: {item.get('msg', '')}"
+                    for item in error.errors()
+                )
+                return error_page(request, 422, f"请求参数不正确：{problems}")
+
+        return page_handler

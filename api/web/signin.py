@@ -1,0 +1,114 @@
+"""The web UI's start: its static files, the index page, sign-in and sign-out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+
+from api._session import (
+    CSRF_FIELD,
+    check_csrf,
+    check_signin_csrf,
+    clear_session_cookie,
+    new_signin_csrf,
+    set_session_cookie,
+    set_signin_csrf_cookie,
+)
+from api.deps import PageActorDep, SessionDep
+from api.web.render import PageRoute, render
+from archive import STAGE_LABELS_ZH, NotFoundError, Stage, UnauthenticatedError, authenticate
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+_STATIC_DIR = Path(__file__).with_name("static")
+_STATIC_TYPES = {".css": "text/css", ".js": "text/javascript"}
+
+
+@router.get("/static/{name}")
+def static_file(name: str) -> FileResponse:
+    """A stylesheet or script of the web UI (only files shipped in api/static)."""
+    path = _STATIC_DIR / name
+    media_type = _STATIC_TYPES.get(path.suffix)
+    if media_type is None or "/" in name or name.startswith(".") or not path.is_file():
+        raise NotFoundError(f"no static file {name!r}")
+    return FileResponse(path, media_type=media_type, headers={"Cache-Control": "no-cache"})
+
+
+@router.get("/")
+def index(_actor: PageActorDep) -> RedirectResponse:
+    """The start page: the cases list once signed in (sign-in otherwise)."""
+    return RedirectResponse("/cases", status_code=303)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never another host (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/cases"
+
+
+def _signin_page(
+    request: Request, *, next_url: str, message: str = "", status_code: int = 200
+) -> Response:
+    signin_csrf = new_signin_csrf()
+    response = render(
+        request,
+        "signin.html",
+        {
+            "next_url": next_url,
+            "message": message,
+            "signin_csrf": signin_csrf,
+            "stages": [STAGE_LABELS_ZH[stage] for stage in Stage],
+        },
+        actor=None,
+        status_code=status_code,
+    )
+    set_signin_csrf_cookie(request, response, signin_csrf)
+    return response
+
+
+@router.get("/signin")
+def signin_form(request: Request, next: str | None = None) -> Response:
+    """The sign-in form: paste the API token an administrator created."""
+    return _signin_page(request, next_url=_safe_next(next))
+
+
+@router.post("/signin")
+def signin(
+    request: Request,
+    session: SessionDep,
+    token: Annotated[str, Form(max_length=200)] = "",
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+    next_url: Annotated[str, Form(alias="next")] = "/cases",
+) -> Response:
+    """Check the token, keep it in an HttpOnly cookie, and go where the user was going."""
+    check_signin_csrf(request, csrf_token)
+    target = _safe_next(next_url)
+    try:
+        authenticate(session, token.strip())
+    except UnauthenticatedError:
+        return _signin_page(
+            request,
+            next_url=target,
+            message="令牌无效或已被吊销，请核对后重试，或请管理员重新创建令牌。",
+            status_code=401,
+        )
+    response = RedirectResponse(target, status_code=303)
+    set_session_cookie(request, response, token.strip())
+    return response
+
+
+@router.post("/signout")
+def signout(
+    request: Request,
+    _actor: PageActorDep,
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+) -> RedirectResponse:
+    """Forget the token in this browser."""
+    check_csrf(request, csrf_token)
+    response = RedirectResponse("/signin", status_code=303)
+    clear_session_cookie(response)
+    return response

@@ -1,0 +1,28 @@
+"""The relational store: SQLAlchemy models, the database handle and its Alembic migrations."""
+
+from archive.db._database import Database, open_database
+from archive.db._models import (
+    ApiToken,
+    AuditEvent,
+    Base,
+    Case,
+    Customer,
+    Document,
+    Finding,
+    LegalRepresentative,
+    StageTransition,
+)
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "Base",
+    "Case",
+    "Customer",
+    "Database",
+    "Document",
+    "Finding",
+    "LegalRepresentative",
+    "StageTransition",
+    "open_database",
+]

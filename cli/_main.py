@@ -1,0 +1,38 @@
+"""The ``yekuo`` command group: every command, one module per command group."""
+
+from __future__ import annotations
+
+import click
+
+from cli._cases import cases_command
+from cli._check import check_command
+from cli._db import db_group
+from cli._import import import_command
+from cli._inspect import inspect_command
+from cli._intake import retry_command, worker_command
+from cli._search import reindex_command, search_command
+from cli._serve import serve_command
+from cli._tokens import token_group
+from cli._verify import verify_command
+
+
+@click.group()
+def main() -> None:
+    """yekuo: the 业扩报装 document and archive system."""
+
+
+for _command in (
+    serve_command,
+    worker_command,
+    db_group,
+    token_group,
+    import_command,
+    retry_command,
+    inspect_command,
+    check_command,
+    cases_command,
+    search_command,
+    reindex_command,
+    verify_command,
+):
+    main.add_command(_command)

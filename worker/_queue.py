@@ -1,0 +1,233 @@
+"""The intake queue on huey: "run intake on this document" messages in SQL tables.
+
+huey's ``SqlHuey`` (on peewee) keeps the messages in a SQLite file next to the database, or in
+PostgreSQL (schema ``yekuo_queue``) so that ``yekuo worker`` processes on many machines share
+them; its consumer runs the tasks on threads, in ``yekuo serve`` or in ``yekuo worker``.
+
+The Document row stays the truth of a job (``archive._jobs``): a message only says which
+document to try, the worker claims the document before running it, and a message that finds
+it claimed, finished or not yet due does nothing. So a message may be lost or sent twice
+without harm, and two periodic tasks make sure none is missing:
+
+- ``sweep`` sends a message for every document a worker could claim now that has none waiting:
+  uploads whose enqueueing failed, and jobs whose worker died mid-job (huey does not deliver a
+  message again once a consumer took it; the document's lease runs out instead);
+- ``retry_index`` indexes the finished documents the search index could not take.
+
+A transient failure is tried again after the delay the document's row sets, through huey's
+``RetryTask``; a permanent one, or the last attempt, ends ``failed`` in the row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from pathlib import Path
+from types import FrameType
+from typing import Any, Protocol
+
+from huey import crontab
+from huey.contrib.sql_huey import SqlHuey
+from huey.exceptions import RetryTask
+from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
+from sqlalchemy.engine import make_url
+
+from archive import due_jobs
+from core import Settings, YekuoError
+from worker._worker import IntakeWorker, WorkerParts, worker_name
+
+log = logging.getLogger("yekuo.queue")
+
+QUEUE_SCHEMA = "yekuo_queue"
+"""The PostgreSQL schema of huey's tables, apart from yekuo's own."""
+
+SHUTDOWN_SECONDS = 30.0
+"""How long ``yekuo serve`` waits for running jobs when it stops (a cut job resumes later)."""
+
+
+class QueueDatabase(Protocol):
+    """What yekuo uses of the peewee database under huey: a pool, so all of it can be closed."""
+
+    def connection_context(self) -> AbstractContextManager[None]:
+        """A connection for this thread, returned to the pool at the end."""
+        ...
+
+    def execute_sql(self, sql: str) -> object:
+        """Run one SQL statement."""
+        ...
+
+    def close_all(self) -> None:
+        """Close every connection of the pool, idle or not."""
+        ...
+
+
+class QueueError(YekuoError):
+    """The intake queue cannot be used as configured, or is asked to run without workers."""
+
+
+def open_queue_database(url: str) -> QueueDatabase:
+    """A peewee database for huey at ``url`` (sqlite:///PATH or a PostgreSQL URL)."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    database: QueueDatabase
+    if backend == "sqlite" and parsed.database:
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        database = PooledSqliteDatabase(
+            parsed.database,
+            max_connections=None,
+            check_same_thread=False,  # pooled connections move between threads
+            pragmas={"journal_mode": "wal", "busy_timeout": 10_000},
+        )
+        return database
+    if backend == "postgresql" and parsed.database:
+        database = PooledPostgresqlDatabase(
+            parsed.database,
+            max_connections=None,
+            host=parsed.host,
+            port=parsed.port,
+            user=parsed.username,
+            password=parsed.password,
+            options=f"-c search_path={QUEUE_SCHEMA}",
+        )
+        with database.connection_context():
+            database.execute_sql(f"CREATE SCHEMA IF NOT EXISTS {QUEUE_SCHEMA}")
+        return database
+    raise QueueError(
+        f"YEKUO_QUEUE_URL {parsed.render_as_string()} is not a queue yekuo can use: "
+        "give sqlite:///PATH or a postgresql:// URL"
+    )
+
+
+class IntakeQueue:
+    """yekuo's huey app: sends intake messages, and runs them when given a worker's parts.
+
+    An app that only enqueues (``parts=None``, as ``yekuo serve`` with the workers elsewhere)
+    never runs a task; :meth:`consumer` needs the parts.
+    """
+
+    def __init__(self, settings: Settings, *, parts: WorkerParts | None = None) -> None:
+        self.settings = settings
+        self.parts = parts
+        self.database = open_queue_database(settings.resolved_queue_url)
+        self.huey: Any = SqlHuey(name="yekuo-intake", database=self.database, results=False)
+        self._intake: Any = self.huey.task(name="intake")(self._run_intake)
+        self.huey.periodic_task(crontab(), name="sweep")(self.sweep)
+        self.huey.periodic_task(crontab(), name="retry_index")(self.retry_index)
+
+    def enqueue(self, document_id: str) -> bool:
+        """Send the intake message of a committed document; False (logged) if it failed.
+
+        A document whose message was not sent stays ``queued``: the sweep sends it later.
+        """
+        try:
+            with self.database.connection_context():
+                self._intake(document_id)
+        except Exception as error:
+            log.warning("could not queue document %s, the sweep will: %s", document_id, error)
+            return False
+        return True
+
+    def waiting(self) -> set[str]:
+        """The documents whose intake message waits in the queue or for its retry time."""
+        with self.database.connection_context():
+            tasks = [*self.huey.pending(), *self.huey.scheduled()]
+        return {str(task.args[0]) for task in tasks if isinstance(task, self._intake.task_class)}
+
+    def sweep(self) -> int:
+        """Send a message for each document that is due and has none; how many were sent."""
+        parts = self._parts()
+        waiting = self.waiting()
+        with parts.database.transaction() as session:
+            due = due_jobs(session)
+        missing = [document_id for document_id in due if document_id not in waiting]
+        sent = sum(self.enqueue(document_id) for document_id in missing)
+        if sent:
+            log.info("queued %d documents that had no intake message", sent)
+        return sent
+
+    def retry_index(self) -> int:
+        """Index the finished documents the search index could not take; how many it took."""
+        return IntakeWorker(self._parts(), name=worker_name()).retry_index()
+
+    def _run_intake(self, document_id: str) -> None:
+        attempt = IntakeWorker(self._parts(), name=worker_name()).run(document_id)
+        if attempt.retry_at is not None:
+            delay = max((attempt.retry_at - dt.datetime.now(dt.UTC)).total_seconds(), 0.0)
+            raise RetryTask(f"intake of {document_id} is tried again in {delay:.0f} s", delay=delay)
+
+    def _parts(self) -> WorkerParts:
+        if self.parts is None:
+            raise QueueError("this process only queues intake jobs: run `yekuo worker` for them")
+        return self.parts
+
+    def consumer(self, *, threads: int, shutdown_seconds: float | None) -> QueueConsumer:
+        """huey's consumer on ``threads`` worker threads (and its scheduler), not started."""
+        self._parts()
+        return QueueConsumer(
+            self.huey.create_consumer(
+                workers=threads,
+                worker_type="thread",
+                periodic=True,
+                initial_delay=min(0.1, self.settings.intake_poll_seconds),
+                max_delay=self.settings.intake_poll_seconds,
+                check_worker_health=False,
+                shutdown_timeout=shutdown_seconds,
+            )
+        )
+
+    def close(self) -> None:
+        """Close every connection to the queue's database."""
+        self.database.close_all()
+
+
+class QueueConsumer:
+    """huey's consumer threads in this process, started and stopped by their owner.
+
+    huey's own ``Consumer.run`` takes over the process's signals; ``yekuo serve`` leaves those
+    to uvicorn, and ``yekuo worker`` handles them in :func:`run_until_signalled`.
+    """
+
+    def __init__(self, consumer: Any) -> None:
+        self._consumer = consumer
+
+    def start(self) -> None:
+        """Start the scheduler (delayed and periodic tasks) and every worker thread."""
+        self._consumer.scheduler.start()
+        for _, thread in self._consumer.worker_threads:
+            thread.start()
+
+    def stop(self) -> None:
+        """Stop taking jobs and wait for the running ones (up to the shutdown timeout)."""
+        self._consumer.stop(graceful=True)
+
+
+def run_until_signalled(consumer: QueueConsumer, *, started: Callable[[], None]) -> int:
+    """Run ``consumer`` until SIGTERM or SIGINT, then stop it after the current jobs.
+
+    ``started`` is called once the signals are handled and the threads run. A second Ctrl-C
+    while waiting for the jobs interrupts the wait. Returns the signal that stopped it.
+    """
+    stopping = threading.Event()
+    received: list[int] = []
+
+    def request_stop(signum: int, _frame: FrameType | None) -> None:
+        received.append(signum)
+        stopping.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        consumer.start()
+        started()
+        while not stopping.wait(0.5):
+            pass
+        log.info("signal %d: stopping after the current jobs", received[0])
+        consumer.stop()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return received[0]

@@ -1,0 +1,253 @@
+"""Running one document's intake job: claim it, read it, store what was found, index it.
+
+The queue (``worker._queue``, huey) decides when and on which thread a job runs; this module decides
+what running it means, against the Document row that is its truth (``archive._jobs``). Failures
+never lose a document: the original stays in the object store, the job is put back for a later
+try or marked failed with the reason, and a search index outage only marks the document for
+re-indexing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, TypeVar
+
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from archive import (
+    Claim,
+    ConflictError,
+    Database,
+    Document,
+    DocumentStatus,
+    FindingDraft,
+    IntakeOutcome,
+    ObjectStore,
+    Severity,
+    claim_next,
+    fail_job,
+    finish_job,
+)
+from core import Settings, YekuoError
+
+log = logging.getLogger("yekuo.intake")
+
+COMMIT_TRIES = 5
+"""Audit appends from concurrent writers collide on purpose; the loser retries."""
+
+
+class UnreadableDocumentError(YekuoError):
+    """The file itself is the problem (corrupt, encrypted, too large to decode): no retry."""
+
+
+class Analyser(Protocol):
+    """Reads one stored original and says what it is and what it shows."""
+
+    def __call__(self, path: Path, *, media_type: str, hint: str | None) -> IntakeOutcome:
+        """Analyse the file at ``path``; raise UnreadableDocumentError for a bad file."""
+        ...
+
+
+AfterIntake = Callable[[Session, Document], None]
+"""Runs in the transaction that finishes a document (e.g. the case's cross-checks)."""
+
+Indexer = Callable[[Document], None]
+"""Puts a finished document into the search index; may raise (the document stays pending)."""
+
+IndexRetry = Callable[[], int]
+"""Indexes the finished documents whose indexing failed; returns how many it indexed."""
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class WorkerParts:
+    """What a worker works with: the truth (database, object store) and the intake steps."""
+
+    database: Database
+    store: ObjectStore
+    settings: Settings
+    analyse: Analyser
+    after_intake: AfterIntake | None = None
+    index: Indexer | None = None
+    retry_index: IndexRetry | None = None
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What one run of a document's job did: whether it held the job, and when to try again."""
+
+    claimed: bool
+    retry_at: dt.datetime | None = None
+
+
+def worker_name() -> str:
+    """A name unique to this process and thread, recorded on the leases it takes."""
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.current_thread().name}"
+
+
+class IntakeWorker:
+    """Runs intake jobs to done, another try later, or failed, under the name ``name``."""
+
+    def __init__(self, parts: WorkerParts, *, name: str) -> None:
+        self.parts = parts
+        self.name = name
+
+    def retry_index(self) -> int:
+        """Index what the search index could not take before; how many it took now."""
+        if self.parts.retry_index is None:
+            return 0
+        indexed = self.parts.retry_index()
+        if indexed:
+            log.info("re-indexed %d documents the search index had refused", indexed)
+        return indexed
+
+    def run(self, document_id: str) -> Attempt:
+        """Run the job of ``document_id`` if it is due and no other worker holds it."""
+        settings = self.parts.settings
+        with self.parts.database.transaction() as session:
+            claim = claim_next(
+                session,
+                worker=self.name,
+                lease=dt.timedelta(seconds=settings.intake_lease_seconds),
+                document_id=document_id,
+            )
+        if claim is None:
+            return Attempt(claimed=False)
+        return Attempt(claimed=True, retry_at=self._run(claim))
+
+    def _run(self, claim: Claim) -> dt.datetime | None:
+        with self.parts.database.transaction() as session:
+            document = session.get_one(Document, claim.document_id)
+            sha256, media_type = document.sha256, document.media_type
+            hint = document.doc_type or document.doc_type_hint
+        started = time.perf_counter()
+        try:
+            with self._original(sha256) as path:
+                outcome = self.parts.analyse(path, media_type=media_type, hint=hint)
+        except UnreadableDocumentError as error:
+            return self._fail(claim, str(error), retryable=False, finding=_unreadable(str(error)))
+        except Exception as error:
+            log.warning(
+                "intake of %s failed (attempt %d): %s", claim.document_id, claim.attempt, error
+            )
+            return self._fail_transient(claim, error)
+        log.info("intake of %s done in %.1f s", claim.document_id, time.perf_counter() - started)
+        try:
+            finished = self._commit(lambda session: self._finish(session, claim, outcome))
+        except Exception as error:
+            log.warning("storing the intake of %s failed: %s", claim.document_id, error)
+            return self._fail_transient(claim, error)
+        if finished and self.parts.index is not None:
+            self._index(claim.document_id)
+        return None
+
+    def _finish(self, session: Session, claim: Claim, outcome: IntakeOutcome) -> bool:
+        document = finish_job(session, claim, worker=self.name, outcome=outcome)
+        if self.parts.after_intake is not None:
+            self.parts.after_intake(session, document)
+        return True
+
+    def _fail_transient(self, claim: Claim, error: Exception) -> dt.datetime | None:
+        reason = f"{type(error).__name__}: {error}"
+        return self._fail(claim, reason, retryable=True, finding=_intake_failed(error))
+
+    def _fail(
+        self, claim: Claim, error: str, *, retryable: bool, finding: FindingDraft
+    ) -> dt.datetime | None:
+        """Record the failure; when the document is to be tried again, the time to do so."""
+
+        def write(session: Session) -> dt.datetime | None:
+            document = fail_job(
+                session,
+                claim,
+                worker=self.name,
+                error=error,
+                retryable=retryable,
+                max_attempts=self.parts.settings.intake_max_attempts,
+                finding=finding,
+            )
+            if document.status == DocumentStatus.queued.value:
+                return document.next_attempt_at
+            return None
+
+        return self._commit(write)
+
+    def _commit(self, write: Callable[[Session], T]) -> T | None:
+        """Run ``write`` in a transaction, retrying audit collisions; None if the lease is lost."""
+        for attempt in range(COMMIT_TRIES):
+            try:
+                with self.parts.database.transaction() as session:
+                    return write(session)
+            except ConflictError as error:
+                log.warning("%s", error)
+                return None
+            except (IntegrityError, OperationalError):
+                if attempt == COMMIT_TRIES - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        return None
+
+    def _index(self, document_id: str) -> None:
+        index = self.parts.index
+        assert index is not None
+        with self.parts.database.transaction() as session:
+            document = session.get(Document, document_id)
+            if document is None:
+                return
+            try:
+                index(document)
+            except Exception as error:
+                log.warning("indexing %s failed, will retry: %s", document_id, error)
+                document.index_status = "failed"
+            else:
+                document.index_status = "indexed"
+
+    @contextmanager
+    def _original(self, sha256: str) -> Iterator[Path]:
+        """The stored original in a temporary file, its checksum verified on the way."""
+        tmp_dir = self.parts.settings.resolved_tmp_dir
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        with tempfile.NamedTemporaryFile(dir=tmp_dir, prefix="intake-", delete=True) as handle:
+            for chunk in self.parts.store.open_chunks(sha256):
+                digest.update(chunk)
+                handle.write(chunk)
+            handle.flush()
+            if digest.hexdigest() != sha256:
+                raise OSError(
+                    f"the stored original {sha256} does not match its checksum: "
+                    "restore it from a backup (`yekuo verify` lists damaged originals)"
+                )
+            yield Path(handle.name)
+
+
+def _unreadable(reason: str) -> FindingDraft:
+    return FindingDraft(
+        code="unreadable_scan",
+        severity=Severity.error,
+        message_zh=f"文件无法读取：{reason}。请重新扫描后上传（接受 PDF、JPEG、PNG、TIFF）。",
+        message_en=f"The file cannot be read: {reason}. Scan it again and upload the new file.",
+    )
+
+
+def _intake_failed(error: Exception) -> FindingDraft:
+    return FindingDraft(
+        code="intake_failed",
+        severity=Severity.error,
+        message_zh="识别多次失败，原件已保存；请联系管理员或稍后重试。",
+        message_en=f"Intake failed repeatedly ({type(error).__name__}); the original is kept. "
+        "Retry it later or ask an administrator.",
+    )
