@@ -97,7 +97,7 @@ class _FormState:
 
     def abort(self) -> None:
         if self.upload is not None:
-            self.upload.discard()
+            self.upload.close()
         elif self.spooler is not None:
             self.spooler.abort()
 

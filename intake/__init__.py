@@ -1,7 +1,7 @@
 """Reading files, OCR, classification and field extraction of 业扩 documents."""
 
 from intake._analyse import Analysis, analyse, understand
-from intake._classify import Classification, classify
+from intake._classify import classify
 from intake._dates import LONG_TERM, ValidityPeriod, parse_chinese_date, parse_validity_period
 from intake._engines import open_ocr_engine
 from intake._errors import (
@@ -13,11 +13,9 @@ from intake._errors import (
     UnreadableFileError,
 )
 from intake._extract import extract_fields
-from intake._fields import ExtractedField
 from intake._identifiers import (
     CREDIT_CODE_ALPHABET,
     IdentifierRepair,
-    RepairStatus,
     citizen_id_birth_date,
     citizen_id_check_char,
     citizen_id_gender,
@@ -36,20 +34,16 @@ from intake._normalize import (
     normalize_name,
     normalize_text,
 )
-from intake._ocr import Box, OcrEngine, OcrLine, OcrPage
+from intake._ocr import OcrEngine, OcrLine, OcrPage
 from intake._prepare import OrientationDetector, Preparation, prepare
 from intake._reading import (
-    READ_LIMITS,
     TEXT_LAYER,
-    PageSource,
-    ReadDocument,
     ReadLimits,
     read_document,
 )
 from intake._recognise import PREPARATIONS, recognise
 from intake._sniff import (
     ACCEPTED_DESCRIPTION,
-    ACCEPTED_TYPES,
     SNIFF_BYTES,
     MediaType,
     describe_unaccepted,
@@ -59,19 +53,14 @@ from intake._validity import FieldFinding, validity_findings
 
 __all__ = [
     "ACCEPTED_DESCRIPTION",
-    "ACCEPTED_TYPES",
     "CREDIT_CODE_ALPHABET",
     "LONG_TERM",
     "PREPARATIONS",
-    "READ_LIMITS",
     "SNIFF_BYTES",
     "TEXT_LAYER",
     "Analysis",
-    "Box",
-    "Classification",
     "CorruptFileError",
     "EncryptedPdfError",
-    "ExtractedField",
     "FieldFinding",
     "IdentifierRepair",
     "IntakeError",
@@ -81,11 +70,8 @@ __all__ = [
     "OcrLine",
     "OcrPage",
     "OrientationDetector",
-    "PageSource",
     "Preparation",
-    "ReadDocument",
     "ReadLimits",
-    "RepairStatus",
     "TooLargeError",
     "UnreadableFileError",
     "ValidityPeriod",

@@ -6,27 +6,18 @@ from search._errors import SearchError, SearchUnavailableError
 from search._factory import open_search_index
 from search._models import (
     MAX_LIMIT,
-    MAX_WINDOW,
     IndexedDocument,
-    IndexHealth,
-    SearchFacets,
-    SearchHit,
     SearchQuery,
     SearchResult,
 )
-from search._normalize import looks_like_identifier, normalize_identifier
 from search._protocol import SearchIndex
 from search._sqlite import SqliteSearchIndex
 
 __all__ = [
     "MAX_LIMIT",
-    "MAX_WINDOW",
     "ElasticsearchSearchIndex",
-    "IndexHealth",
     "IndexedDocument",
     "SearchError",
-    "SearchFacets",
-    "SearchHit",
     "SearchIndex",
     "SearchQuery",
     "SearchResult",
@@ -35,8 +26,6 @@ __all__ = [
     "document_date",
     "index_pending",
     "indexed_document",
-    "looks_like_identifier",
-    "normalize_identifier",
     "open_search_index",
     "reindex",
 ]

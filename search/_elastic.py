@@ -19,14 +19,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch
 from elasticsearch import NotFoundError as EsNotFoundError
 from elasticsearch.helpers import BulkIndexError, streaming_bulk
 
+from core import Closing
 from search._errors import SearchError, SearchUnavailableError
 from search._highlight import highlight_document
 from search._models import (
@@ -196,7 +196,7 @@ def _hit_highlights(source: dict[str, Any], plan: QueryPlan) -> list[str]:
     return highlight_document(text, [*source.get("names", []), *values], plan)
 
 
-class ElasticsearchSearchIndex:
+class ElasticsearchSearchIndex(Closing):
     """``SearchIndex`` in one Elasticsearch index (``yekuo-documents`` by default)."""
 
     def __init__(self, url: str, index: str, *, request_timeout: float = 10.0) -> None:
@@ -363,19 +363,6 @@ class ElasticsearchSearchIndex:
     def close(self) -> None:
         """Close the client's connections; safe to call twice."""
         self._client.close()
-
-    def __enter__(self) -> Self:
-        """Return the index itself."""
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Close the index."""
-        self.close()
 
 
 def _hit(found: dict[str, Any], plan: QueryPlan) -> SearchHit:

@@ -85,12 +85,6 @@ def identifier_key(value: str) -> str:
     return "".join(char for char in folded if char.isascii() and char.isalnum())
 
 
-def normalize_identifier(value: str) -> str:
-    """An identifier as typed, made canonical: NFKC, no whitespace, upper case."""
-    folded = unicodedata.normalize("NFKC", value).upper()
-    return "".join(folded.split())
-
-
 def looks_like_identifier(value: str) -> bool:
     """Whether ``value`` reads as an ID number, credit code, case or contract number.
 

@@ -32,9 +32,9 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
+from core import Closing
 from search._errors import SearchError, SearchUnavailableError
 from search._highlight import highlight_document
 from search._models import (
@@ -240,7 +240,7 @@ def _schema_version(conn: sqlite3.Connection) -> str | None:
     raise sqlite3.DatabaseError("it holds tables but is not a yekuo search index")
 
 
-class SqliteSearchIndex:
+class SqliteSearchIndex(Closing):
     """``SearchIndex`` in a SQLite file with FTS5; safe to share between threads."""
 
     def __init__(self, path: Path) -> None:
@@ -556,19 +556,6 @@ class SqliteSearchIndex:
             self._conn.close()
         while not self._readers.empty():
             self._readers.get_nowait().close()
-
-    def __enter__(self) -> Self:
-        """Return the index itself."""
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Close the index."""
-        self.close()
 
 
 def _facets(counts: Iterable[tuple[str, str, int]]) -> SearchFacets:

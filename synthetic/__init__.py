@@ -38,7 +38,7 @@ from synthetic._render_works import (
     render_design_drawing,
     render_inspection_record,
 )
-from synthetic._sheet import PrintedLine, SyntheticDoc
+from synthetic._sheet import SyntheticDoc
 
 
 def _party(rng: random.Random, *, valid: bool, company: bool | None = None) -> Party:
@@ -121,7 +121,6 @@ __all__ = [
     "DOC_TYPES",
     "LEVELS",
     "Level",
-    "PrintedLine",
     "SyntheticDoc",
     "degrade",
     "jpeg_bytes",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from alembic import command
@@ -14,7 +13,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import Settings
+from core import Closing, Settings
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -28,7 +27,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-class Database:
+class Database(Closing):
     """An engine and a session factory for one URL; a context manager that disposes the engine."""
 
     def __init__(self, url: str) -> None:
@@ -67,17 +66,6 @@ class Database:
     def close(self) -> None:
         """Dispose of the engine's connections."""
         self.engine.dispose()
-
-    def __enter__(self) -> Database:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def _alembic_config(self) -> Config:
         config = Config()

@@ -10,7 +10,6 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from types import TracebackType
 from typing import BinaryIO
 
 from archive._errors import ObjectNotFoundError, ObjectStoreError
@@ -21,11 +20,12 @@ from archive.storage._protocol import (
     require_sha256,
     sha256_of_file,
 )
+from core import Closing
 
 STALE_TEMPORARY_SECONDS = 6 * 3600
 
 
-class LocalObjectStore:
+class LocalObjectStore(Closing):
     """Objects as files ``<root>/ab/cd/<sha256>`` with a ``.json`` sidecar for metadata.
 
     A put copies into a temporary file in ``<root>/.tmp`` while hashing, fsyncs it, renames it
@@ -99,17 +99,6 @@ class LocalObjectStore:
 
     def close(self) -> None:
         """Nothing to release for a directory."""
-
-    def __enter__(self) -> LocalObjectStore:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def _remove_stale_temporaries(self) -> None:
         # Only a process that died mid-put leaves old ones; they were never objects. Young ones

@@ -7,7 +7,6 @@ import hashlib
 import uuid
 from collections.abc import Iterator
 from pathlib import PurePosixPath
-from types import TracebackType
 from typing import BinaryIO
 
 import urllib3
@@ -18,6 +17,7 @@ from minio.lifecycleconfig import Expiration, LifecycleConfig, Rule
 
 from archive._errors import ObjectNotFoundError, ObjectStoreError
 from archive.storage._protocol import CHUNK_SIZE, ObjectInfo, mismatch_message, require_sha256
+from core import Closing
 
 OBJECTS_PREFIX = "objects/"
 UPLOADS_PREFIX = "uploading/"
@@ -38,7 +38,7 @@ class _HashingReader:
         return chunk
 
 
-class S3ObjectStore:
+class S3ObjectStore(Closing):
     """Objects under ``objects/ab/cd/<sha256>`` in one bucket.
 
     A put uploads to ``uploading/<random>`` while hashing, and only when the bytes hash to
@@ -189,17 +189,6 @@ class S3ObjectStore:
     def close(self) -> None:
         """Close the HTTP connection pool."""
         self._http.clear()
-
-    def __enter__(self) -> S3ObjectStore:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def _stream(self, sha256: str) -> Iterator[bytes]:
         try:

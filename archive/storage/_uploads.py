@@ -8,10 +8,10 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from types import TracebackType
 from typing import BinaryIO
 
 from archive._errors import EmptyUploadError, UnsupportedMediaTypeError, UploadTooLargeError
+from core import Closing
 from intake import (
     ACCEPTED_DESCRIPTION,
     SNIFF_BYTES,
@@ -24,7 +24,7 @@ MAX_FILENAME_CHARS = 200
 
 
 @dataclass
-class SpooledUpload:
+class SpooledUpload(Closing):
     """An upload held in a temporary file, with what was learnt while receiving it."""
 
     path: Path
@@ -37,20 +37,9 @@ class SpooledUpload:
         """The spooled bytes, for the object store."""
         return self.path.open("rb")
 
-    def discard(self) -> None:
+    def close(self) -> None:
         """Remove the temporary file."""
         self.path.unlink(missing_ok=True)
-
-    def __enter__(self) -> SpooledUpload:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.discard()
 
 
 def clean_filename(raw: str | None) -> str:
