@@ -22,10 +22,11 @@ import argparse
 import json
 import random
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
+from bench._tally import Tally
 from core import Settings
 from intake import OcrEngine, OcrLine, OcrPage, analyse, open_ocr_engine, understand
 from synthetic import (
@@ -41,30 +42,12 @@ _TODAY = date(2024, 6, 1)
 _INVALID_EVERY = 4
 
 
-@dataclass
-class Tally:
-    """Counts for one cell of the table."""
-
-    documents: int = 0
-    classified: int = 0
-    fields: int = 0
-    fields_right: int = 0
-
-    def add(self, other: Tally) -> None:
-        """Add another tally's counts to this one."""
-        self.documents += other.documents
-        self.classified += other.classified
-        self.fields += other.fields
-        self.fields_right += other.fields_right
-
-    def row(self, name: str) -> str:
-        """One table row: classification and field accuracy in per cent."""
-        classified = 100 * self.classified / max(self.documents, 1)
-        right = 100 * self.fields_right / max(self.fields, 1)
-        return (
-            f"| {name} | {self.documents} | {classified:.0f} % | "
-            f"{self.fields_right}/{self.fields} = {right:.1f} % |"
-        )
+def _row(name: str, tally: Tally) -> str:
+    """One table row: classification and field accuracy in per cent."""
+    return (
+        f"| {name} | {tally.documents} | {100 * tally.classified_share:.0f} % | "
+        f"{tally.fields_right}/{tally.fields} = {100 * tally.fields_share:.1f} % |"
+    )
 
 
 def _load(path: Path) -> list[OcrPage]:
@@ -132,9 +115,9 @@ def run(
                 doc = render(doc_type, random.Random(key), valid_identifiers=valid)
                 pages = _pages(cache_key, key, doc, level, engine, cache)
                 tally.add(_measure(doc, pages, misses))
-            print(tally.row(f"{level} {doc_type}"), flush=True)
+            print(_row(f"{level} {doc_type}", tally), flush=True)
             total.add(tally)
-        print(total.row(f"**{level} total**"), flush=True)
+        print(_row(f"**{level} total**", total), flush=True)
         if show:
             print("\n".join(f"    miss: {miss}" for miss in misses))
 

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from bench._tally import Tally
 from bench.ocr import comparable, edit_distance
 from core import Settings
 from intake import OcrEngine, OcrPage, OrientationDetector, analyse, open_ocr_engine
@@ -115,30 +116,12 @@ def build_corpus(levels: Sequence[Level], per_cell: int, seed: int, directory: P
     return scans
 
 
-@dataclass
-class Tally:
-    """Totals for one engine in one cell of the table."""
-
-    documents: int = 0
-    classified: int = 0
-    fields: int = 0
-    fields_right: int = 0
-    distance: int = 0
-    length: int = 0
-    pages: int = 0
-    seconds: float = 0.0
-
-    def add(self, other: Tally) -> None:
-        """Add another tally's counts to this one."""
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
-    def cells(self) -> str:
-        """doc_type accuracy, key fields exactly right, CER and seconds per page."""
-        classified = self.classified / max(1, self.documents)
-        right = self.fields_right / max(1, self.fields)
-        cer = self.distance / max(1, self.length)
-        return f"{classified:5.2f} {right:6.3f} {cer:6.3f} {self.seconds / max(1, self.pages):6.2f}"
+def cells(tally: Tally) -> str:
+    """doc_type accuracy, key fields exactly right, CER and seconds per page."""
+    return (
+        f"{tally.classified_share:5.2f} {tally.fields_share:6.3f} {tally.cer:6.3f} "
+        f"{tally.seconds_per_page:6.2f}"
+    )
 
 
 def measure(scan: Scan, engine: TimedEngine, settings: Settings) -> Tally:
@@ -182,7 +165,7 @@ def header(engines: Sequence[str]) -> str:
 
 def row(label: str, tallies: Sequence[Tally]) -> str:
     """One table line: the label, the document count, each engine's cells."""
-    cells = "".join(f" | {tally.cells()}" for tally in tallies)
+    cells = "".join(f" | {cells(tally)}" for tally in tallies)
     return f"{label:31} {tallies[0].documents:4}{cells}"
 
 

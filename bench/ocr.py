@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+from bench._tally import Tally
 from core import Settings
 from intake import (
     PREPARATIONS,
@@ -94,22 +95,10 @@ def build_corpus(per_cell: int, seed: int) -> list[Scan]:
     return scans
 
 
-@dataclass
-class Tally:
-    """Totals for one engine, preparation and level."""
-
-    distance: int = 0
-    length: int = 0
-    fields: int = 0
-    found: int = 0
-    pages: int = 0
-    seconds: float = 0.0
-
-    def row(self) -> str:
-        """CER, key fields found and seconds per page, formatted."""
-        cer = self.distance / max(1, self.length)
-        found = 100 * self.found / max(1, self.fields)
-        return f"{cer:6.3f}  {found:5.1f} %  {self.seconds / max(1, self.pages):6.2f}"
+def _row(tally: Tally) -> str:
+    """CER, key fields found and seconds per page, formatted."""
+    found = 100 * tally.fields_share
+    return f"{tally.cer:6.3f}  {found:5.1f} %  {tally.seconds_per_page:6.2f}"
 
 
 def read_scan(engine: OcrEngine, steps: Preparation, scan: Scan) -> tuple[str, float]:
@@ -134,7 +123,7 @@ def measure(engine: OcrEngine, steps: Preparation, corpus: Iterable[Scan]) -> di
         tally.length += len(truth)
         fields = key_fields(scan.doc)
         tally.fields += len(fields)
-        tally.found += sum(value in read for value in fields)
+        tally.fields_right += sum(value in read for value in fields)
         tally.pages += len(scan.pages)
         tally.seconds += seconds
     return tallies
@@ -167,7 +156,7 @@ def main() -> None:
         engine = open_ocr_engine(Settings(ocr_engine=name, intake_workers=1, _env_file=None))
         for label, steps in variants(PREPARATIONS[name], ablate=args.ablate):
             for level, tally in measure(engine, steps, corpus).items():
-                print(f"{name:10} {label:14} {level:6} {tally.row()}", flush=True)
+                print(f"{name:10} {label:14} {level:6} {_row(tally)}", flush=True)
 
 
 if __name__ == "__main__":

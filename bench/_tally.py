@@ -1,0 +1,44 @@
+"""The one tally the benchmarks count into: documents, fields, characters, pages and seconds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+
+@dataclass
+class Tally:
+    """Totals for one cell of a benchmark table; each benchmark fills what it measures."""
+
+    documents: int = 0
+    classified: int = 0
+    fields: int = 0
+    fields_right: int = 0
+    distance: int = 0
+    length: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+
+    def add(self, other: Tally) -> None:
+        """Add another tally's counts to this one."""
+        for item in fields(self):
+            setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
+
+    @property
+    def classified_share(self) -> float:
+        """Share of documents whose type was right."""
+        return self.classified / max(1, self.documents)
+
+    @property
+    def fields_share(self) -> float:
+        """Share of key fields read exactly right."""
+        return self.fields_right / max(1, self.fields)
+
+    @property
+    def cer(self) -> float:
+        """Character error rate: edit distance over the ground truth's length."""
+        return self.distance / max(1, self.length)
+
+    @property
+    def seconds_per_page(self) -> float:
+        """Seconds per page."""
+        return self.seconds / max(1, self.pages)
