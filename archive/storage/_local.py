@@ -17,6 +17,7 @@ from archive.storage._protocol import (
     CHUNK_SIZE,
     ObjectInfo,
     mismatch_message,
+    require_record_name,
     require_sha256,
     sha256_of_file,
 )
@@ -28,6 +29,8 @@ STALE_TEMPORARY_SECONDS = 6 * 3600
 class LocalObjectStore(Closing):
     """Objects as files ``<root>/ab/cd/<sha256>`` with a ``.json`` sidecar for metadata.
 
+    Records are files under ``<root>/records/``, written atomically the same way.
+
     A put copies into a temporary file in ``<root>/.tmp`` while hashing, fsyncs it, renames it
     into place only if the hash matches and fsyncs the directory, so a crash leaves either the
     whole object or none of it. Old temporary files a crash left behind are removed at start.
@@ -36,6 +39,7 @@ class LocalObjectStore(Closing):
     def __init__(self, root: Path) -> None:
         self.root = root
         self._tmp = root / ".tmp"
+        self._records = root / "records"
         self._tmp.mkdir(parents=True, exist_ok=True)
         self._remove_stale_temporaries()
 
@@ -96,6 +100,34 @@ class LocalObjectStore(Closing):
                 f"the object store directory {self.root} cannot be written: {exc}; "
                 "check YEKUO_OBJECT_STORE_DIR and its permissions"
             ) from exc
+
+    def put_record(self, name: str, data: bytes) -> None:
+        """Write the record atomically under ``<root>/records/``."""
+        target = self._records / require_record_name(name)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ObjectStoreError(f"could not write record {name} in {self.root}: {exc}") from exc
+        self._write_atomically(target, data)
+        _fsync_dir(target.parent)
+
+    def get_record(self, name: str) -> bytes:
+        """The record's bytes."""
+        target = self._records / require_record_name(name)
+        if not target.is_file():
+            raise ObjectNotFoundError(f"no record {name} in the store at {self.root}")
+        return target.read_bytes()
+
+    def list_records(self, prefix: str) -> tuple[str, ...]:
+        """Names of the records whose name starts with ``prefix``, ascending."""
+        if not self._records.is_dir():
+            return ()
+        names = (
+            path.relative_to(self._records).as_posix()
+            for path in self._records.rglob("*")
+            if path.is_file()
+        )
+        return tuple(sorted(name for name in names if name.startswith(prefix)))
 
     def close(self) -> None:
         """Nothing to release for a directory."""
@@ -165,7 +197,8 @@ class LocalObjectStore(Closing):
         except OSError as exc:
             Path(tmp_name).unlink(missing_ok=True)
             raise ObjectStoreError(
-                f"could not write metadata {target.name} in {self.root}: {exc}"
+                f"could not write {target.name} in {self.root}: {exc}; check the disk and its "
+                "permissions"
             ) from exc
 
 

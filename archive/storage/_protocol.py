@@ -13,6 +13,8 @@ from archive._errors import ObjectStoreError
 
 CHUNK_SIZE = 1024 * 1024
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+RECORD_NAME = re.compile(r"^[a-z0-9_-]+(?:/[a-z0-9_-]+)*(?:\.[a-z0-9]+)?$")
+"""What a record's name may be: lower-case path segments, one optional extension."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,10 @@ class ObjectInfo:
 class ObjectStore(Protocol):
     """Content-addressed storage: an object's key is the sha256 of its bytes.
 
+    Beside the objects, a store keeps *records*: small files under a name (``audit/...``)
+    that yekuo writes once and never changes, such as the signed audit checkpoints that anchor
+    the audit trail outside the database.
+
     Contract:
     - ``put`` MUST verify that the bytes read from ``stream`` hash to ``sha256`` and number
       ``size``, and refuse them with ``ObjectStoreError`` otherwise; it MUST make the object
@@ -39,6 +45,12 @@ class ObjectStore(Protocol):
     - ``list`` MUST yield every complete object exactly once, in no particular order.
     - ``verify`` MUST re-read the object and return whether its bytes still hash to its key.
     - ``check`` MUST raise ``ObjectStoreError`` when the store cannot be reached or written.
+    - ``put_record`` MUST store ``data`` under ``name`` atomically (all of it or nothing) and
+      MUST refuse a name that is not ``RECORD_NAME`` (no ``..``, no leading ``/``) with
+      ``ObjectStoreError``; records are not objects and ``list`` MUST NOT yield them.
+    - ``get_record`` MUST return the bytes last put under ``name`` and raise
+      ``ObjectNotFoundError`` for a missing one; ``list_records`` MUST return the names under
+      ``prefix`` in ascending order.
     - Implementations that hold connections MUST release them in ``close``.
     """
 
@@ -70,6 +82,18 @@ class ObjectStore(Protocol):
         """Raise ObjectStoreError if the store cannot be used."""
         ...
 
+    def put_record(self, name: str, data: bytes) -> None:
+        """Store a small named record (see the contract)."""
+        ...
+
+    def get_record(self, name: str) -> bytes:
+        """The bytes of the record ``name``."""
+        ...
+
+    def list_records(self, prefix: str) -> tuple[str, ...]:
+        """The names of the records under ``prefix``, in ascending order."""
+        ...
+
     def close(self) -> None:
         """Release connections."""
         ...
@@ -80,6 +104,16 @@ def require_sha256(sha256: str) -> str:
     if not _SHA256.match(sha256):
         raise ObjectStoreError(f"{sha256!r} is not a sha256 hex digest; objects are keyed by one")
     return sha256
+
+
+def require_record_name(name: str) -> str:
+    """``name`` itself when it is a valid record name; never a path outside the records."""
+    if not RECORD_NAME.match(name) or len(name) > 200:
+        raise ObjectStoreError(
+            f"{name!r} is not a record name: use lower-case segments such as "
+            "'audit/checkpoints/000000000001.json'"
+        )
+    return name
 
 
 def sha256_of_file(path: Path) -> str:

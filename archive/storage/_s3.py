@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import uuid
 from collections.abc import Iterator
 from pathlib import PurePosixPath
@@ -16,11 +17,18 @@ from minio.error import MinioException, S3Error
 from minio.lifecycleconfig import Expiration, LifecycleConfig, Rule
 
 from archive._errors import ObjectNotFoundError, ObjectStoreError
-from archive.storage._protocol import CHUNK_SIZE, ObjectInfo, mismatch_message, require_sha256
+from archive.storage._protocol import (
+    CHUNK_SIZE,
+    ObjectInfo,
+    mismatch_message,
+    require_record_name,
+    require_sha256,
+)
 from core import Closing
 
 OBJECTS_PREFIX = "objects/"
 UPLOADS_PREFIX = "uploading/"
+RECORDS_PREFIX = "records/"
 
 
 class _HashingReader:
@@ -185,6 +193,44 @@ class S3ObjectStore(Closing):
                 )
         except (MinioException, urllib3.exceptions.HTTPError) as exc:
             raise self._error(f"could not reach bucket {self.bucket}", exc) from exc
+
+    def put_record(self, name: str, data: bytes) -> None:
+        """Store the record under ``records/`` (one PUT: S3 shows it whole or not at all)."""
+        key = RECORDS_PREFIX + require_record_name(name)
+        try:
+            self._client.put_object(
+                self.bucket, key, io.BytesIO(data), len(data), content_type="application/json"
+            )
+        except (MinioException, urllib3.exceptions.HTTPError) as exc:
+            raise self._error(f"could not store record {name}", exc) from exc
+
+    def get_record(self, name: str) -> bytes:
+        """The record's bytes."""
+        key = RECORDS_PREFIX + require_record_name(name)
+        try:
+            response = self._client.get_object(self.bucket, key)
+            try:
+                return response.read()
+            finally:
+                response.close()
+                response.release_conn()
+        except S3Error as exc:
+            if exc.code in ("NoSuchKey", "NoSuchObject", "ResourceNotFound"):
+                raise ObjectNotFoundError(f"no record {name} in bucket {self.bucket}") from exc
+            raise self._error(f"could not read record {name}", exc) from exc
+        except (MinioException, urllib3.exceptions.HTTPError) as exc:
+            raise self._error(f"could not read record {name}", exc) from exc
+
+    def list_records(self, prefix: str) -> tuple[str, ...]:
+        """Names of the records whose name starts with ``prefix``, ascending."""
+        try:
+            items = self._client.list_objects(
+                self.bucket, prefix=RECORDS_PREFIX + prefix, recursive=True
+            )
+            names = ((item.object_name or "").removeprefix(RECORDS_PREFIX) for item in items)
+            return tuple(sorted(names))
+        except (MinioException, urllib3.exceptions.HTTPError) as exc:
+            raise self._error("could not list records", exc) from exc
 
     def close(self) -> None:
         """Close the HTTP connection pool."""

@@ -136,3 +136,32 @@ def test_keys_must_be_sha256(store: ObjectStore) -> None:
 
 def test_check_passes_on_a_working_store(store: ObjectStore) -> None:
     store.check()
+
+
+def test_records_are_named_listed_in_order_and_not_objects(store: ObjectStore) -> None:
+    _put(store, b"an original")
+    store.put_record("audit/checkpoints/000000000010.json", b'{"last": 10}')
+    store.put_record("audit/checkpoints/000000000002.json", b'{"last": 2}')
+    store.put_record("other/x.json", b"{}")
+    assert store.list_records("audit/checkpoints/") == (
+        "audit/checkpoints/000000000002.json",
+        "audit/checkpoints/000000000010.json",
+    )
+    assert store.get_record("audit/checkpoints/000000000010.json") == b'{"last": 10}'
+    store.put_record("other/x.json", b'{"again": true}')
+    assert store.get_record("other/x.json") == b'{"again": true}'
+    assert len(list(store.list())) == 1
+    assert store.list_records("nothing/") == ()
+
+
+@pytest.mark.parametrize("name", ["../escape", "/root", "a/../b", "UPPER", "a//b", ""])
+def test_a_record_name_outside_the_records_is_refused(store: ObjectStore, name: str) -> None:
+    with pytest.raises(ObjectStoreError, match="not a record name"):
+        store.put_record(name, b"x")
+    with pytest.raises(ObjectStoreError, match="not a record name"):
+        store.get_record(name)
+
+
+def test_a_missing_record_is_not_found(store: ObjectStore) -> None:
+    with pytest.raises(ObjectNotFoundError, match=r"no record audit/none\.json"):
+        store.get_record("audit/none.json")
