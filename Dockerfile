@@ -25,7 +25,8 @@ COPY cli cli
 COPY api api
 RUN pip install . && rm -rf /opt/yekuo/build
 
-RUN useradd --system --create-home --home-dir /var/lib/yekuo --shell /usr/sbin/nologin yekuo
+RUN useradd --system --create-home --home-dir /var/lib/yekuo --shell /usr/sbin/nologin yekuo \
+    && install -d -o yekuo -m 0700 /var/lib/yekuo-secrets
 USER yekuo
 WORKDIR /var/lib/yekuo
 ENV YEKUO_DATA_DIR=/var/lib/yekuo

@@ -1,6 +1,7 @@
 """Cases, documents, object storage, audit trail and API tokens: the truth of yekuo."""
 
 from archive._audit import AuditFilter, query_events, record_event, verify_chain
+from archive._audit_anchor import AuditKeyError, load_audit_key, verify_audit, write_checkpoint
 from archive._auth import (
     SYSTEM,
     Actor,
@@ -147,6 +148,7 @@ __all__ = [
     "AuditEvent",
     "AuditEventPublic",
     "AuditFilter",
+    "AuditKeyError",
     "AuditPage",
     "Base",
     "BusinessType",
@@ -232,6 +234,7 @@ __all__ = [
     "is_working_day",
     "list_cases",
     "list_tokens",
+    "load_audit_key",
     "load_rule_book",
     "next_stage",
     "not_yet_imported",
@@ -256,6 +259,8 @@ __all__ = [
     "today_in_china",
     "token_public",
     "too_large_message",
+    "verify_audit",
     "verify_chain",
     "working_days_between",
+    "write_checkpoint",
 ]

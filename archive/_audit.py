@@ -39,6 +39,18 @@ def _payload(event: AuditEvent) -> dict[str, Any]:
 AUDIT_CHAIN_LOCK = 0x79656B756F  # "yekuo": the advisory lock that serialises chain appends
 
 
+def lock_chain(session: Session) -> None:
+    """Take the lock that serialises the chain's appends (and its checkpoints) until commit.
+
+    On PostgreSQL a transaction-scoped advisory lock; on SQLite a write that changes nothing,
+    which takes the database's write lock.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_CHAIN_LOCK})
+    else:
+        session.execute(text("UPDATE audit_events SET id = id WHERE 0 = 1"))
+
+
 def record_event(
     session: Session,
     *,
@@ -52,14 +64,10 @@ def record_event(
 ) -> AuditEvent:
     """Append an event in the caller's transaction (it commits with the write it records).
 
-    Appends are serialised: the transaction takes the database's write lock (on PostgreSQL a
-    transaction-scoped advisory lock; on SQLite a write that changes nothing) before the last
-    hash is read. The unique ``prev_hash`` stays as the last guard: the chain never forks.
+    Appends are serialised: the transaction takes ``lock_chain`` before the last hash is read.
+    The unique ``prev_hash`` stays as the last guard: the chain never forks.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_CHAIN_LOCK})
-    else:
-        session.execute(text("UPDATE audit_events SET id = id WHERE 0 = 1"))
+    lock_chain(session)
     last = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
     event = AuditEvent(
         at=utcnow(),
@@ -127,6 +135,8 @@ class ChainReport:
     intact: bool
     first_broken_id: int | None
     message: str
+    anchored_through: int | None = None
+    """The last event the signed checkpoints anchor (None when not checked against them)."""
 
 
 def verify_chain(session: Session) -> ChainReport:

@@ -91,6 +91,11 @@ class Settings(BaseSettings):
         default=None,
         description="A utility's own rule file (YAML); default the rules shipped in archive/rules.",
     )
+    audit_key_file: Path | None = Field(
+        default=None,
+        description="The secret key that signs the audit checkpoints; default data_dir/audit.key "
+        "(created on first use). Every process of one installation must read the same file.",
+    )
 
     @model_validator(mode="after")
     def _check_s3(self) -> Settings:
@@ -135,6 +140,11 @@ class Settings(BaseSettings):
     def resolved_object_store_dir(self) -> Path:
         """Directory of the local object store."""
         return self.object_store_dir or self.data_dir / "objects"
+
+    @property
+    def resolved_audit_key_file(self) -> Path:
+        """The file holding the key that signs the audit checkpoints."""
+        return self.audit_key_file or self.data_dir / "audit.key"
 
     @property
     def resolved_tmp_dir(self) -> Path:

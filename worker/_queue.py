@@ -12,7 +12,8 @@ without harm, and two periodic tasks make sure none is missing:
 - ``sweep`` sends a message for every document a worker could claim now that has none waiting:
   uploads whose enqueueing failed, and jobs whose worker died mid-job (huey does not deliver a
   message again once a consumer took it; the document's lease runs out instead);
-- ``retry_index`` indexes the finished documents the search index could not take.
+- ``retry_index`` indexes the finished documents the search index could not take;
+- ``audit_checkpoint`` anchors the newest audit events in a signed object-store record.
 
 A transient failure is tried again after the delay the document's row sets, through huey's
 ``RetryTask``; a permanent one, or the last attempt, ends ``failed`` in the row.
@@ -36,7 +37,7 @@ from huey.exceptions import RetryTask
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 from sqlalchemy.engine import make_url
 
-from archive import due_jobs
+from archive import due_jobs, load_audit_key, write_checkpoint
 from core import Settings, YekuoError
 from worker._worker import IntakeWorker, WorkerParts, worker_name
 
@@ -117,6 +118,7 @@ class IntakeQueue:
         self._intake: Any = self.huey.task(name="intake")(self._run_intake)
         self.huey.periodic_task(crontab(), name="sweep")(self.sweep)
         self.huey.periodic_task(crontab(), name="retry_index")(self.retry_index)
+        self.huey.periodic_task(crontab(), name="audit_checkpoint")(self.checkpoint_audit)
 
     def enqueue(self, document_id: str) -> bool:
         """Send the intake message of a committed document; False (logged) if it failed.
@@ -152,6 +154,16 @@ class IntakeQueue:
     def retry_index(self) -> int:
         """Index the finished documents the search index could not take; how many it took."""
         return IntakeWorker(self._parts(), name=worker_name()).retry_index()
+
+    def checkpoint_audit(self) -> bool:
+        """Anchor the audit events written since the last checkpoint; whether one was written.
+
+        Runs every minute, so at most a minute of the trail rests on the hash chain alone.
+        """
+        parts = self._parts()
+        key = load_audit_key(self.settings.resolved_audit_key_file)
+        with parts.database.transaction() as session:
+            return write_checkpoint(session, store=parts.store, key=key) is not None
 
     def _run_intake(self, document_id: str) -> None:
         attempt = IntakeWorker(self._parts(), name=worker_name()).run(document_id)

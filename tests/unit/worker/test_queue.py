@@ -22,7 +22,9 @@ from archive import (
     IntakeOutcome,
     LocalObjectStore,
     claim_next,
+    load_audit_key,
     queue_stats,
+    verify_audit,
     verify_chain,
 )
 from cli import main
@@ -310,3 +312,19 @@ def test_yekuo_worker_stops_on_sigterm(settings: Settings) -> None:
     finally:
         worker.kill()
         worker.stderr.close()
+
+
+def test_the_periodic_checkpoint_anchors_what_intake_wrote(
+    fast: Settings, database: Database, store: LocalObjectStore
+) -> None:
+    upload_scan(fast, database, store, 30)
+    queue = _queue(fast, database, store, _read_well)
+    try:
+        assert queue.checkpoint_audit() is True
+        assert queue.checkpoint_audit() is False  # nothing new since
+    finally:
+        queue.close()
+    key = load_audit_key(fast.resolved_audit_key_file)
+    with database.transaction() as session:
+        report = verify_audit(session, store=store, key=key)
+    assert (report.intact, report.anchored_through) == (True, report.events)
