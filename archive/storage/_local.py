@@ -50,7 +50,10 @@ class LocalObjectStore(Closing):
         if existing is not None:
             return existing
         target = self._path(sha256)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise self._unwritable(exc) from exc
         self._write_atomically(target.with_suffix(".json"), self._meta(size, content_type))
         self._copy_atomically(stream, target, sha256=sha256, size=size)
         return ObjectInfo(sha256=sha256, size=size, content_type=content_type)
@@ -155,7 +158,7 @@ class LocalObjectStore(Closing):
         return json.dumps({"size": size, "content_type": content_type}).encode()
 
     def _copy_atomically(self, stream: BinaryIO, target: Path, *, sha256: str, size: int) -> None:
-        fd, tmp_name = tempfile.mkstemp(dir=self._tmp, prefix="put-")
+        fd, tmp_name = self._temporary("put-")
         try:
             digest, written = hashlib.sha256(), 0
             with os.fdopen(fd, "wb") as out:
@@ -186,8 +189,21 @@ class LocalObjectStore(Closing):
             Path(tmp_name).unlink(missing_ok=True)
             raise
 
+    def _temporary(self, prefix: str) -> tuple[int, str]:
+        try:
+            return tempfile.mkstemp(dir=self._tmp, prefix=prefix)
+        except OSError as exc:
+            raise self._unwritable(exc) from exc
+
+    def _unwritable(self, exc: OSError) -> ObjectStoreError:
+        return ObjectStoreError(
+            f"the local object store {self.root} cannot be written ({exc.strerror or exc}); "
+            "nothing was stored: check YEKUO_OBJECT_STORE_DIR, its free space and whether it is "
+            "mounted read-only, then upload again"
+        )
+
     def _write_atomically(self, target: Path, data: bytes) -> None:
-        fd, tmp_name = tempfile.mkstemp(dir=self._tmp, prefix="meta-")
+        fd, tmp_name = self._temporary("meta-")
         try:
             with os.fdopen(fd, "wb") as out:
                 out.write(data)

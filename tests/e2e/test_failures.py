@@ -55,3 +55,25 @@ def test_an_object_store_outage_refuses_uploads_with_503_and_loses_nothing(
         assert client.upload("YK-F", png_bytes(2)).status_code == 202
         original = client.request("GET", f"/documents/{kept}/file", Role.auditor)
         assert original.content == png_bytes(1)
+
+
+def test_an_unwritable_local_store_answers_503_naming_the_store(
+    settings: Settings, tokens: dict[Role, str]
+) -> None:
+    store = LocalObjectStore(settings.resolved_object_store_dir)
+    with TestClient(create_app(settings, object_store=store)) as http:
+        client = ApiClient(http, tokens)
+        client.create_case("YK-RO")
+        kept = client.upload("YK-RO", png_bytes(1)).json()["document_id"]
+        # What a read-only mount does to a put (tests run as root, so chmod would not stop it):
+        # the store's temporary directory cannot take a file.
+        temporary = settings.resolved_object_store_dir / ".tmp"
+        temporary.rmdir()
+        temporary.write_bytes(b"")
+        refused = client.upload("YK-RO", png_bytes(2))
+        assert refused.status_code == 503, refused.text
+        assert refused.json()["code"] == "object_store_unavailable"
+        assert str(settings.resolved_object_store_dir) in refused.json()["message"]
+        assert "read-only" in refused.json()["message"]
+        case = client.request("GET", "/cases/YK-RO", Role.auditor).json()
+        assert [d["document_id"] for d in case["documents"]] == [kept]
