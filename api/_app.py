@@ -11,7 +11,13 @@ from api._errors import install_error_handlers
 from api.routes import health_router
 from api.routes import router as api_router
 from api.web import router as web_router
-from archive import ObjectStore, load_rule_book, open_database, open_object_store
+from archive import (
+    ObjectStore,
+    load_rule_book,
+    open_database,
+    open_object_store,
+    remove_orphaned_temporaries,
+)
 from core import Settings, get_settings
 from search import SearchIndex, open_search_index
 from worker import SHUTDOWN_SECONDS, IntakeQueue, QueueConsumer, worker_parts
@@ -35,6 +41,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
+        remove_orphaned_temporaries(settings.resolved_tmp_dir)
         load_rule_book(settings.rules_file)  # a broken rule file stops start-up, with its line
         database = open_database(settings)
         database.upgrade()

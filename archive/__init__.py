@@ -134,6 +134,8 @@ from archive.storage import (
     SpooledUpload,
     UploadSpooler,
     open_object_store,
+    remove_orphaned_temporaries,
+    temporary_prefix,
     too_large_message,
 )
 
@@ -249,6 +251,7 @@ __all__ = [
     "rebase_case",
     "recheck_case",
     "record_event",
+    "remove_orphaned_temporaries",
     "retry_document",
     "revoke_token",
     "rule_set_for",
@@ -256,6 +259,7 @@ __all__ = [
     "set_document_type",
     "stage_due",
     "store_upload",
+    "temporary_prefix",
     "today_in_china",
     "token_public",
     "too_large_message",

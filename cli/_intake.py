@@ -15,6 +15,7 @@ from archive import (
     get_document,
     open_database,
     open_object_store,
+    remove_orphaned_temporaries,
     retry_document,
 )
 from core import get_settings
@@ -34,6 +35,7 @@ def worker_command(threads: int | None) -> None:
     count = threads or max(settings.intake_workers, 1)
     with open_database(settings) as database, open_search_index(settings) as index:
         database.upgrade()
+        remove_orphaned_temporaries(settings.resolved_tmp_dir)
         store = open_object_store(settings)
         parts = worker_parts(settings, database=database, store=store, index=index)
         queue = IntakeQueue(settings, parts=parts)

@@ -2,6 +2,16 @@
 
 from core._closing import Closing
 from core._errors import SettingsError, YekuoError
+from core._process import boot_id, ended_here, process_tag
 from core._settings import Settings, get_settings
 
-__all__ = ["Closing", "Settings", "SettingsError", "YekuoError", "get_settings"]
+__all__ = [
+    "Closing",
+    "Settings",
+    "SettingsError",
+    "YekuoError",
+    "boot_id",
+    "ended_here",
+    "get_settings",
+    "process_tag",
+]

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
+import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import BinaryIO
 
 from archive._errors import EmptyUploadError, UnsupportedMediaTypeError, UploadTooLargeError
-from core import Closing
+from core import Closing, boot_id, ended_here, process_tag
 from intake import (
     ACCEPTED_DESCRIPTION,
     SNIFF_BYTES,
@@ -21,6 +23,8 @@ from intake import (
 )
 
 MAX_FILENAME_CHARS = 200
+_TEMPORARY_KINDS = frozenset({"upload", "intake"})
+_OTHER_BOOT_STALE_SECONDS = 24 * 3600
 
 
 @dataclass
@@ -58,7 +62,7 @@ class UploadSpooler:
 
     def __init__(self, *, tmp_dir: Path, max_bytes: int, filename: str | None) -> None:
         tmp_dir.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=tmp_dir, prefix="upload-")
+        fd, name = tempfile.mkstemp(dir=tmp_dir, prefix=temporary_prefix("upload"))
         self._handle = os.fdopen(fd, "wb")
         self._path = Path(name)
         self._max_bytes = max_bytes
@@ -106,6 +110,34 @@ class UploadSpooler:
         """Throw the partial file away."""
         self._handle.close()
         self._path.unlink(missing_ok=True)
+
+
+def temporary_prefix(kind: str) -> str:
+    """The name prefix of a temporary file of ``kind``, naming the process that owns it."""
+    return f"{kind}-{process_tag()}-"
+
+
+def remove_orphaned_temporaries(tmp_dir: Path) -> int:
+    """Remove the spooled uploads and intake copies that no running process owns.
+
+    A file named by a process of this boot that no longer runs goes at once; one named by a
+    process of another boot (or machine, if the directory is shared) goes once it is a day
+    old. Files of live processes stay. Returns how many were removed.
+    """
+    removed = 0
+    stale_before = time.time() - _OTHER_BOOT_STALE_SECONDS
+    for path in tmp_dir.glob("*-*-*-*") if tmp_dir.is_dir() else ():
+        kind, _, rest = path.name.partition("-")
+        tag = "-".join(rest.split("-")[:2])
+        if kind not in _TEMPORARY_KINDS:
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            if ended_here(tag) or (
+                not tag.startswith(boot_id()) and path.stat().st_mtime < stale_before
+            ):
+                path.unlink()
+                removed += 1
+    return removed
 
 
 def too_large_message(filename: str, max_bytes: int) -> str:
