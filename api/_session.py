@@ -1,10 +1,11 @@
-"""Sign-in for the web UI: the API token in a cookie, and the CSRF token derived from it.
+"""The web UI's session cookie and the CSRF token derived from it.
 
-The browser keeps the user's API token in an HttpOnly, SameSite=Strict cookie, so scripts on
-the page cannot read it and other sites cannot send it. Every form and every script request
-that changes something also carries a CSRF token: an HMAC of the API token, which only a page
-served to the signed-in browser knows. Before sign-in, the sign-in form uses a double-submit
-token (a random cookie repeated in the form).
+The browser keeps the secret of its server-side session (``archive._sessions``; never the API
+token) in an HttpOnly, SameSite=Strict cookie, so scripts on the page cannot read it and other
+sites cannot send it. Every form and every script request that changes something also carries
+a CSRF token: an HMAC of the session secret, which only a page served to the signed-in browser
+knows and which changes with every sign-in. Before sign-in, the sign-in form uses a
+double-submit token (a random cookie repeated in the form).
 """
 
 from __future__ import annotations
@@ -21,13 +22,12 @@ SESSION_COOKIE = "yekuo_session"
 SIGNIN_CSRF_COOKIE = "yekuo_signin_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
-SESSION_MAX_AGE = 12 * 60 * 60
 _CSRF_CONTEXT = b"yekuo web csrf v1"
 
 
-def csrf_token_for(api_token: str) -> str:
-    """The CSRF token of a signed-in browser: an HMAC keyed by its API token."""
-    return hmac.new(api_token.encode(), _CSRF_CONTEXT, hashlib.sha256).hexdigest()
+def csrf_token_for(session_secret: str) -> str:
+    """The CSRF token of a signed-in browser: an HMAC keyed by its session's secret."""
+    return hmac.new(session_secret.encode(), _CSRF_CONTEXT, hashlib.sha256).hexdigest()
 
 
 def _same(expected: str, given: str | None) -> bool:
@@ -38,12 +38,14 @@ def _is_https(request: Request) -> bool:
     return request.url.scheme == "https"
 
 
-def set_session_cookie(request: Request, response: Response, api_token: str) -> None:
-    """Keep the API token in the browser: HttpOnly, SameSite=Strict, Secure over HTTPS."""
+def set_session_cookie(
+    request: Request, response: Response, session_secret: str, *, max_age: int
+) -> None:
+    """Keep the session's secret in the browser: HttpOnly, SameSite=Strict, Secure over HTTPS."""
     response.set_cookie(
         SESSION_COOKIE,
-        api_token,
-        max_age=SESSION_MAX_AGE,
+        session_secret,
+        max_age=max_age,
         path="/",
         httponly=True,
         samesite="strict",
@@ -52,7 +54,7 @@ def set_session_cookie(request: Request, response: Response, api_token: str) -> 
 
 
 def clear_session_cookie(response: Response) -> None:
-    """Forget the API token in the browser."""
+    """Forget the session in the browser."""
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
 
 
@@ -82,8 +84,8 @@ def check_signin_csrf(request: Request, given: str | None) -> None:
 
 def page_csrf(request: Request) -> str:
     """The CSRF token pages of this browser put in their forms ('' when not signed in)."""
-    api_token = request.cookies.get(SESSION_COOKIE)
-    return csrf_token_for(api_token) if api_token else ""
+    secret = request.cookies.get(SESSION_COOKIE)
+    return csrf_token_for(secret) if secret else ""
 
 
 def check_csrf(request: Request, given: str | None) -> None:

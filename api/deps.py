@@ -6,6 +6,7 @@ Routes and pages receive what they use as ``Annotated`` parameters (``SessionDep
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
@@ -14,7 +15,16 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from api._session import CSRF_HEADER, SESSION_COOKIE, check_csrf
-from archive import Actor, Database, ObjectStore, Permission, RuleBook, authenticate, load_rule_book
+from archive import (
+    Actor,
+    Database,
+    ObjectStore,
+    Permission,
+    RuleBook,
+    authenticate,
+    load_rule_book,
+    session_actor,
+)
 from core import Settings
 from search import SearchIndex
 from worker import IntakeQueue
@@ -84,9 +94,14 @@ def require(permission: Permission) -> Callable[[Actor], Actor]:
     return dependency
 
 
-def get_page_actor(request: Request, session: Annotated[Session, Depends(get_session)]) -> Actor:
-    """The actor signed in with this browser (UnauthenticatedError if none)."""
-    return authenticate(session, request.cookies.get(SESSION_COOKIE))
+def get_page_actor(
+    request: Request,
+    session: Annotated[Session, Depends(get_session)],
+    settings: Annotated[Settings, Depends(get_settings)],
+) -> Actor:
+    """The actor signed in with this browser (UnauthenticatedError if none, ended or idle)."""
+    idle = dt.timedelta(minutes=settings.session_idle_minutes)
+    return session_actor(session, secret=request.cookies.get(SESSION_COOKIE), idle=idle)
 
 
 def get_script_actor(request: Request, actor: Annotated[Actor, Depends(get_page_actor)]) -> Actor:

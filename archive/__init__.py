@@ -90,6 +90,7 @@ from archive._schemas import (
     TokenPublic,
     UploadAccepted,
 )
+from archive._sessions import end_session, session_actor, start_session
 from archive._stages import (
     StageGateError,
     advance_case,
@@ -225,6 +226,7 @@ __all__ = [
     "dismiss_finding",
     "document_public",
     "due_jobs",
+    "end_session",
     "expand",
     "fail_job",
     "finding_public",
@@ -255,9 +257,11 @@ __all__ = [
     "retry_document",
     "revoke_token",
     "rule_set_for",
+    "session_actor",
     "set_case_facts",
     "set_document_type",
     "stage_due",
+    "start_session",
     "store_upload",
     "temporary_prefix",
     "today_in_china",

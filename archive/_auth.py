@@ -81,6 +81,16 @@ def hash_token(secret: str) -> str:
 
 def authenticate(session: Session, secret: str | None) -> Actor:
     """The actor a bearer token belongs to; UnauthenticatedError if none or revoked."""
+    return actor_of(valid_token(session, secret))
+
+
+def actor_of(token: ApiToken) -> Actor:
+    """Who acts with ``token``."""
+    return Actor(name=token.name, role=Role(token.role))
+
+
+def valid_token(session: Session, secret: str | None) -> ApiToken:
+    """The unrevoked token whose secret this is; UnauthenticatedError otherwise."""
     if not secret:
         raise UnauthenticatedError(
             "no API token: send 'Authorization: Bearer <token>'; an admin creates tokens with "
@@ -91,4 +101,4 @@ def authenticate(session: Session, secret: str | None) -> Actor:
         raise UnauthenticatedError(
             "the API token is unknown or revoked; ask an admin for a new one"
         )
-    return Actor(name=token.name, role=Role(token.role))
+    return token

@@ -91,6 +91,12 @@ class Settings(BaseSettings):
         default=None,
         description="A utility's own rule file (YAML); default the rules shipped in archive/rules.",
     )
+    session_hours: int = Field(
+        default=12, ge=1, le=168, description="A web sign-in ends this many hours after it began."
+    )
+    session_idle_minutes: int = Field(
+        default=30, ge=5, le=1440, description="A web sign-in ends after this long without use."
+    )
     audit_key_file: Path | None = Field(
         default=None,
         description="The secret key that signs the audit checkpoints; default data_dir/audit.key "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from api._session import (
     CSRF_FIELD,
+    SESSION_COOKIE,
     check_csrf,
     check_signin_csrf,
     clear_session_cookie,
@@ -17,9 +19,16 @@ from api._session import (
     set_session_cookie,
     set_signin_csrf_cookie,
 )
-from api.deps import PageActorDep, SessionDep
+from api.deps import PageActorDep, SessionDep, SettingsDep
 from api.web.render import PageRoute, render
-from archive import STAGE_LABELS_ZH, NotFoundError, Stage, UnauthenticatedError, authenticate
+from archive import (
+    STAGE_LABELS_ZH,
+    NotFoundError,
+    Stage,
+    UnauthenticatedError,
+    end_session,
+    start_session,
+)
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -80,15 +89,17 @@ def signin_form(request: Request, next: str | None = None) -> Response:
 def signin(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     token: Annotated[str, Form(max_length=200)] = "",
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
     next_url: Annotated[str, Form(alias="next")] = "/cases",
 ) -> Response:
-    """Check the token, keep it in an HttpOnly cookie, and go where the user was going."""
+    """Check the token, start a session in an HttpOnly cookie, go where the user was going."""
     check_signin_csrf(request, csrf_token)
     target = _safe_next(next_url)
+    lifetime = dt.timedelta(hours=settings.session_hours)
     try:
-        authenticate(session, token.strip())
+        secret = start_session(session, api_token=token.strip(), lifetime=lifetime)
     except UnauthenticatedError:
         return _signin_page(
             request,
@@ -96,19 +107,23 @@ def signin(
             message="令牌无效或已被吊销，请核对后重试，或请管理员重新创建令牌。",
             status_code=401,
         )
+    session.commit()
     response = RedirectResponse(target, status_code=303)
-    set_session_cookie(request, response, token.strip())
+    set_session_cookie(request, response, secret, max_age=int(lifetime.total_seconds()))
     return response
 
 
 @router.post("/signout")
 def signout(
     request: Request,
+    session: SessionDep,
     _actor: PageActorDep,
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
 ) -> RedirectResponse:
-    """Forget the token in this browser."""
+    """End this browser's session (its cookie is worthless from now on) and forget it."""
     check_csrf(request, csrf_token)
+    end_session(session, secret=request.cookies.get(SESSION_COOKIE))
+    session.commit()
     response = RedirectResponse("/signin", status_code=303)
     clear_session_cookie(response)
     return response

@@ -11,6 +11,7 @@ from archive.db._models import (
     Finding,
     LegalRepresentative,
     StageTransition,
+    WebSession,
 )
 
 __all__ = [
@@ -24,5 +25,6 @@ __all__ = [
     "Finding",
     "LegalRepresentative",
     "StageTransition",
+    "WebSession",
     "open_database",
 ]

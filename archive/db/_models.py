@@ -225,6 +225,21 @@ class ApiToken(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column()
 
 
+class WebSession(Base):
+    """A signed-in browser: the sha256 of its random cookie, the token it signed in with."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column()
+    ended_at: Mapped[dt.datetime | None] = mapped_column()
+
+    token: Mapped[ApiToken] = relationship()
+
+
 class StageTransition(Base):
     """A case moving to its next stage; an override records why the gate was passed anyway."""
 

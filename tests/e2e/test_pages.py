@@ -10,9 +10,11 @@ import re
 import httpx2 as httpx
 import pytest
 from PIL import Image
+from sqlalchemy import update
 
 from api.web.search import safe_highlight
-from archive import Role
+from archive import Role, open_database
+from archive.db import WebSession
 from core import Settings
 from search import IndexedDocument, open_search_index
 from tests.e2e.helpers import VALID_CREDIT_CODE, VALID_ID, ApiClient, pdf_bytes, png_bytes
@@ -62,16 +64,23 @@ def post_new_case(client: ApiClient, form: dict[str, str], csrf: str) -> httpx.R
 # Sign-in ------------------------------------------------------------------------------------
 
 
-def test_signin_keeps_the_token_in_a_strict_httponly_cookie(client: ApiClient) -> None:
-    response = signin(client, Role.archivist, next_url="/cases/new")
-    assert response.status_code == 303
-    assert response.headers["location"] == "/cases/new"
-    cookie = next(
+def _session_cookie(response: httpx.Response) -> str:
+    return next(
         value
         for value in response.headers.get_list("set-cookie")
         if value.startswith("yekuo_session=")
     )
-    assert client.tokens[Role.archivist] in cookie
+
+
+def test_signin_keeps_a_session_not_the_token_in_a_strict_httponly_cookie(
+    client: ApiClient,
+) -> None:
+    response = signin(client, Role.archivist, next_url="/cases/new")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/cases/new"
+    cookie = _session_cookie(response)
+    assert client.tokens[Role.archivist] not in cookie
+    assert "Max-Age=43200" in cookie  # YEKUO_SESSION_HOURS
     assert "HttpOnly" in cookie
     assert "SameSite=strict" in cookie
     assert "Path=/" in cookie
@@ -119,8 +128,13 @@ def test_pages_send_a_stranger_to_signin(client: ApiClient, path: str) -> None:
     assert response.headers["location"].startswith("/signin?next=")
 
 
-def test_signout_needs_csrf_and_forgets_the_token(client: ApiClient) -> None:
-    signin(client, Role.reviewer)
+def test_the_api_token_itself_is_not_a_session(client: ApiClient) -> None:
+    client.http.cookies.set("yekuo_session", client.tokens[Role.admin])
+    assert client.http.get("/cases", follow_redirects=False).status_code == 303
+
+
+def test_signout_needs_csrf_and_ends_the_session_on_the_server(client: ApiClient) -> None:
+    kept = _session_cookie(signin(client, Role.reviewer)).split(";")[0].split("=", 1)[1]
     csrf = page_csrf(client)
     assert client.http.post("/signout", data={"csrf_token": "x"}).status_code == 403
     assert client.http.get("/cases").status_code == 200
@@ -128,6 +142,32 @@ def test_signout_needs_csrf_and_forgets_the_token(client: ApiClient) -> None:
     assert response.status_code == 303
     assert 'yekuo_session=""' in response.headers["set-cookie"]
     assert client.http.get("/cases", follow_redirects=False).status_code == 303
+    # A copy of the cookie taken before sign-out is worth nothing after it.
+    client.http.cookies.set("yekuo_session", kept)
+    assert client.http.get("/cases", follow_redirects=False).status_code == 303
+
+
+def test_each_signin_is_a_new_session_with_a_new_csrf_token(client: ApiClient) -> None:
+    first = _session_cookie(signin(client, Role.archivist))
+    first_csrf = page_csrf(client)
+    second = _session_cookie(signin(client, Role.archivist))
+    assert first.split(";")[0] != second.split(";")[0]
+    assert page_csrf(client) != first_csrf
+    assert post_new_case(client, new_case_form("YK-OLD"), first_csrf).status_code == 403
+
+
+@pytest.mark.parametrize("column", ["expires_at", "last_seen_at"])
+def test_an_expired_or_idle_session_signs_the_browser_out(
+    client: ApiClient, settings: Settings, column: str
+) -> None:
+    signin(client, Role.archivist)
+    assert client.http.get("/cases").status_code == 200
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=settings.session_hours + 1)
+    with open_database(settings) as database, database.transaction() as session:
+        session.execute(update(WebSession).values({column: long_ago}))
+    response = client.http.get("/cases", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/signin?next=%2Fcases"
 
 
 def test_a_revoked_token_signs_the_browser_out(client: ApiClient) -> None:
