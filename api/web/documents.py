@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -38,6 +38,8 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 script_router = APIRouter(include_in_schema=False)
 
 FINAL_STATUSES = frozenset({DocumentStatus.done, DocumentStatus.failed})
+PAGE_WINDOW = 20
+"""How many pages of an original one document page shows."""
 
 
 @script_router.post("/cases/{case_no}/upload")
@@ -124,18 +126,29 @@ def document_page(
     document_id: str,
     session: SessionDep,
     store: StoreDep,
+    settings: SettingsDep,
     rules: RulesDep,
     actor: PageActorDep,
+    first_page: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> Response:
-    """A document: its pages, type and confidence, fields, findings, checksum, download."""
+    """A document: its pages, type and confidence, fields, findings, checksum, download.
+
+    A long original shows ``PAGE_WINDOW`` pages at a time, with links to the others.
+    """
     actor.require(Permission.read)
     row = get_document(session, document_id=document_id)
     document = document_public(row)
+    pages = 1
     if document.media_type in BROWSER_IMAGE_TYPES:
         images = [f"/documents/{document_id}/original"]
     elif document.media_type in RENDERED_TYPES:
-        pages = row.pages or count_pages(store, row.sha256, document.media_type)
-        images = [f"/documents/{document_id}/pages/{n}" for n in range(1, pages + 1)]
+        pages = row.pages or page_count(
+            store.get_bytes(row.sha256),
+            document.media_type,
+            max_pixels=settings.intake_max_page_pixels,
+        )
+        shown = range(first_page, min(first_page + PAGE_WINDOW, pages + 1))
+        images = [f"/documents/{document_id}/pages/{n}" for n in shown]
     else:
         images = []
     return render(
@@ -144,6 +157,7 @@ def document_page(
         {
             "doc": document,
             "images": images,
+            "page_window": page_window(first_page, pages),
             "fields": field_rows(document),
             "status": status_of(document),
             "doc_types": doc_type_choices(rules),
@@ -152,9 +166,16 @@ def document_page(
     )
 
 
-def count_pages(store: StoreDep, sha256: str, media_type: str) -> int:
-    """The page count of an original that intake has not counted yet."""
-    return page_count(store.get_bytes(sha256), media_type)
+def page_window(first: int, pages: int) -> dict[str, int | None]:
+    """Which pages a document page shows, and where the previous and next windows start."""
+    last = min(first + PAGE_WINDOW - 1, pages)
+    return {
+        "first": first,
+        "last": last,
+        "pages": pages,
+        "previous": max(first - PAGE_WINDOW, 1) if first > 1 else None,
+        "next": last + 1 if last < pages else None,
+    }
 
 
 @router.get("/documents/{document_id}/original")
@@ -172,13 +193,20 @@ async def document_page_image(
     page: Annotated[int, Path(ge=1, le=10_000)],
     session: SessionDep,
     store: StoreDep,
+    settings: SettingsDep,
     actor: PageActorDep,
 ) -> Response:
-    """One page of a PDF or TIFF original as PNG."""
+    """One page of a PDF or TIFF original as PNG (within intake's pixel limit)."""
     actor.require(Permission.read)
     document = await run_in_threadpool(get_document, session, document_id=document_id)
     data = await run_in_threadpool(store.get_bytes, document.sha256)
-    png = await run_in_threadpool(render_page, data, document.media_type, page=page)
+    png = await run_in_threadpool(
+        render_page,
+        data,
+        document.media_type,
+        page=page,
+        max_pixels=settings.intake_max_page_pixels,
+    )
     return Response(
         png,
         media_type="image/png",
