@@ -10,11 +10,11 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Form, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from api._session import CSRF_HEADER, SESSION_COOKIE, check_csrf
+from api._session import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, check_csrf
 from archive import (
     Actor,
     Database,
@@ -108,6 +108,21 @@ def get_script_actor(request: Request, actor: Annotated[Actor, Depends(get_page_
     """The actor of a page's script request, after checking its CSRF header."""
     check_csrf(request, request.headers.get(CSRF_HEADER))
     return actor
+
+
+def form_actor(permission: Permission) -> Callable[..., Actor]:
+    """A dependency for a page's form post: its CSRF field checked, then ``permission``."""
+
+    def dependency(
+        request: Request,
+        actor: Annotated[Actor, Depends(get_page_actor)],
+        csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+    ) -> Actor:
+        check_csrf(request, csrf_token)
+        actor.require(permission)
+        return actor
+
+    return dependency
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

@@ -11,12 +11,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from api._session import CSRF_FIELD, check_csrf
-from api.deps import PageActorDep, RulesDep, SessionDep
+from api.deps import PageActorDep, RulesDep, SessionDep, form_actor
 from api.web.render import PageRoute, optional_choice, render
 from archive import (
     Actor,
@@ -214,14 +213,11 @@ def advance(
     case_no: str,
     session: SessionDep,
     rules: RulesDep,
-    actor: PageActorDep,
+    actor: Annotated[Actor, Depends(form_actor(Permission.advance))],
     to: Annotated[str, Form(max_length=40)] = "",
     override_reason: Annotated[str, Form(max_length=2000)] = "",
-    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
 ) -> Response:
     """Move the case to its next stage with ``advance_case``; refused: the page, with why."""
-    check_csrf(request, csrf_token)
-    actor.require(Permission.advance)
     target = optional_choice(Stage, to, label="目标环节")
     if target is None:
         raise ValidationError("没有指定要进入的环节：请在案件页点击推进按钮")

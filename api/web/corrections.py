@@ -10,13 +10,13 @@ from __future__ import annotations
 from typing import Annotated, TypeVar
 
 import pydantic
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form
 from fastapi.responses import RedirectResponse
 
-from api._session import CSRF_FIELD, check_csrf
-from api.deps import PageActorDep, QueueDep, RulesDep, SessionDep
+from api.deps import QueueDep, RulesDep, SessionDep, form_actor
 from api.web.render import PageRoute
 from archive import (
+    Actor,
     DocTypeUpdate,
     FieldCorrection,
     FindingDismissal,
@@ -32,7 +32,6 @@ from archive import (
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
-CsrfField = Annotated[str, Form(alias=CSRF_FIELD)]
 BackField = Annotated[str, Form(max_length=300)]
 
 B = TypeVar("B", bound=pydantic.BaseModel)
@@ -60,17 +59,13 @@ def back_to(target: str, *, default: str) -> str:
 
 @router.post("/documents/{document_id}/doc_type")
 def set_type(
-    request: Request,
     document_id: str,
     session: SessionDep,
     rules: RulesDep,
-    actor: PageActorDep,
+    actor: Annotated[Actor, Depends(form_actor(Permission.correct))],
     doc_type: Annotated[str, Form(max_length=40)] = "",
-    csrf_token: CsrfField = "",
 ) -> RedirectResponse:
     """Set the document's type; the case's checks run again."""
-    check_csrf(request, csrf_token)
-    actor.require(Permission.correct)
     body = form_body(DocTypeUpdate, {"doc_type": doc_type}, problem_zh="请选择资料类型")
     document = get_document(session, document_id=document_id)
     set_document_type(
@@ -82,17 +77,13 @@ def set_type(
 
 @router.post("/documents/{document_id}/fields/{name}")
 def correct(
-    request: Request,
     document_id: str,
     name: str,
     session: SessionDep,
-    actor: PageActorDep,
+    actor: Annotated[Actor, Depends(form_actor(Permission.correct))],
     value: Annotated[str, Form(max_length=2000)] = "",
-    csrf_token: CsrfField = "",
 ) -> RedirectResponse:
     """Confirm (same value) or correct one field; the OCR value stays beside it."""
-    check_csrf(request, csrf_token)
-    actor.require(Permission.correct)
     body = FieldCorrection(value=value)
     document = get_document(session, document_id=document_id)
     correct_field(
@@ -104,17 +95,13 @@ def correct(
 
 @router.post("/findings/{finding_id}/dismiss")
 def dismiss(
-    request: Request,
     finding_id: int,
     session: SessionDep,
-    actor: PageActorDep,
+    actor: Annotated[Actor, Depends(form_actor(Permission.correct))],
     reason: Annotated[str, Form(max_length=2000)] = "",
     back: BackField = "",
-    csrf_token: CsrfField = "",
 ) -> RedirectResponse:
     """Dismiss a finding with the reviewer's reason (audited; rechecks never bring it back)."""
-    check_csrf(request, csrf_token)
-    actor.require(Permission.correct)
     body = form_body(
         FindingDismissal, {"reason": reason.strip()}, problem_zh="排除问题需要写明理由"
     )
@@ -128,17 +115,13 @@ def dismiss(
 
 @router.post("/documents/{document_id}/retry")
 def retry(
-    request: Request,
     document_id: str,
     session: SessionDep,
     queue: QueueDep,
-    actor: PageActorDep,
+    actor: Annotated[Actor, Depends(form_actor(Permission.upload))],
     back: BackField = "",
-    csrf_token: CsrfField = "",
 ) -> RedirectResponse:
     """Queue a failed document for intake again now."""
-    check_csrf(request, csrf_token)
-    actor.require(Permission.upload)
     retry_document(session, get_document(session, document_id=document_id), actor=actor)
     session.commit()
     queue.enqueue(document_id)
