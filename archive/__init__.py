@@ -34,7 +34,6 @@ from archive._deadlines import (
     add_working_days,
     is_working_day,
     stage_due,
-    today_in_china,
     working_days_between,
 )
 from archive._documents import (
@@ -139,6 +138,7 @@ from archive.storage import (
     temporary_prefix,
     too_large_message,
 )
+from core import today_in_china
 
 __all__ = [
     "LABELS_ZH",

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from archive._audit import record_event
 from archive._auth import Actor
-from archive._deadlines import StageDue, today_in_china
+from archive._deadlines import StageDue
 from archive._documents import document_summary
 from archive._errors import ConflictError, NotFoundError, ValidationError
 from archive._findings import FindingDraft, add_finding, finding_public, invalid_checksum
@@ -36,6 +36,7 @@ from archive._vocabulary import Stage
 from archive.db._models import Case, Customer, Document, Finding, LegalRepresentative
 from archive.rules._loader import check_facts, rule_set_for
 from archive.rules._model import RuleBook
+from core import today_in_china
 
 
 def create_case(
@@ -63,7 +64,7 @@ def create_case(
         stage=Stage.application.value,
         customer=customer,
         legal_representative=legal_rep,
-        accepted_on=data.accepted_on or dt.date.today(),
+        accepted_on=data.accepted_on or today_in_china(),
         facts=dict(data.facts),
     )
     session.add(case)

@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 
 from archive._audit import record_event
 from archive._auth import SYSTEM
-from archive._deadlines import today_in_china
 from archive._findings import FindingDraft, add_finding
 from archive._vocabulary import DocumentStatus, Severity
 from archive.db._models import Case, Document, Finding
+from core import today_in_china
 from intake import address_similarity, normalize_identifier, normalize_name, validity_findings
 
 ADDRESS_SIMILARITY = 0.8

@@ -19,9 +19,7 @@ from archive._errors import ArchiveError
 from archive.db._models import Case
 from archive.rules._loader import case_facts
 from archive.rules._model import RuleSet
-
-CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
-"""China Standard Time (no daylight saving): deadlines count in local days."""
+from core import CHINA
 
 ESTIMATE_NOTE_ZH = "节假日安排未公布，按周一至周五估算"
 """Shown beside a due date counted past the years whose holidays are known."""
@@ -29,11 +27,6 @@ ESTIMATE_NOTE_ZH = "节假日安排未公布，按周一至周五估算"
 
 class CalendarRangeError(ArchiveError):
     """A date lies outside the years the holiday calendar knows."""
-
-
-def today_in_china() -> dt.date:
-    """Today's date in China."""
-    return dt.datetime.now(CHINA).date()
 
 
 def is_working_day(day: dt.date) -> bool:

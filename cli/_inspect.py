@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
 from archive import DocType
-from core import Settings, YekuoError, get_settings
+from core import Settings, YekuoError, get_settings, today_in_china
 from intake import Analysis, OcrEngine, analyse, open_ocr_engine
 
 
@@ -54,7 +53,7 @@ def _analyse_one(
             settings=settings,
             hint=hint,
             engine=engine,
-            today=date.today(),
+            today=today_in_china(),
         )
     except YekuoError as exc:
         return str(exc)

@@ -1,11 +1,13 @@
 """Settings and the base error shared by every yekuo package."""
 
+from core._clock import CHINA, today_in_china
 from core._closing import Closing
 from core._errors import SettingsError, YekuoError
 from core._process import boot_id, ended_here, process_tag
 from core._settings import Settings, get_settings
 
 __all__ = [
+    "CHINA",
     "Closing",
     "Settings",
     "SettingsError",
@@ -14,4 +16,5 @@ __all__ = [
     "ended_here",
     "get_settings",
     "process_tag",
+    "today_in_china",
 ]

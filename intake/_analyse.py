@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from core import Settings
+from core import Settings, today_in_china
 from intake._classify import classify
 from intake._engines import open_ocr_engine
 from intake._extract import extract_fields
@@ -102,5 +102,5 @@ def analyse(
     read = read_document(path, _media_type(media_type), limits=limits)
     ocr = engine or open_ocr_engine(settings)
     pages = recognise(read, engine=ocr, workers=max(1, settings.intake_workers))
-    result = understand(pages, hint=hint, today=today or date.today())
+    result = understand(pages, hint=hint, today=today or today_in_china())
     return replace(result, seconds=round(time.perf_counter() - started, 3))

@@ -16,9 +16,8 @@ from archive import (
     open_database,
     today_in_china,
 )
-from archive._deadlines import CHINA
 from cli import main
-from core import Settings, get_settings
+from core import CHINA, Settings, get_settings
 from tests.e2e.helpers import VALID_CREDIT_CODE, ApiClient
 
 ESTIMATED = "节假日安排未公布，按周一至周五估算"

@@ -19,7 +19,8 @@ from archive import (
     stage_due,
     working_days_between,
 )
-from archive._deadlines import CHINA, holidays_known
+from archive._deadlines import holidays_known
+from core import CHINA
 from tests.unit.archive.rules.test_rules_cases import make_case, open_session
 
 D = dt.date
