@@ -12,6 +12,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from archive._auth import Actor
+from archive._privacy import mask_payload
 from archive.db._models import AuditEvent, utcnow
 
 GENESIS_HASH = "0" * 64
@@ -88,10 +89,12 @@ def record_event(
 
 
 def _jsonable(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The payload as stored: plain JSON, citizen ID numbers masked (the trail keeps no PII)."""
     if value is None:
         return None
     loaded: dict[str, Any] = json.loads(json.dumps(value, ensure_ascii=False, default=str))
-    return loaded
+    masked: dict[str, Any] = mask_payload(loaded)
+    return masked
 
 
 @dataclass(frozen=True)

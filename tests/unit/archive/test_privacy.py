@@ -1,0 +1,31 @@
+"""Citizen ID numbers are masked where they must not be read, the audit trail included."""
+
+from __future__ import annotations
+
+from archive import SYSTEM, AuditEvent, CaseCreate, Database, create_case
+from archive._privacy import mask_citizen_id, mask_payload
+from tests.e2e.helpers import VALID_ID, case_body
+
+
+def test_a_citizen_id_keeps_its_region_and_last_four() -> None:
+    assert mask_citizen_id("410105199003076366") == "410105********6366"
+    assert mask_citizen_id("身份证号 11010519491231002X 住址") == "身份证号 110105********002X 住址"
+    # Not an ID number: longer digit runs, credit codes and phone numbers stay.
+    assert mask_citizen_id("4101051990030763661") == "4101051990030763661"
+    assert mask_citizen_id("91350100M000100Y43 13800138000") == "91350100M000100Y43 13800138000"
+
+
+def test_payloads_are_masked_at_any_depth() -> None:
+    payload = {"customer": {"id_number": VALID_ID, "ids": [VALID_ID, 3]}, "n": 1}
+    masked = mask_payload(payload)
+    assert VALID_ID not in str(masked)
+    assert masked["n"] == 1
+    assert masked["customer"]["ids"][1] == 3
+
+
+def test_the_audit_trail_stores_masked_numbers(database: Database) -> None:
+    with database.transaction() as session:
+        create_case(session, data=CaseCreate.model_validate(case_body("YK-PII")), actor=SYSTEM)
+        event = session.query(AuditEvent).filter_by(action="case.create").one()
+        assert VALID_ID not in str(event.after)
+        assert mask_citizen_id(VALID_ID) in str(event.after)
