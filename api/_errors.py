@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 from archive import (
     CalendarRangeError,
     ConflictError,
+    DamagedOriginalError,
     EmptyUploadError,
     ForbiddenError,
     NotFoundError,
@@ -33,6 +34,7 @@ ERROR_STATUS: tuple[tuple[type[YekuoError], int, str], ...] = (
     (UnauthenticatedError, 401, "unauthenticated"),
     (ForbiddenError, 403, "forbidden"),
     (NotFoundError, 404, "not_found"),
+    (DamagedOriginalError, 410, "original_damaged"),
     (ConflictError, 409, "conflict"),
     (UploadTooLargeError, 413, "upload_too_large"),
     (UnsupportedMediaTypeError, 415, "unsupported_media_type"),
@@ -53,6 +55,7 @@ HTTP_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    410: "gone",
     413: "upload_too_large",
     415: "unsupported_media_type",
     422: "invalid",

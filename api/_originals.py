@@ -13,11 +13,12 @@ from api._multipart import UploadForm, read_upload_form
 from archive import (
     Actor,
     DocType,
-    Document,
     ObjectStore,
     UploadAccepted,
     ValidationError,
     get_case,
+    get_document,
+    open_original,
     store_upload,
 )
 from core import Settings
@@ -51,10 +52,21 @@ async def receive_upload(
     )
 
 
-def original_response(document: Document, store: ObjectStore) -> StreamingResponse:
-    """The original bytes of ``document`` as a download, exactly as uploaded."""
+def original_response(
+    session: Session, store: ObjectStore, *, document_id: str, actor: Actor, inline: bool
+) -> StreamingResponse:
+    """The original bytes of a document, exactly as uploaded, once checked whole; audited.
+
+    ``inline`` shows it in the page (``document.viewed``), else it is a download
+    (``document.downloaded``). A damaged or missing original is refused (410), never served.
+    """
+    document = get_document(session, document_id=document_id)
+    action = "document.viewed" if inline else "document.downloaded"
+    open_original(session, store, document=document, actor=actor, action=action)
+    session.commit()
     chunks = store.open_chunks(document.sha256)
-    disposition = f"attachment; filename*=UTF-8''{quote(document.original_filename)}"
+    kind = "inline" if inline else "attachment"
+    disposition = f"{kind}; filename*=UTF-8''{quote(document.original_filename)}"
     return StreamingResponse(
         chunks,
         media_type=document.media_type,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,11 +12,11 @@ from sqlalchemy.orm import Session
 
 from archive._audit import record_event
 from archive._auth import Actor
-from archive._errors import NotFoundError
+from archive._errors import DamagedOriginalError, NotFoundError
 from archive._findings import finding_public
 from archive._schemas import DocumentPublic, DocumentSummary
 from archive._vocabulary import DocType, DocumentStatus
-from archive.db._models import Case, Document
+from archive.db._models import AuditEvent, Case, Document, utcnow
 from archive.storage._protocol import ObjectStore
 from archive.storage._uploads import SpooledUpload
 
@@ -151,3 +152,71 @@ def _summary_fields(document: Document) -> dict[str, Any]:
         "size_bytes": document.size_bytes,
         "created_at": document.created_at,
     }
+
+
+VIEW_AGAIN_AFTER = dt.timedelta(minutes=10)
+"""Views of one original by one person closer together than this are one audit event."""
+
+
+def open_original(
+    session: Session, store: ObjectStore, *, document: Document, actor: Actor, action: str
+) -> None:
+    """Check that ``document``'s original is whole before anyone reads it, and audit the read.
+
+    ``action`` is ``document.viewed`` (shown in a page) or ``document.downloaded``. The object is
+    re-hashed first, so a flipped byte, a cut-short or a deleted object is refused with
+    DamagedOriginalError instead of being served as the original. The caller commits.
+    """
+    info = store.head(document.sha256)
+    if info is None:
+        raise damaged_original(session, document=document, actor=actor, found="missing")
+    if info.size != document.size_bytes or not store.verify(document.sha256):
+        raise damaged_original(session, document=document, actor=actor, found="altered")
+    note_access(session, document=document, actor=actor, action=action)
+
+
+def note_access(session: Session, *, document: Document, actor: Actor, action: str) -> None:
+    """Audit that ``actor`` viewed or downloaded the original (repeated views folded together)."""
+    if action == "document.viewed":
+        since = utcnow() - VIEW_AGAIN_AFTER
+        recent = session.scalar(
+            select(AuditEvent.id).where(
+                AuditEvent.action == action,
+                AuditEvent.entity_id == document.id,
+                AuditEvent.actor == actor.name,
+                AuditEvent.at >= since,
+            )
+        )
+        if recent is not None:
+            return
+    record_event(
+        session,
+        actor=actor,
+        action=action,
+        entity_type="document",
+        entity_id=document.id,
+        case_no=document.case.case_no,
+        after={"filename": document.original_filename, "doc_type": document.doc_type},
+    )
+
+
+def damaged_original(
+    session: Session, *, document: Document, actor: Actor, found: str
+) -> DamagedOriginalError:
+    """The refusal to serve an altered or missing original (``found``); audited, committed."""
+    record_event(
+        session,
+        actor=actor,
+        action="document.damaged",
+        entity_type="document",
+        entity_id=document.id,
+        case_no=document.case.case_no,
+        after={"sha256": document.sha256, "found": found},
+    )
+    session.commit()
+    state = "missing from the object store" if found == "missing" else "damaged"
+    return DamagedOriginalError(
+        f"the stored original of document {document.id} ({document.original_filename}) is "
+        f"{state}: it no longer matches sha256 {document.sha256}, so it is not served. Restore "
+        "it from a backup and run `yekuo verify`"
+    )

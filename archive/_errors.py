@@ -45,6 +45,10 @@ class ObjectNotFoundError(ObjectStoreError):
     """No object has the requested checksum."""
 
 
+class DamagedOriginalError(ArchiveError):
+    """A stored original no longer hashes to its checksum, or is gone from the store."""
+
+
 class AuthError(ArchiveError):
     """Authentication or authorisation failed."""
 

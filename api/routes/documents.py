@@ -101,7 +101,7 @@ def get_document_file(
     actor: Annotated[Actor, Depends(require(Permission.read))],
 ) -> StreamingResponse:
     """The original bytes, exactly as uploaded."""
-    return original_response(get_document(session, document_id=document_id), store)
+    return original_response(session, store, document_id=document_id, actor=actor, inline=False)
 
 
 @router.post("/documents/{document_id}/retry")

@@ -6,10 +6,12 @@ with the actor of the signed-in browser, so storing and serving a document have 
 
 from __future__ import annotations
 
+import hashlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from api._originals import original_response, receive_upload
@@ -25,13 +27,19 @@ from api.deps import (
 from api.web.images import BROWSER_IMAGE_TYPES, RENDERED_TYPES, page_count, render_page
 from api.web.render import FIELD_LABELS_ZH, PageRoute, label_zh, render
 from archive import (
+    Actor,
     DocType,
+    Document,
     DocumentPublic,
     DocumentStatus,
+    ObjectNotFoundError,
+    ObjectStore,
     Permission,
     RuleBook,
+    damaged_original,
     document_public,
     get_document,
+    note_access,
 )
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -180,11 +188,32 @@ def page_window(first: int, pages: int) -> dict[str, int | None]:
 
 @router.get("/documents/{document_id}/original")
 def document_original(
-    document_id: str, session: SessionDep, store: StoreDep, actor: PageActorDep
+    document_id: str,
+    session: SessionDep,
+    store: StoreDep,
+    actor: PageActorDep,
+    download: bool = False,
 ) -> StreamingResponse:
-    """The original bytes, exactly as uploaded (the API's download, by session)."""
+    """The original bytes, exactly as uploaded: shown in the page, or (``download``) saved."""
     actor.require(Permission.read)
-    return original_response(get_document(session, document_id=document_id), store)
+    return original_response(
+        session, store, document_id=document_id, actor=actor, inline=not download
+    )
+
+
+def _whole_original(
+    session: Session, store: ObjectStore, document: Document, actor: Actor
+) -> bytes:
+    """The original's bytes once they still hash to its checksum; the view is audited."""
+    try:
+        data = store.get_bytes(document.sha256)
+    except ObjectNotFoundError:
+        raise damaged_original(session, document=document, actor=actor, found="missing") from None
+    if hashlib.sha256(data).hexdigest() != document.sha256:
+        raise damaged_original(session, document=document, actor=actor, found="altered")
+    note_access(session, document=document, actor=actor, action="document.viewed")
+    session.commit()
+    return data
 
 
 @router.get("/documents/{document_id}/pages/{page}")
@@ -199,7 +228,7 @@ async def document_page_image(
     """One page of a PDF or TIFF original as PNG (within intake's pixel limit)."""
     actor.require(Permission.read)
     document = await run_in_threadpool(get_document, session, document_id=document_id)
-    data = await run_in_threadpool(store.get_bytes, document.sha256)
+    data = await run_in_threadpool(_whole_original, session, store, document, actor)
     png = await run_in_threadpool(
         render_page,
         data,
