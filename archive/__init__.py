@@ -59,7 +59,7 @@ from archive._errors import (
     UploadTooLargeError,
     ValidationError,
 )
-from archive._findings import FindingDraft, add_finding, finding_public
+from archive._findings import FindingDraft, add_finding, finding_public, intake_finding
 from archive._jobs import (
     Claim,
     IntakeOutcome,
@@ -120,6 +120,7 @@ from archive._vocabulary import (
     Category,
     DocType,
     DocumentStatus,
+    FailureCode,
     Role,
     Severity,
     Stage,
@@ -201,6 +202,7 @@ __all__ = [
     "DocumentStatus",
     "DocumentSummary",
     "EmptyUploadError",
+    "FailureCode",
     "FieldCorrection",
     "Finding",
     "FindingDismissal",
@@ -277,6 +279,7 @@ __all__ = [
     "get_case",
     "get_document",
     "import_files",
+    "intake_finding",
     "is_working_day",
     "list_cases",
     "list_tokens",

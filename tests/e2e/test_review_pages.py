@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from archive import Case, Document, Role, claim_next, fail_job, open_database
+from archive import Case, Document, FailureCode, Role, claim_next, fail_job, open_database
 from core import Settings
 from tests.e2e.helpers import ApiClient, png_bytes
 from tests.e2e.test_pages import page_csrf, signin
@@ -178,7 +178,13 @@ def test_a_failed_document_is_retried_from_the_page(client: ApiClient, settings:
         claim = claim_next(session, worker="t", lease=dt.timedelta(minutes=5))
         assert claim is not None
         fail_job(
-            session, claim, worker="t", error="unreadable scan", retryable=False, max_attempts=1
+            session,
+            claim,
+            worker="t",
+            error="unreadable scan",
+            code=FailureCode.unreadable_file,
+            retryable=False,
+            max_attempts=1,
         )
     signin(client, Role.archivist)
     page = client.http.get("/cases/YK-RETRY").text
