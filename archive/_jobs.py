@@ -206,11 +206,13 @@ def finish_job(
     document.index_status = "pending"
     for draft in outcome.findings:
         add_finding(session, case=document.case, draft=_on(draft, document))
-    _record(
+    record_event(
         session,
-        document,
         actor=actor,
         action="document.intake",
+        entity_type="document",
+        entity_id=document.id,
+        case_no=document.case.case_no,
         before=before,
         after={
             "status": document.status,
@@ -226,27 +228,6 @@ def finish_job(
 
 def _on(draft: FindingDraft, document: Document) -> FindingDraft:
     return dataclasses.replace(draft, document_id=document.id)
-
-
-def _record(
-    session: Session,
-    document: Document,
-    *,
-    actor: Actor,
-    action: str,
-    after: dict[str, Any],
-    before: dict[str, Any] | None = None,
-) -> None:
-    record_event(
-        session,
-        actor=actor,
-        action=action,
-        entity_type="document",
-        entity_id=document.id,
-        case_no=document.case.case_no,
-        before=before,
-        after=after,
-    )
 
 
 def fail_job(
@@ -283,11 +264,13 @@ def fail_job(
     _replace_queue_findings(session, document)
     if finding is not None:
         add_finding(session, case=document.case, draft=_on(finding, document))
-    _record(
+    record_event(
         session,
-        document,
         actor=SYSTEM,
         action="document.intake_failed",
+        entity_type="document",
+        entity_id=document.id,
+        case_no=document.case.case_no,
         after={
             "status": document.status,
             "error": error,
@@ -313,11 +296,13 @@ def retry_document(session: Session, document: Document, *, actor: Actor) -> Doc
     document.next_attempt_at = None
     document.error = None
     document.error_code = None
-    _record(
+    record_event(
         session,
-        document,
         actor=actor,
         action="document.retry",
+        entity_type="document",
+        entity_id=document.id,
+        case_no=document.case.case_no,
         before=before,
         after={"status": document.status},
     )
