@@ -59,7 +59,7 @@ from archive._errors import (
     UploadTooLargeError,
     ValidationError,
 )
-from archive._findings import FindingDraft, finding_public
+from archive._findings import FindingDraft, finding_public, intake_finding
 from archive._jobs import (
     Claim,
     IntakeOutcome,
@@ -110,6 +110,7 @@ from archive._vocabulary import (
     Category,
     DocType,
     DocumentStatus,
+    FailureCode,
     Role,
     Severity,
     Stage,
@@ -179,6 +180,7 @@ __all__ = [
     "DocumentStatus",
     "DocumentSummary",
     "EmptyUploadError",
+    "FailureCode",
     "FieldCorrection",
     "Finding",
     "FindingDismissal",
@@ -241,6 +243,7 @@ __all__ = [
     "get_case",
     "get_document",
     "import_files",
+    "intake_finding",
     "is_working_day",
     "list_cases",
     "list_tokens",

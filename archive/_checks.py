@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from archive._audit import record_event
 from archive._auth import SYSTEM
-from archive._findings import FindingDraft, add_finding
+from archive._findings import FindingDraft, add_finding, intake_finding
 from archive._vocabulary import DocumentStatus, Severity
 from archive.db._models import Case, Document, Finding
 from core import today_in_china
@@ -257,27 +257,19 @@ def _id_card_findings(document: Document, people: Sequence[_Person]) -> list[Fin
         same_number = bool(number) and normalize_identifier(number) == person.id_number
         same_name = bool(name) and normalize_name(name) == normalize_name(person.name)
         if same_number and name and not same_name:
-            return [
-                _draft(
-                    "name_mismatch",
-                    document,
-                    field="name",
-                    found=name,
-                    expected=person.name,
-                    whose=person.whose,
-                )
-            ]
-        if same_name and number and not same_number:
-            return [
-                _draft(
-                    "id_number_mismatch",
-                    document,
-                    field="id_number",
-                    found=number,
-                    expected=person.id_number,
-                    whose=person.whose,
-                )
-            ]
+            code, field, found, expected = "name_mismatch", "name", name, person.name
+        elif same_name and number and not same_number:
+            code, field, found, expected = (
+                "id_number_mismatch",
+                "id_number",
+                number,
+                person.id_number,
+            )
+        else:
+            continue
+        return [
+            _draft(code, document, field=field, found=found, expected=expected, whose=person.whose)
+        ]
     return []
 
 
@@ -354,24 +346,15 @@ def cross_check_findings(case: Case, documents: Sequence[Document]) -> list[Find
 
 def validity_drafts(documents: Sequence[Document], *, today: dt.date) -> list[FindingDraft]:
     """Intake's validity findings (no case needed) for the finished documents."""
-    drafts = []
+    drafts: list[FindingDraft] = []
     for document in documents:
         if document.status != DocumentStatus.done or not document.doc_type:
             continue
         fields = {k: v for k, v in document.fields.items() if isinstance(v, str)}
-        for item in validity_findings(document.doc_type, fields, today=today):
-            drafts.append(
-                FindingDraft(
-                    code=item.code,
-                    severity=Severity(item.severity),
-                    message_zh=item.message_zh,
-                    message_en=item.message_en,
-                    field=item.field,
-                    found=item.found,
-                    expected=item.expected,
-                    document_id=document.id,
-                )
-            )
+        drafts += [
+            intake_finding(item, document_id=document.id)
+            for item in validity_findings(document.doc_type, fields, today=today)
+        ]
     return drafts
 
 

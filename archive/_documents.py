@@ -127,6 +127,7 @@ def document_public(document: Document) -> DocumentPublic:
             "findings": [finding_public(f) for f in document.findings],
             "pages": document.pages,
             "error": document.error,
+            "error_code": document.error_code,
             "uploaded_by": document.uploaded_by,
             "updated_at": document.updated_at,
             "stage": document.stage,

@@ -1,4 +1,4 @@
-"""Findings: creating them with both messages, and their public form."""
+"""Findings: creating them with both messages, taking over intake's, and their public form."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from archive._errors import NotFoundError
 from archive._schemas import FindingPublic
 from archive._vocabulary import Severity
 from archive.db._models import Case, Finding
+from intake import FieldFinding
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,20 @@ class FindingDraft:
     found: str | None = None
     expected: str | None = None
     document_id: str | None = None
+
+
+def intake_finding(item: FieldFinding, *, document_id: str | None = None) -> FindingDraft:
+    """One of intake's validity findings on a document's fields, as an archive finding."""
+    return FindingDraft(
+        code=item.code,
+        severity=Severity(item.severity),
+        message_zh=item.message_zh,
+        message_en=item.message_en,
+        field=item.field,
+        found=item.found,
+        expected=item.expected,
+        document_id=document_id,
+    )
 
 
 def add_finding(session: Session, *, case: Case, draft: FindingDraft) -> Finding:

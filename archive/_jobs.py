@@ -7,11 +7,13 @@ document with one conditional UPDATE (status, lease and attempt count change tog
 all), so two workers never process it at once. A worker that dies leaves a lease that expires;
 :func:`due_jobs` then lists the document again for a new message. A transient failure puts the
 document back with a growing delay; a permanent one, or the last attempt, marks it ``failed``
-with the reason. The original bytes are never touched.
+with the reason and its stable code (a :class:`FailureCode`). The original bytes are never
+touched.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,7 +26,7 @@ from archive._audit import record_event
 from archive._auth import SYSTEM, Actor
 from archive._errors import ConflictError
 from archive._findings import FindingDraft, add_finding
-from archive._vocabulary import DocumentStatus
+from archive._vocabulary import DocumentStatus, FailureCode
 from archive.db._models import Document, Finding, utcnow
 
 RETRY_DELAYS = (dt.timedelta(seconds=30), dt.timedelta(minutes=2), dt.timedelta(minutes=10))
@@ -33,7 +35,7 @@ RETRY_DELAYS = (dt.timedelta(seconds=30), dt.timedelta(minutes=2), dt.timedelta(
 REVIEWED = ("confirmed", "corrected")
 """Field statuses that a re-run of intake must not overwrite."""
 
-INTAKE_FINDING_CODES = ("unreadable_scan", "intake_failed")
+INTAKE_FINDING_CODES = ("unreadable_scan", "original_damaged", "intake_failed")
 """Findings the queue itself writes; replaced whenever a job finishes again."""
 
 
@@ -197,6 +199,7 @@ def finish_job(
     document.seconds = round(outcome.seconds, 3)
     document.status = DocumentStatus.done.value
     document.error = None
+    document.error_code = None
     document.leased_by = None
     document.lease_expires_at = None
     document.next_attempt_at = None
@@ -224,16 +227,7 @@ def finish_job(
 
 
 def _on(draft: FindingDraft, document: Document) -> FindingDraft:
-    return FindingDraft(
-        code=draft.code,
-        severity=draft.severity,
-        message_zh=draft.message_zh,
-        message_en=draft.message_en,
-        field=draft.field,
-        found=draft.found,
-        expected=draft.expected,
-        document_id=document.id,
-    )
+    return dataclasses.replace(draft, document_id=document.id)
 
 
 def fail_job(
@@ -242,6 +236,7 @@ def fail_job(
     *,
     worker: str,
     error: str,
+    code: FailureCode,
     retryable: bool,
     max_attempts: int,
     finding: FindingDraft | None = None,
@@ -250,7 +245,8 @@ def fail_job(
     """Put the job back for a later try, or mark the document failed; the caller commits.
 
     A permanent failure (``retryable=False``) or the last attempt marks it ``failed`` with
-    ``error`` and, if given, a finding saying what was wrong with the file.
+    ``error``, its ``code`` and, if given, a finding saying what was wrong with the file. A
+    document put back keeps ``error`` (the last attempt's) but no code: it has not failed.
     """
     now = now or utcnow()
     document = _held(session, claim, worker)
@@ -263,6 +259,7 @@ def fail_job(
         document.next_attempt_at = now + delay
         return document
     document.status = DocumentStatus.failed.value
+    document.error_code = code.value
     document.next_attempt_at = None
     _replace_queue_findings(session, document)
     if finding is not None:
@@ -274,7 +271,12 @@ def fail_job(
         entity_type="document",
         entity_id=document.id,
         case_no=document.case.case_no,
-        after={"status": document.status, "error": error, "attempts": claim.attempt},
+        after={
+            "status": document.status,
+            "error": error,
+            "error_code": code.value,
+            "attempts": claim.attempt,
+        },
     )
     return document
 
@@ -283,11 +285,17 @@ def retry_document(session: Session, document: Document, *, actor: Actor) -> Doc
     """Queue a failed (or finished) document for intake again, now; the caller commits."""
     if document.status == DocumentStatus.processing.value:
         raise ConflictError(f"document {document.id} is being processed now; wait for it")
-    before = {"status": document.status, "attempts": document.attempts, "error": document.error}
+    before = {
+        "status": document.status,
+        "attempts": document.attempts,
+        "error": document.error,
+        "error_code": document.error_code,
+    }
     document.status = DocumentStatus.queued.value
     document.attempts = 0
     document.next_attempt_at = None
     document.error = None
+    document.error_code = None
     record_event(
         session,
         actor=actor,

@@ -12,6 +12,7 @@ from archive._vocabulary import (
     Category,
     DocType,
     DocumentStatus,
+    FailureCode,
     Role,
     Severity,
     Stage,
@@ -135,6 +136,9 @@ class DocumentPublic(DocumentSummary):
     findings: list[FindingPublic]
     pages: int | None
     error: str | None
+    error_code: FailureCode | None = Field(
+        default=None, description="Why intake failed, a stable code; null unless failed"
+    )
     uploaded_by: str
     updated_at: dt.datetime
     stage: Stage = Field(description="The case's stage when the document was uploaded")

@@ -70,6 +70,18 @@ class DocumentStatus(StrEnum):
     failed = "failed"
 
 
+class FailureCode(StrEnum):
+    """Why a document's intake failed, for programs; the free-text ``error`` is for people."""
+
+    unreadable_file = "unreadable_file"
+    corrupt_file = "corrupt_file"
+    encrypted_pdf = "encrypted_pdf"
+    too_large = "too_large"
+    original_damaged = "original_damaged"
+    ocr_failed = "ocr_failed"
+    intake_failed = "intake_failed"
+
+
 class Role(StrEnum):
     """Roles an API token can hold."""
 
@@ -138,6 +150,13 @@ LABELS_ZH: dict[str, str] = {
     DocumentStatus.processing: "处理中",
     DocumentStatus.done: "已完成",
     DocumentStatus.failed: "失败",
+    FailureCode.unreadable_file: "文件无法读取",
+    FailureCode.corrupt_file: "文件已损坏或不完整",
+    FailureCode.encrypted_pdf: "PDF 已加密",
+    FailureCode.too_large: "文件过大，无法解码",
+    FailureCode.original_damaged: "存储的原件已损坏",
+    FailureCode.ocr_failed: "文字识别引擎出错",
+    FailureCode.intake_failed: "识别多次失败",
     Role.archivist: "档案员",
     Role.reviewer: "审核员",
     Role.auditor: "稽查员",

@@ -18,13 +18,31 @@ from tests.e2e.helpers import case_body, png_bytes
 
 def upload_scan(settings: Settings, database: Database, store: LocalObjectStore, seed: int) -> str:
     """A small PNG uploaded to a new case YK-<seed>; the queued document's id."""
-    spooler = UploadSpooler(
-        tmp_dir=settings.resolved_tmp_dir, max_bytes=10**7, filename=f"scan-{seed}.png"
+    return upload_file(
+        settings,
+        database,
+        store,
+        png_bytes(seed),
+        case_no=f"YK-{seed}",
+        filename=f"scan-{seed}.png",
     )
-    spooler.write(png_bytes(seed))
+
+
+def upload_file(
+    settings: Settings,
+    database: Database,
+    store: LocalObjectStore,
+    content: bytes,
+    *,
+    case_no: str,
+    filename: str,
+) -> str:
+    """``content`` uploaded as ``filename`` to a new case ``case_no``; the queued document's id."""
+    spooler = UploadSpooler(tmp_dir=settings.resolved_tmp_dir, max_bytes=10**7, filename=filename)
+    spooler.write(content)
     with spooler.finish() as upload, database.transaction() as session:
         case = create_case(
-            session, data=CaseCreate.model_validate(case_body(f"YK-{seed}")), actor=SYSTEM
+            session, data=CaseCreate.model_validate(case_body(case_no)), actor=SYSTEM
         )
         stored = store_upload(
             session, store=store, case=case, upload=upload, doc_type_hint=None, actor=SYSTEM

@@ -11,24 +11,41 @@ from sqlalchemy.orm import Session
 from archive import (
     Database,
     Document,
-    FindingDraft,
+    FailureCode,
     IntakeOutcome,
     ObjectStore,
-    Severity,
+    intake_finding,
     recheck_case,
 )
 from core import Settings
 from intake import (
     Analysis,
+    CorruptFileError,
+    EncryptedPdfError,
     IntakeError,
     OcrEngine,
     OcrEngineError,
     OcrPage,
+    TooLargeError,
+    UnreadableFileError,
     analyse,
     open_ocr_engine,
 )
 from search import SearchIndex, index_pending, indexed_document
-from worker._worker import UnreadableDocumentError, WorkerParts
+from worker._worker import IntakeJobError, UnreadableDocumentError, WorkerParts
+
+FAILURE_CODES: dict[type[IntakeError], FailureCode] = {
+    EncryptedPdfError: FailureCode.encrypted_pdf,
+    CorruptFileError: FailureCode.corrupt_file,
+    UnreadableFileError: FailureCode.unreadable_file,
+    TooLargeError: FailureCode.too_large,
+    OcrEngineError: FailureCode.ocr_failed,
+    IntakeError: FailureCode.unreadable_file,
+}
+"""The code of each of intake's errors, the most specific class first found along the MRO."""
+
+RETRYABLE = frozenset({FailureCode.ocr_failed})
+"""Codes of intake errors another attempt may not repeat (the engine, not the file, failed)."""
 
 
 class IntakeAnalyser:
@@ -48,7 +65,11 @@ class IntakeAnalyser:
             return self._engine
 
     def __call__(self, path: Path, *, media_type: str, hint: str | None) -> IntakeOutcome:
-        """Analyse one stored original; a file that cannot be read is not retried."""
+        """Analyse one stored original; a file that cannot be read is not retried.
+
+        Raises UnreadableDocumentError for a bad file and IntakeJobError when the OCR engine
+        failed, each with the code of intake's error (``FAILURE_CODES``).
+        """
         engine = self.engine
         try:
             analysis = analyse(
@@ -58,11 +79,17 @@ class IntakeAnalyser:
                 hint=hint,
                 engine=engine,
             )
-        except OcrEngineError:
-            raise
         except IntakeError as error:
-            raise UnreadableDocumentError(error.message) from error
+            raise _intake_job_error(error) from error
         return outcome_of(analysis, engine=engine.name)
+
+
+def _intake_job_error(error: IntakeError) -> IntakeJobError:
+    """Intake's ``error`` as the worker's failure: its code, and whether to try again."""
+    code = next(FAILURE_CODES[kind] for kind in type(error).__mro__ if kind in FAILURE_CODES)
+    if code in RETRYABLE:
+        return IntakeJobError(error.message, code=code)
+    return UnreadableDocumentError(error.message, code=code)
 
 
 def outcome_of(analysis: Analysis, *, engine: str) -> IntakeOutcome:
@@ -89,18 +116,7 @@ def outcome_of(analysis: Analysis, *, engine: str) -> IntakeOutcome:
         ocr_pages=[_page_json(page) for page in analysis.pages],
         engine=engine,
         seconds=analysis.seconds,
-        findings=[
-            FindingDraft(
-                code=finding.code,
-                severity=Severity(finding.severity),
-                message_zh=finding.message_zh,
-                message_en=finding.message_en,
-                field=finding.field,
-                found=finding.found,
-                expected=finding.expected,
-            )
-            for finding in analysis.findings
-        ],
+        findings=[intake_finding(finding) for finding in analysis.findings],
     )
 
 

@@ -3,8 +3,15 @@
 The queue (``worker._queue``, huey) decides when and on which thread a job runs; this module decides
 what running it means, against the Document row that is its truth (``archive._jobs``). Failures
 never lose a document: the original stays in the object store, the job is put back for a later
-try or marked failed with the reason, and a search index outage only marks the document for
-re-indexing.
+try or marked failed with the reason and its ``FailureCode``, and a search index outage only
+marks the document for re-indexing.
+
+Errors (drawn into ``core._errors``)::
+
+    core.YekuoError
+    └── IntakeJobError               one attempt failed; ``code`` says why; tried again
+        ├── UnreadableDocumentError  the file itself is the problem: failed at once
+        └── OriginalDamagedError     the stored original fails its checksum: failed at once
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import ClassVar, Protocol, TypeVar
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -32,6 +39,7 @@ from archive import (
     Database,
     Document,
     DocumentStatus,
+    FailureCode,
     FindingDraft,
     IntakeOutcome,
     ObjectStore,
@@ -39,6 +47,7 @@ from archive import (
     claim_next,
     fail_job,
     finish_job,
+    temporary_prefix,
 )
 from core import Settings, YekuoError
 
@@ -48,15 +57,39 @@ COMMIT_TRIES = 5
 """Audit appends from concurrent writers collide on purpose; the loser retries."""
 
 
-class UnreadableDocumentError(YekuoError):
+class IntakeJobError(YekuoError):
+    """An attempt at a document's intake failed for the reason ``code``; another may not."""
+
+    retryable: ClassVar[bool] = True
+
+    def __init__(self, message: str, *, code: FailureCode = FailureCode.intake_failed) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class UnreadableDocumentError(IntakeJobError):
     """The file itself is the problem (corrupt, encrypted, too large to decode): no retry."""
+
+    retryable = False
+
+    def __init__(self, message: str, *, code: FailureCode = FailureCode.unreadable_file) -> None:
+        super().__init__(message, code=code)
+
+
+class OriginalDamagedError(IntakeJobError):
+    """The stored original no longer hashes to its sha256: no retry reads other bytes."""
+
+    retryable = False
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code=FailureCode.original_damaged)
 
 
 class Analyser(Protocol):
     """Reads one stored original and says what it is and what it shows."""
 
     def __call__(self, path: Path, *, media_type: str, hint: str | None) -> IntakeOutcome:
-        """Analyse the file at ``path``; raise UnreadableDocumentError for a bad file."""
+        """Analyse the file at ``path``; raise IntakeJobError (or a subclass) with its code."""
         ...
 
 
@@ -135,21 +168,24 @@ class IntakeWorker:
             hint = document.doc_type or document.doc_type_hint
         started = time.perf_counter()
         try:
-            with self._original(sha256) as path:
+            with self._original(claim.document_id, sha256) as path:
                 outcome = self.parts.analyse(path, media_type=media_type, hint=hint)
-        except UnreadableDocumentError as error:
-            return self._fail(claim, str(error), retryable=False, finding=_unreadable(str(error)))
         except Exception as error:
+            failure = _job_error(error)
             log.warning(
-                "intake of %s failed (attempt %d): %s", claim.document_id, claim.attempt, error
+                "intake of %s failed (attempt %d, %s): %s",
+                claim.document_id,
+                claim.attempt,
+                failure.code,
+                failure,
             )
-            return self._fail_transient(claim, error)
+            return self._fail(claim, failure)
         log.info("intake of %s done in %.1f s", claim.document_id, time.perf_counter() - started)
         try:
             finished = self._commit(lambda session: self._finish(session, claim, outcome))
         except Exception as error:
             log.warning("storing the intake of %s failed: %s", claim.document_id, error)
-            return self._fail_transient(claim, error)
+            return self._fail(claim, _job_error(error))
         if finished and self.parts.index is not None:
             self._index(claim.document_id)
         return None
@@ -160,13 +196,7 @@ class IntakeWorker:
             self.parts.after_intake(session, document)
         return True
 
-    def _fail_transient(self, claim: Claim, error: Exception) -> dt.datetime | None:
-        reason = f"{type(error).__name__}: {error}"
-        return self._fail(claim, reason, retryable=True, finding=_intake_failed(error))
-
-    def _fail(
-        self, claim: Claim, error: str, *, retryable: bool, finding: FindingDraft
-    ) -> dt.datetime | None:
+    def _fail(self, claim: Claim, error: IntakeJobError) -> dt.datetime | None:
         """Record the failure; when the document is to be tried again, the time to do so."""
 
         def write(session: Session) -> dt.datetime | None:
@@ -174,10 +204,11 @@ class IntakeWorker:
                 session,
                 claim,
                 worker=self.name,
-                error=error,
-                retryable=retryable,
+                error=error.message,
+                code=error.code,
+                retryable=error.retryable,
                 max_attempts=self.parts.settings.intake_max_attempts,
-                finding=finding,
+                finding=_finding_of(error),
             )
             if document.status == DocumentStatus.queued.value:
                 return document.next_attempt_at
@@ -216,38 +247,57 @@ class IntakeWorker:
                 document.index_status = "indexed"
 
     @contextmanager
-    def _original(self, sha256: str) -> Iterator[Path]:
+    def _original(self, document_id: str, sha256: str) -> Iterator[Path]:
         """The stored original in a temporary file, its checksum verified on the way."""
         tmp_dir = self.parts.settings.resolved_tmp_dir
         tmp_dir.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
-        with tempfile.NamedTemporaryFile(dir=tmp_dir, prefix="intake-", delete=True) as handle:
-            for chunk in self.parts.store.open_chunks(sha256):
-                digest.update(chunk)
-                handle.write(chunk)
-            handle.flush()
+        with tempfile.TemporaryDirectory(dir=tmp_dir, prefix=temporary_prefix("intake")) as folder:
+            # Intake's messages name the file they read: let that be the document.
+            path = Path(folder) / f"document-{document_id}"
+            with path.open("wb") as handle:
+                for chunk in self.parts.store.open_chunks(sha256):
+                    digest.update(chunk)
+                    handle.write(chunk)
             if digest.hexdigest() != sha256:
-                raise OSError(
-                    f"the stored original {sha256} does not match its checksum: "
-                    "restore it from a backup (`yekuo verify` lists damaged originals)"
+                raise OriginalDamagedError(
+                    f"the stored original of document {document_id} is damaged: its bytes hash "
+                    f"to {digest.hexdigest()}, not to its sha256 {sha256}; restore the object "
+                    "from a backup (`yekuo verify` lists every damaged original), then retry "
+                    "the document"
                 )
-            yield Path(handle.name)
+            yield path
 
 
-def _unreadable(reason: str) -> FindingDraft:
-    return FindingDraft(
-        code="unreadable_scan",
-        severity=Severity.error,
-        message_zh=f"文件无法读取：{reason}。请重新扫描后上传（接受 PDF、JPEG、PNG、TIFF）。",
-        message_en=f"The file cannot be read: {reason}. Scan it again and upload the new file.",
-    )
+def _job_error(error: Exception) -> IntakeJobError:
+    """``error`` as a failure with a code: an unexpected one is ``intake_failed``, retried."""
+    if isinstance(error, IntakeJobError):
+        return error
+    return IntakeJobError(f"{type(error).__name__}: {error}")
 
 
-def _intake_failed(error: Exception) -> FindingDraft:
+def _finding_of(error: IntakeJobError) -> FindingDraft:
+    """What the document's page shows of a failure, once it is final."""
+    reason = error.message
+    if isinstance(error, OriginalDamagedError):
+        return FindingDraft(
+            code="original_damaged",
+            severity=Severity.error,
+            message_zh=f"存储的原件已损坏（校验值不符）：{reason}。请从备份恢复原件，"
+            "运行 `yekuo verify` 核对后重新识别。",
+            message_en=f"The stored original is damaged: {reason}.",
+        )
+    if isinstance(error, UnreadableDocumentError):
+        return FindingDraft(
+            code="unreadable_scan",
+            severity=Severity.error,
+            message_zh=f"文件无法读取：{reason}。请重新扫描后上传（接受 PDF、JPEG、PNG、TIFF）。",
+            message_en=f"The file cannot be read: {reason}. Scan it again and upload the new file.",
+        )
     return FindingDraft(
         code="intake_failed",
         severity=Severity.error,
         message_zh="识别多次失败，原件已保存；请联系管理员或稍后重试。",
-        message_en=f"Intake failed repeatedly ({type(error).__name__}); the original is kept. "
+        message_en=f"Intake failed repeatedly ({error.code}: {reason}); the original is kept. "
         "Retry it later or ask an administrator.",
     )

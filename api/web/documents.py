@@ -84,6 +84,8 @@ def status_of(document: DocumentPublic) -> dict[str, Any]:
         "doc_type_label": label_zh(document.doc_type) if document.doc_type else "",
         "confidence": document.confidence,
         "error": document.error,
+        "error_code": document.error_code.value if document.error_code else None,
+        "error_label": label_zh(document.error_code) if document.error_code else "",
         "findings": len(document.findings),
     }
 

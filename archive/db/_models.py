@@ -147,6 +147,8 @@ class Document(Base):
     fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
     pages: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
+    # A FailureCode, set only while the document is failed.
+    error_code: Mapped[str | None] = mapped_column(String(32))
     uploaded_by: Mapped[str] = mapped_column(String(200))
     stage: Mapped[str] = mapped_column(String(40), default="application", index=True)
     text: Mapped[str] = mapped_column(Text, default="")

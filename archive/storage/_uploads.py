@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
 import tempfile
 import time
 import unicodedata
@@ -135,7 +136,10 @@ def remove_orphaned_temporaries(tmp_dir: Path) -> int:
             if ended_here(tag) or (
                 not tag.startswith(boot_id()) and path.stat().st_mtime < stale_before
             ):
-                path.unlink()
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink()
                 removed += 1
     return removed
 

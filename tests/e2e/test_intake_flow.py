@@ -14,6 +14,7 @@ from api import create_app
 from archive import Role
 from core import Settings
 from synthetic import jpeg_bytes, render
+from synthetic._pdf import encrypted_pdf
 from tests.e2e.helpers import VALID_ID, ApiClient
 
 pytestmark = pytest.mark.slow
@@ -62,6 +63,7 @@ def test_an_id_card_is_read_checked_against_the_case_and_found_by_name(live: Api
     stranger = _wait(live, second.json()["document_id"])
 
     assert mine["status"] == "done", mine["error"]
+    assert mine["error_code"] is None
     assert mine["doc_type"] == "id_card"
     assert mine["fields"]["id_number"] == truth["id_number"]
     assert mine["fields"]["name"] == truth["name"]
@@ -82,9 +84,24 @@ def test_a_broken_pdf_fails_at_once_with_the_reason_and_is_kept(live: ApiClient)
     broken = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n" + b"\x00" * 64
     document_id = live.upload("YK-B", broken, filename="合同.pdf").json()["document_id"]
     body = _wait(live, document_id)
-    assert body["status"] == "failed"
-    assert body["attempts"] == 1
+    assert (body["status"], body["error_code"], body["attempts"]) == ("failed", "corrupt_file", 1)
     assert "PDF" in body["error"]
     assert [f["code"] for f in body["findings"]] == ["unreadable_scan"]
     original = live.request("GET", f"/documents/{document_id}/file", Role.auditor)
     assert original.content == broken
+
+
+def test_an_encrypted_pdf_fails_at_once_as_encrypted_pdf(live: ApiClient) -> None:
+    live.create_case("YK-E")
+    locked = live.upload("YK-E", encrypted_pdf(), filename="加密.pdf").json()["document_id"]
+    body = _wait(live, locked)
+    assert (body["status"], body["error_code"], body["attempts"]) == ("failed", "encrypted_pdf", 1)
+    assert "password" in body["error"]
+    retried = live.request("POST", f"/documents/{locked}/retry", Role.archivist)
+    assert retried.status_code == 200, retried.text
+    again = _wait(live, locked)
+    assert (again["status"], again["error_code"], again["attempts"]) == (
+        "failed",
+        "encrypted_pdf",
+        1,
+    )

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from archive import Case, Document, Role, claim_next, fail_job, open_database
+from archive import Case, Document, FailureCode, Role, claim_next, fail_job, open_database
 from core import Settings
 from tests.e2e.helpers import ApiClient, png_bytes
 from tests.e2e.test_pages import page_csrf, signin
@@ -178,11 +178,25 @@ def test_a_failed_document_is_retried_from_the_page(client: ApiClient, settings:
         claim = claim_next(session, worker="t", lease=dt.timedelta(minutes=5))
         assert claim is not None
         fail_job(
-            session, claim, worker="t", error="unreadable scan", retryable=False, max_attempts=1
+            session,
+            claim,
+            worker="t",
+            error="unreadable scan",
+            code=FailureCode.unreadable_file,
+            retryable=False,
+            max_attempts=1,
         )
     signin(client, Role.archivist)
     page = client.http.get("/cases/YK-RETRY").text
     assert "重新识别" in page
+    document_page = client.http.get(f"/documents/{document_id}").text
+    assert (
+        'data-error-code="unreadable_file">文件无法读取</strong>：unreadable scan' in document_page
+    )
+    status = client.http.get(f"/documents/{document_id}/status").json()
+    assert (status["error_code"], status["error_label"]) == ("unreadable_file", "文件无法读取")
+    api_body = client.request("GET", f"/documents/{document_id}", Role.auditor).json()
+    assert api_body["error_code"] == "unreadable_file"
     csrf = page_csrf(client, "/cases/YK-RETRY")
     retried = client.http.post(
         f"/documents/{document_id}/retry",
@@ -190,9 +204,8 @@ def test_a_failed_document_is_retried_from_the_page(client: ApiClient, settings:
         follow_redirects=False,
     )
     assert retried.headers["location"] == "/cases/YK-RETRY"
-    assert client.request("GET", f"/documents/{document_id}", Role.auditor).json()["status"] == (
-        "queued"
-    )
+    retried_body = client.request("GET", f"/documents/{document_id}", Role.auditor).json()
+    assert (retried_body["status"], retried_body["error_code"]) == ("queued", None)
     page = client.http.get("/cases/YK-RETRY").text
     assert "本案件有 1 份资料正在等待识别" in page
     assert "识别服务可能没有运行" not in page

@@ -23,7 +23,8 @@
   function show(root, info) {
     var status = slot(root, "status");
     if (status) {
-      status.textContent = info.status_label + (info.status === "failed" && info.error ? "：" + info.error : "");
+      var reason = [info.error_label, info.error].filter(Boolean).join("：");
+      status.textContent = info.status_label + (info.status === "failed" && reason ? "：" + reason : "");
       status.className = "status " + info.status;
     }
     var type = slot(root, "doc_type");

@@ -14,6 +14,7 @@ from archive import (
     ConflictError,
     Database,
     Document,
+    FailureCode,
     Finding,
     IntakeOutcome,
     LocalObjectStore,
@@ -91,14 +92,18 @@ def test_an_abandoned_lease_is_taken_over_and_the_old_worker_cannot_finish(
         pytest.raises(ConflictError, match="another worker took it over"),
         database.transaction() as session,
     ):
-        fail_job(session, dead, worker="dead", error="x", retryable=True, max_attempts=3)
+        fail_job(
+            session,
+            dead,
+            worker="dead",
+            error="x",
+            code=FailureCode.intake_failed,
+            retryable=True,
+            max_attempts=3,
+        )
     with database.transaction() as session:
         document = session.scalars(select(Document)).one()
         assert (document.status, document.leased_by) == ("processing", "alive")
-
-
-def _never(path: Path, *, media_type: str, hint: str | None) -> IntakeOutcome:
-    raise AssertionError("not called")
 
 
 def test_a_transient_failure_is_retried_later_then_marked_failed(
@@ -121,6 +126,7 @@ def test_a_transient_failure_is_retried_later_then_marked_failed(
         assert first.retry_at is not None
         assert first.retry_at > dt.datetime.now(dt.UTC) + dt.timedelta(seconds=20)
         assert "OCR engine crashed" in (document.error or "")
+        assert document.error_code is None, "not failed while it is to be retried"
         assert worker.run(document_id) == Attempt(claimed=False), "not due yet"
         document.next_attempt_at = None
     assert worker.run(document_id).retry_at is not None
@@ -131,7 +137,7 @@ def test_a_transient_failure_is_retried_later_then_marked_failed(
     assert calls == ["image/png"] * settings.intake_max_attempts
     with database.transaction() as session:
         document = session.get_one(Document, document_id)
-        assert document.status == "failed"
+        assert (document.status, document.error_code) == ("failed", "intake_failed")
         assert [f.code for f in document.findings] == ["intake_failed"]
         assert store.verify(document.sha256), "the original is kept"
         assert verify_chain(session).intact
@@ -153,12 +159,15 @@ def test_an_unreadable_file_fails_at_once_with_a_finding_and_can_be_retried(
     with database.transaction() as session:
         document = session.get_one(Document, document_id)
         assert (document.status, document.error) == ("failed", "the PDF is encrypted")
+        assert document.error_code == "unreadable_file"
         finding = session.scalars(select(Finding)).one()
         assert finding.code == "unreadable_scan"
         assert "encrypted" in finding.message_en
         retry_document(session, document, actor=SYSTEM)
     with database.transaction() as session:
         assert queue_stats(session).queued == 1
+        document = session.get_one(Document, document_id)
+        assert (document.error, document.error_code) == (None, None)
 
 
 def test_a_finished_document_has_its_fields_an_audit_event_and_is_indexed(
@@ -210,25 +219,6 @@ def test_an_index_outage_leaves_the_document_done_and_marked_for_reindexing(
         document = session.get_one(Document, document_id)
         assert (document.status, document.index_status) == ("done", "failed")
         assert queue_stats(session).index_pending == 1
-
-
-def test_a_damaged_original_is_not_analysed(
-    settings: Settings, database: Database, store: LocalObjectStore
-) -> None:
-    document_id = upload_scan(settings, database, store, 7)
-    with database.transaction() as session:
-        sha256 = session.get_one(Document, document_id).sha256
-    path = next(p for p in settings.resolved_object_store_dir.rglob(sha256))
-    path.chmod(0o644)
-    path.write_bytes(b"\x89PNG damaged")
-    worker = IntakeWorker(
-        WorkerParts(database=database, store=store, settings=settings, analyse=_never), name="w"
-    )
-    assert worker.run(document_id).retry_at is not None
-    with database.transaction() as session:
-        document = session.get_one(Document, document_id)
-        assert document.status == "queued"
-        assert "checksum" in (document.error or "")
 
 
 def test_a_worker_retries_what_the_index_refused(

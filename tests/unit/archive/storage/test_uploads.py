@@ -21,11 +21,13 @@ def _dead_pid() -> int:
 def test_only_the_files_no_running_process_owns_are_removed(tmp_path: Path) -> None:
     mine = tmp_path / f"{temporary_prefix('upload')}abc"
     dead = tmp_path / f"upload-{boot_id()}-{_dead_pid()}-abc"
-    dead_intake = tmp_path / f"intake-{boot_id()}-{_dead_pid()}-xyz.pdf"
+    dead_intake = tmp_path / f"intake-{boot_id()}-{_dead_pid()}-xyz"
     old_boot = tmp_path / "upload-00000000-123-old"
     recent_other_boot = tmp_path / "intake-00000000-456-new"
     unrelated = tmp_path / "notes-a-b-c"
-    for path in (mine, dead, dead_intake, old_boot, recent_other_boot, unrelated):
+    dead_intake.mkdir()  # intake reads its copy in a directory of its own
+    (dead_intake / "document-abc").write_bytes(b"x")
+    for path in (mine, dead, old_boot, recent_other_boot, unrelated):
         path.write_bytes(b"x")
     day_ago = time.time() - 25 * 3600
     os.utime(old_boot, (day_ago, day_ago))
