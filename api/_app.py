@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from starlette.types import ASGIApp
 
 from api._docs import router as docs_router
 from api._errors import install_error_handlers
 from api._headers import SecurityHeadersMiddleware
+from api._input import refuse_control_characters
 from api.routes import health_router
 from api.routes import router as api_router
 from api.web import router as web_router
@@ -82,6 +83,7 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,  # served by api._docs from local files, not a CDN
         redoc_url=None,
+        dependencies=[Depends(refuse_control_characters)],
     )
     install_error_handlers(app)
     app.include_router(api_router)

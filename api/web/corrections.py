@@ -13,6 +13,7 @@ import pydantic
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
+from api._input import RowId
 from api._session import CSRF_FIELD, check_csrf
 from api.deps import PageActorDep, QueueDep, RulesDep, SessionDep
 from api.web.render import PageRoute
@@ -105,7 +106,7 @@ def correct(
 @router.post("/findings/{finding_id}/dismiss")
 def dismiss(
     request: Request,
-    finding_id: int,
+    finding_id: RowId,
     session: SessionDep,
     actor: PageActorDep,
     reason: Annotated[str, Form(max_length=2000)] = "",
