@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from starlette.types import ASGIApp
 
+from api._docs import router as docs_router
 from api._errors import install_error_handlers
+from api._headers import SecurityHeadersMiddleware
+from api._input import refuse_control_characters
 from api.routes import health_router
 from api.routes import router as api_router
 from api.web import router as web_router
@@ -21,6 +25,18 @@ from archive import (
 from core import Settings, get_settings
 from search import SearchIndex, open_search_index
 from worker import SHUTDOWN_SECONDS, IntakeQueue, QueueConsumer, worker_parts
+
+
+class _YekuoApp(FastAPI):
+    """FastAPI with the security headers outermost, on error answers (500 included) too."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        """Starlette's stack, inside the security headers middleware.
+
+        ``add_middleware`` would place it inside the server-error middleware, whose 500
+        answers would then go out without the headers.
+        """
+        return SecurityHeadersMiddleware(super().build_middleware_stack())
 
 
 def create_app(
@@ -67,14 +83,18 @@ def create_app(
             store.close()
             database.close()
 
-    app = FastAPI(
+    app = _YekuoApp(
         title="yekuo",
         summary="业扩报装 document and archive system",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served by api._docs from local files, not a CDN
+        redoc_url=None,
+        dependencies=[Depends(refuse_control_characters)],
     )
     install_error_handlers(app)
     app.include_router(api_router)
     app.include_router(health_router)
+    app.include_router(docs_router)
     app.include_router(web_router)
     return app

@@ -10,10 +10,12 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from archive import (
+    AuditKeyError,
     CalendarRangeError,
     ConflictError,
     DamagedOriginalError,
     EmptyUploadError,
+    FixityError,
     ForbiddenError,
     NotFoundError,
     ObjectStoreError,
@@ -24,8 +26,10 @@ from archive import (
     UploadTooLargeError,
     ValidationError,
 )
-from core import YekuoError
+from core import SettingsError, YekuoError
+from intake import IntakeError, OcrEngineError
 from search import SearchError, SearchUnavailableError
+from worker import IntakeJobError, QueueError
 
 log = logging.getLogger("yekuo.api")
 
@@ -43,9 +47,17 @@ ERROR_STATUS: tuple[tuple[type[YekuoError], int, str], ...] = (
     (ValidationError, 422, "invalid"),
     (ObjectStoreError, 503, "object_store_unavailable"),
     (CalendarRangeError, 503, "calendar_out_of_range"),
-    (RuleSetError, 500, "rules_invalid"),
     (SearchUnavailableError, 503, "search_unavailable"),
     (SearchError, 503, "search_failed"),
+    (QueueError, 503, "queue_unavailable"),
+    (OcrEngineError, 503, "ocr_unavailable"),
+    (IntakeError, 422, "unreadable_file"),
+    (IntakeJobError, 422, "intake_failed"),
+    # The installation itself is broken: an administrator must act (the message says how).
+    (RuleSetError, 500, "rules_invalid"),
+    (FixityError, 500, "integrity_failure"),
+    (AuditKeyError, 500, "audit_key_unreadable"),
+    (SettingsError, 500, "settings_invalid"),
 )
 
 HTTP_CODES = {
@@ -91,7 +103,7 @@ async def _validation_error(_request: Request, error: Exception) -> JSONResponse
         where = ".".join(str(part) for part in item.get("loc", ()) if part != "body")
         problems.append(f"{where}: {item.get('msg', 'invalid')}")
     message = "the request is not valid: " + "; ".join(problems)
-    return JSONResponse(error_body("invalid_request", message), status_code=422)
+    return JSONResponse(error_body("invalid", message), status_code=422)
 
 
 async def _http_error(_request: Request, error: Exception) -> JSONResponse:

@@ -30,6 +30,8 @@ class Permission(StrEnum):
     manage_tokens = "manage_tokens"
 
 
+# README's table of the HTTP API is the truth of who may call what; tests/e2e/test_roles.py
+# reads it and calls every route as every role.
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.archivist: frozenset({Permission.read, Permission.create_case, Permission.upload}),
     Role.reviewer: frozenset(
@@ -41,9 +43,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.search,
         }
     ),
-    Role.auditor: frozenset(
-        {Permission.read, Permission.check, Permission.search, Permission.read_audit}
-    ),
+    Role.auditor: frozenset({Permission.read, Permission.search, Permission.read_audit}),
     Role.admin: frozenset(Permission),
 }
 

@@ -164,8 +164,14 @@ def list_cases(
     if category:
         query = query.where(Case.category == category)
     if text:
-        pattern = f"%{text.strip()}%"
-        query = query.where(or_(Case.case_no.ilike(pattern), Customer.name.ilike(pattern)))
+        # autoescape: a % or _ typed in the search box is that character, not a wildcard
+        needle = text.strip()
+        query = query.where(
+            or_(
+                Case.case_no.icontains(needle, autoescape=True),
+                Customer.name.icontains(needle, autoescape=True),
+            )
+        )
     today = today or today_in_china()
     dues: dict[int, StageDue | None]
     if overdue:

@@ -45,8 +45,23 @@ class ObjectNotFoundError(ObjectStoreError):
     """No object has the requested checksum."""
 
 
-class DamagedOriginalError(ArchiveError):
+class FixityError(ArchiveError):
+    """Stored data failed its fixity check: an original or the audit trail was altered."""
+
+
+class DamagedOriginalError(FixityError):
     """A stored original no longer hashes to its checksum, or is gone from the store."""
+
+
+class RuleSetError(ArchiveError):
+    """The rule file is broken, or no version of it applies to a case."""
+
+
+class ConditionSyntaxError(RuleSetError, ValueError):
+    """A rule's condition cannot be parsed or names an unknown fact.
+
+    Also a ValueError, so that the rule file's pydantic models report it at the rule's place.
+    """
 
 
 class AuthError(ArchiveError):

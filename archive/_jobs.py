@@ -282,9 +282,13 @@ def fail_job(
 
 
 def retry_document(session: Session, document: Document, *, actor: Actor) -> Document:
-    """Queue a failed (or finished) document for intake again, now; the caller commits."""
-    if document.status == DocumentStatus.processing.value:
-        raise ConflictError(f"document {document.id} is being processed now; wait for it")
+    """Queue a failed document for intake again, now; ConflictError for any other status."""
+    if document.status != DocumentStatus.failed.value:
+        raise ConflictError(
+            f"document {document.id} is {document.status}, not failed: only a failed document "
+            "can be retried; a queued or processing one will be read anyway, and a reviewer "
+            "corrects a done one instead"
+        )
     before = {
         "status": document.status,
         "attempts": document.attempts,

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import re
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from archive._vocabulary import (
     BusinessType,
@@ -23,16 +31,43 @@ def _strip(value: str) -> str:
     return value.strip()
 
 
+# NUL cannot be stored in PostgreSQL text, and no other C0 control character belongs in a
+# record; free text (reasons, corrected values) may hold tabs and line breaks.
+_CONTROL_IN_LINE = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _refuse(pattern: re.Pattern[str], what: str) -> AfterValidator:
+    def check(value: str) -> str:
+        found = pattern.search(value)
+        if found:
+            raise ValueError(
+                f"contains the control character U+{ord(found.group()):04X} at position "
+                f"{found.start()}; remove it ({what})"
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+Line = Annotated[str, _refuse(_CONTROL_IN_LINE, "a one-line value holds no control characters")]
+"""A one-line string of the outside interface: no control characters at all."""
+
+Text = Annotated[str, _refuse(_CONTROL_IN_TEXT, "only tabs and line breaks are allowed")]
+"""Free text of the outside interface: tabs and line breaks, no other control characters."""
+
+
 class CustomerIn(BaseModel):
     """The applicant as the case record holds it."""
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
-    id_number: str | None = Field(default=None, description="18-character citizen ID")
-    credit_code: str | None = Field(default=None, description="18-character credit code")
-    address: str = Field(default="", max_length=500)
-    phone: str = Field(default="", max_length=40)
+    name: Line = Field(min_length=1, max_length=200)
+    id_number: Line | None = Field(default=None, description="18-character citizen ID")
+    credit_code: Line | None = Field(default=None, description="18-character credit code")
+    address: Line = Field(default="", max_length=500)
+    phone: Line = Field(default="", max_length=40)
 
     _strip_name = field_validator("name", "address", "phone")(_strip)
 
@@ -48,8 +83,8 @@ class LegalRepresentativeIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
-    id_number: str
+    name: Line = Field(min_length=1, max_length=200)
+    id_number: Line
 
     _strip_name = field_validator("name")(_strip)
 
@@ -68,10 +103,20 @@ class CaseCreate(BaseModel):
     accepted_on: dt.date | None = Field(
         default=None, description="Date the application was accepted (受理); default today"
     )
-    facts: dict[str, bool] = Field(
+    facts: dict[Line, bool] = Field(
         default_factory=dict,
         description="Yes/no facts the rule file declares (applicant_is_agent, tenant, ...)",
     )
+
+    @field_validator("accepted_on", mode="before")
+    @classmethod
+    def _iso_date_only(cls, value: object) -> object:
+        # pydantic would read a number (or a string of digits) as a Unix timestamp
+        if value is None or isinstance(value, dt.date):
+            return value
+        if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+            return value
+        raise ValueError(f"{value!r} is not a date: write it as YYYY-MM-DD")
 
 
 class CustomerPublic(BaseModel):
@@ -219,7 +264,7 @@ class TokenCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
+    name: Line = Field(min_length=1, max_length=200)
     role: Role
 
 
@@ -313,7 +358,7 @@ class AdvanceRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     to: Stage
-    override_reason: str | None = Field(
+    override_reason: Text | None = Field(
         default=None,
         max_length=2000,
         description="Moves the case on although the check is not ready; audited and shown",
@@ -354,7 +399,7 @@ class DocTypeUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    doc_type: str = Field(min_length=1, max_length=40)
+    doc_type: Line = Field(min_length=1, max_length=40)
 
 
 class FieldCorrection(BaseModel):
@@ -362,7 +407,7 @@ class FieldCorrection(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    value: str = Field(max_length=2000)
+    value: Text = Field(max_length=2000)
 
 
 class FindingDismissal(BaseModel):
@@ -370,7 +415,7 @@ class FindingDismissal(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text = Field(min_length=1, max_length=2000)
 
     _strip_reason = field_validator("reason")(_strip)
 
@@ -380,7 +425,7 @@ class CaseFactsUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    facts: dict[str, bool]
+    facts: dict[Line, bool]
 
 
 class CaseRebase(BaseModel):
@@ -388,8 +433,8 @@ class CaseRebase(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    version: str = Field(min_length=1, max_length=40)
-    reason: str = Field(min_length=1, max_length=2000)
+    version: Line = Field(min_length=1, max_length=40)
+    reason: Text = Field(min_length=1, max_length=2000)
 
 
 class AdvanceResult(BaseModel):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from archive import (
-    ArchiveError,
     CaseList,
     Category,
     Stage,
@@ -29,20 +28,17 @@ def cases_command(
 ) -> None:
     """List cases, most recently changed first (overdue: most working days over first)."""
     settings = get_settings()
-    try:
-        rules = load_rule_book(settings.rules_file)
-        with open_database(settings) as database, database.transaction() as session:
-            found = list_cases(
-                session,
-                stage=Stage(stage) if stage else None,
-                category=category,
-                rules=rules,
-                overdue=overdue,
-                today=today_in_china(),
-                limit=limit,
-            )
-    except ArchiveError as error:
-        raise click.ClickException(error.message) from error
+    rules = load_rule_book(settings.rules_file)
+    with open_database(settings) as database, database.transaction() as session:
+        found = list_cases(
+            session,
+            stage=Stage(stage) if stage else None,
+            category=category,
+            rules=rules,
+            overdue=overdue,
+            today=today_in_china(),
+            limit=limit,
+        )
     click.echo(found.model_dump_json(indent=2) if as_json else render_cases(found))
 
 

@@ -8,7 +8,6 @@ import click
 
 from archive import (
     STAGE_LABELS_ZH,
-    ArchiveError,
     CaseCheck,
     Stage,
     StageDuePublic,
@@ -20,6 +19,7 @@ from archive import (
     rule_set_for,
     today_in_china,
 )
+from cli._errors import ExitCode
 from core import get_settings
 
 
@@ -32,28 +32,25 @@ from core import get_settings
 )
 @click.option("--json", "as_json", is_flag=True, help="print the check as JSON")
 def check_command(case_no: str, stage: str | None, as_json: bool) -> None:
-    """Check a case's documents and findings for a stage; exit 1 unless ready to advance.
+    """Check a case's documents and findings for a stage; exit 4 unless ready to advance.
 
     Checking the case's current stage also prints its time limit.
     """
     settings = get_settings()
-    try:
-        rules = load_rule_book(settings.rules_file)
-        with open_database(settings) as database, database.transaction() as session:
-            case = get_case(session, case_no=case_no)
-            rule_set = rule_set_for(rules, case)
-            checked = Stage(stage or case.stage)
-            result = check_case(session, case, checked, rule_set=rule_set)
-            due = (
-                current_due(case, rule_set=rule_set, today=today_in_china())
-                if checked == case.stage
-                else None
-            )
-    except ArchiveError as error:
-        raise click.ClickException(error.message) from error
+    rules = load_rule_book(settings.rules_file)
+    with open_database(settings) as database, database.transaction() as session:
+        case = get_case(session, case_no=case_no)
+        rule_set = rule_set_for(rules, case)
+        checked = Stage(stage or case.stage)
+        result = check_case(session, case, checked, rule_set=rule_set)
+        due = (
+            current_due(case, rule_set=rule_set, today=today_in_china())
+            if checked == case.stage
+            else None
+        )
     click.echo(result.model_dump_json(indent=2) if as_json else render_check(result, due=due))
     if not result.ready:
-        sys.exit(1)
+        sys.exit(ExitCode.conflict)
 
 
 def render_check(check: CaseCheck, *, due: StageDuePublic | None = None) -> str:

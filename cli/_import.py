@@ -23,7 +23,8 @@ from archive import (
     parse_doc_type,
     read_manifest,
 )
-from core import YekuoError, get_settings
+from cli._errors import ExitCode
+from core import get_settings
 from worker import IntakeQueue
 
 
@@ -112,23 +113,20 @@ def import_command(
     click.echo(f"{len(items)} files: {summary}; report {report}", err=as_json)
     if counts["refused"]:
         click.echo(f"refused files and the reasons are in {report}", err=True)
-        sys.exit(1)
+        sys.exit(ExitCode.conflict)
 
 
 def _items(
     paths: tuple[Path, ...], case_no: str | None, doc_type: str | None, manifest: Path | None
 ) -> list[ImportItem]:
-    try:
-        if manifest is not None:
-            if paths or case_no:
-                raise click.UsageError("give either --manifest or PATHS with --case-no")
-            return read_manifest(manifest)
-        if not paths or not case_no:
-            raise click.UsageError("give PATHS and --case-no, or --manifest")
-        hint = parse_doc_type(doc_type, where="--doc-type")
-        return [ImportItem(path=p, case_no=case_no, doc_type=hint) for p in expand(paths)]
-    except YekuoError as error:
-        raise click.ClickException(error.message) from error
+    if manifest is not None:
+        if paths or case_no:
+            raise click.UsageError("give either --manifest or PATHS with --case-no")
+        return read_manifest(manifest)
+    if not paths or not case_no:
+        raise click.UsageError("give PATHS and --case-no, or --manifest")
+    hint = parse_doc_type(doc_type, where="--doc-type")
+    return [ImportItem(path=p, case_no=case_no, doc_type=hint) for p in expand(paths)]
 
 
 def _rate(done: int, started: float) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from archive import DocType
+from cli._errors import ExitCode
 from core import Settings, YekuoError, get_settings, today_in_china
 from intake import Analysis, OcrEngine, analyse, open_ocr_engine
 
@@ -81,15 +82,12 @@ def inspect_command(
 ) -> None:
     """Read, OCR, classify and extract FILES without storing them.
 
-    Exits with status 1 when any file could not be read; the others are still reported.
+    Exits with status 2 when any file could not be read; the others are still reported.
     """
     settings = get_settings()
     if engine is not None:
         settings = settings.model_copy(update={"ocr_engine": engine})
-    try:
-        ocr = open_ocr_engine(settings)
-    except YekuoError as exc:
-        raise click.ClickException(str(exc)) from exc
+    ocr = open_ocr_engine(settings)
     failed = 0
     for path in files:
         outcome = _analyse_one(path, settings=settings, engine=ocr, hint=hint)
@@ -104,4 +102,4 @@ def inspect_command(
         else:
             _echo_human(path, outcome)
     if failed:
-        sys.exit(1)
+        sys.exit(ExitCode.usage)

@@ -7,11 +7,9 @@ from sqlalchemy import select
 
 from archive import (
     SYSTEM,
-    ConflictError,
     Database,
     Document,
     DocumentStatus,
-    NotFoundError,
     get_document,
     open_database,
     open_object_store,
@@ -63,10 +61,7 @@ def retry_command(all_failed: bool, document_ids: tuple[str, ...]) -> None:
     settings = get_settings()
     with open_database(settings) as database:
         database.upgrade()
-        try:
-            retried = _retry(database, document_ids if not all_failed else None)
-        except (NotFoundError, ConflictError) as error:
-            raise click.ClickException(error.message) from error
+        retried = _retry(database, document_ids if not all_failed else None)
     queue = IntakeQueue(settings)
     try:
         for document_id in retried:

@@ -7,6 +7,7 @@ import click
 from cli._cases import cases_command
 from cli._check import check_command
 from cli._db import db_group
+from cli._errors import YekuoGroup
 from cli._import import import_command
 from cli._inspect import inspect_command
 from cli._intake import retry_command, worker_command
@@ -16,7 +17,7 @@ from cli._tokens import token_group
 from cli._verify import verify_command
 
 
-@click.group()
+@click.group(cls=YekuoGroup)
 def main() -> None:
     """yekuo: the 业扩报装 document and archive system."""
 

@@ -13,7 +13,6 @@ from archive import open_database
 from core import get_settings
 from search import (
     MAX_LIMIT,
-    SearchError,
     SearchQuery,
     SearchResult,
     index_pending,
@@ -77,11 +76,8 @@ def search_command(
     except pydantic.ValidationError as error:
         problems = "; ".join(item["msg"].removeprefix("Value error, ") for item in error.errors())
         raise click.UsageError(problems) from error
-    try:
-        with open_search_index(get_settings()) as index:
-            result = index.search(query)
-    except SearchError as error:
-        raise click.ClickException(error.message) from error
+    with open_search_index(get_settings()) as index:
+        result = index.search(query)
     if as_json:
         click.echo(result.model_dump_json())
     else:
@@ -95,12 +91,9 @@ def search_command(
 def reindex_command(pending: bool) -> None:
     """Rebuild the search index from the database (the index is derived, never the truth)."""
     settings = get_settings()
-    try:
-        with open_database(settings) as database, open_search_index(settings) as index:
-            database.upgrade()
-            with database.session() as session:
-                count = index_pending(session, index) if pending else reindex(session, index)
-            location = index.check().location
-    except SearchError as error:
-        raise click.ClickException(error.message) from error
+    with open_database(settings) as database, open_search_index(settings) as index:
+        database.upgrade()
+        with database.session() as session:
+            count = index_pending(session, index) if pending else reindex(session, index)
+        location = index.check().location
     click.echo(f"indexed {count} documents into {location}")

@@ -1,24 +1,42 @@
 """The one base error of yekuo; each package derives its own errors from it.
 
-Hierarchy::
+Hierarchy (every class yekuo raises on purpose; ``api._errors`` maps each to an HTTP status and
+a stable ``code``, ``cli._errors`` to an exit status)::
 
     YekuoError
-    ├── SettingsError                  (core)    a setting is missing or unsafe
+    ├── SettingsError                       (core)    a setting is missing, malformed or unsafe
     ├── archive.ArchiveError
-    │   ├── NotFoundError                        a case, document or token does not exist
-    │   ├── ConflictError                        a unique value is already taken
-    │   ├── ValidationError                      a value breaks a domain rule
+    │   ├── NotFoundError                             a case, document, finding or token is unknown
+    │   ├── ConflictError                             a value is taken, or the state forbids it
+    │   │   └── StageGateError                        the case is not ready to leave its stage
+    │   ├── ValidationError                           a value breaks a domain rule
     │   ├── UploadError
-    │   │   ├── UploadTooLargeError              over the configured size limit
-    │   │   ├── UnsupportedMediaTypeError        not a PDF, JPEG, PNG or TIFF
-    │   │   └── EmptyUploadError                 no bytes, or no file part
-    │   ├── ObjectStoreError                     the object store failed
-    │   │   └── ObjectNotFoundError
+    │   │   ├── UploadTooLargeError                   over the configured size limit
+    │   │   ├── UnsupportedMediaTypeError             not a PDF, JPEG, PNG or TIFF
+    │   │   └── EmptyUploadError                      no bytes, or no file part
+    │   ├── ObjectStoreError                          the object store failed or cannot be written
+    │   │   └── ObjectNotFoundError                   no object (or record) under that key
+    │   ├── FixityError                               stored data failed its fixity check
+    │   │   └── DamagedOriginalError                  an original is altered or missing
+    │   ├── AuditKeyError                             the audit key file is unreadable
+    │   ├── RuleSetError                              the rule file is broken, or no version applies
+    │   │   └── ConditionSyntaxError                  a condition does not parse (also ValueError)
+    │   ├── CalendarRangeError                        a date beyond the holiday calendar
     │   └── AuthError
-    │       ├── UnauthenticatedError             no or unknown token
-    │       └── ForbiddenError                   the role may not do this
-    ├── intake.IntakeError                       reading, OCR, classification
-    └── search.SearchError                       the index failed
+    │       ├── UnauthenticatedError                  no, unknown, revoked token; no live session
+    │       └── ForbiddenError                        the role may not do this
+    ├── intake.IntakeError                            reading a file, OCR
+    │   ├── UnreadableFileError                       the file is not what its bytes claim
+    │   │   ├── CorruptFileError                      truncated or damaged
+    │   │   └── EncryptedPdfError                     needs a password
+    │   ├── TooLargeError                             decoding would exhaust memory
+    │   └── OcrEngineError                            the OCR engine failed or is missing
+    ├── search.SearchError                            the index failed
+    │   └── SearchUnavailableError                    the index cannot be reached or is outdated
+    ├── worker.IntakeJobError                         one intake attempt failed (``code`` says why)
+    │   ├── UnreadableDocumentError                   the file itself is the problem: no retry
+    │   └── OriginalDamagedError                      the stored original fails its checksum
+    └── worker.QueueError                             the intake queue cannot be used as configured
 
 Every message says what failed, for which case or document, and what to do next.
 """

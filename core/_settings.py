@@ -6,8 +6,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+import pydantic
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from core._errors import SettingsError
 
 MiB = 1024 * 1024
 
@@ -160,5 +163,23 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process's settings, read once from the environment."""
-    return Settings()
+    """The process's settings, read once from the environment.
+
+    SettingsError names each variable that is wrong, the value given and what is allowed.
+    """
+    try:
+        return Settings()
+    except pydantic.ValidationError as error:
+        raise SettingsError(_settings_problems(error)) from None
+
+
+def _settings_problems(error: pydantic.ValidationError) -> str:
+    problems = []
+    for item in error.errors():
+        message = str(item["msg"]).removeprefix("Value error, ")
+        if item["loc"]:
+            variable = "YEKUO_" + "_".join(str(part) for part in item["loc"]).upper()
+            problems.append(f"{variable}={item.get('input')!r} is refused: {message}")
+        else:
+            problems.append(message)
+    return "; ".join(problems) + " (see the configuration table in README.md)"

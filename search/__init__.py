@@ -6,6 +6,7 @@ from search._errors import SearchError, SearchUnavailableError
 from search._factory import open_search_index
 from search._models import (
     MAX_LIMIT,
+    MAX_WINDOW,
     IndexedDocument,
     SearchQuery,
     SearchResult,
@@ -15,6 +16,7 @@ from search._sqlite import SqliteSearchIndex
 
 __all__ = [
     "MAX_LIMIT",
+    "MAX_WINDOW",
     "ElasticsearchSearchIndex",
     "IndexedDocument",
     "SearchError",

@@ -11,11 +11,18 @@ from worker._queue import (
     run_until_signalled,
 )
 from worker._steps import worker_parts
-from worker._worker import Attempt, IntakeWorker, UnreadableDocumentError, WorkerParts
+from worker._worker import (
+    Attempt,
+    IntakeJobError,
+    IntakeWorker,
+    UnreadableDocumentError,
+    WorkerParts,
+)
 
 __all__ = [
     "SHUTDOWN_SECONDS",
     "Attempt",
+    "IntakeJobError",
     "IntakeQueue",
     "IntakeWorker",
     "QueueConsumer",

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from api._input import IsoDateTime, Offset, RowId
 from api.deps import SessionDep, require
 from archive import (
     Actor,
@@ -46,7 +46,7 @@ def get_tokens(session: SessionDep, actor: AdminDep) -> list[TokenPublic]:
 
 
 @router.delete("/tokens/{token_id}", tags=["tokens"])
-def delete_token(token_id: int, session: SessionDep, actor: AdminDep) -> TokenPublic:
+def delete_token(token_id: RowId, session: SessionDep, actor: AdminDep) -> TokenPublic:
     """Revoke a token; it stops working at once (admin)."""
     token = revoke_token(session, token_id=token_id, actor=actor)
     session.commit()
@@ -60,10 +60,10 @@ def get_audit(
     case_no: str | None = None,
     user: Annotated[str | None, Query(description="the token name that acted")] = None,
     action: str | None = None,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
+    since: Annotated[IsoDateTime | None, Query(description="events at or after")] = None,
+    until: Annotated[IsoDateTime | None, Query(description="events before")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> AuditPage:
     """Audit events, newest first (auditor, admin)."""
     where = AuditFilter(

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from api._input import Offset
 from api.deps import RulesDep, SessionDep, require
 from archive import (
     Actor,
@@ -50,7 +51,7 @@ def get_cases(
         bool, Query(description="only cases past their stage's time limit, most days over first")
     ] = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> CaseList:
     """List cases, most recently changed first, each with its stage's time limit."""
     return list_cases(

@@ -111,7 +111,7 @@ def post_document_retry(
     queue: QueueDep,
     actor: Annotated[Actor, Depends(require(Permission.upload))],
 ) -> DocumentPublic:
-    """Queue a failed document for intake again now (archivist, admin); 409 while processing."""
+    """Queue a failed document for intake again now (archivist, admin); 409 unless it failed."""
     document = retry_document(session, get_document(session, document_id=document_id), actor=actor)
     session.commit()
     queue.enqueue(document.id)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
 from api._errors import error_body
+from api._input import RowId
 from api.deps import RulesDep, SessionDep, require
 from archive import (
     Actor,
@@ -168,7 +169,7 @@ def put_field(
 
 @router.post("/findings/{finding_id}/dismiss")
 def post_dismiss(
-    finding_id: int,
+    finding_id: RowId,
     body: FindingDismissal,
     session: SessionDep,
     actor: Annotated[Actor, Depends(require(Permission.correct))],

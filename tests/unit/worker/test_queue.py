@@ -270,7 +270,7 @@ def test_yekuo_retry_requeues_failed_documents_and_sends_their_messages(
     runner = CliRunner()
     assert runner.invoke(main, ["retry"]).exit_code == 2
     missing = runner.invoke(main, ["retry", "no-such-document"])
-    assert (missing.exit_code, "no document no-such-document" in missing.output) == (1, True)
+    assert (missing.exit_code, "no document no-such-document" in missing.output) == (3, True)
     one = runner.invoke(main, ["retry", failed])
     assert (one.exit_code, one.output) == (0, "1 documents queued for intake again\n")
     every = runner.invoke(main, ["retry", "--all-failed"])

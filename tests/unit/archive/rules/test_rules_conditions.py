@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from archive.rules import ConditionSyntaxError
 from archive.rules._conditions import (
-    ConditionSyntaxError,
     FactKind,
     FactSpec,
     FactValue,
