@@ -17,6 +17,7 @@ from api.routes import router as api_router
 from api.web import router as web_router
 from archive import (
     ObjectStore,
+    load_audit_key,
     load_rule_book,
     open_database,
     open_object_store,
@@ -58,6 +59,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         remove_orphaned_temporaries(settings.resolved_tmp_dir)
+        app.state.audit_key = load_audit_key(settings.resolved_audit_key_file)
         load_rule_book(settings.rules_file)  # a broken rule file stops start-up, with its line
         database = open_database(settings)
         database.upgrade()

@@ -62,6 +62,12 @@ def get_intake_queue(request: Request) -> IntakeQueue:
     return queue
 
 
+def get_audit_key(request: Request) -> bytes:
+    """The key that signs this installation's audit checkpoints."""
+    key: bytes = request.app.state.audit_key
+    return key
+
+
 def get_rule_book(settings: Annotated[Settings, Depends(get_settings)]) -> RuleBook:
     """The rule book of this app: the utility's file if configured, else the shipped one."""
     return load_rule_book(settings.rules_file)
@@ -132,5 +138,6 @@ DatabaseDep = Annotated[Database, Depends(get_database)]
 IndexDep = Annotated[SearchIndex, Depends(get_search_index)]
 QueueDep = Annotated[IntakeQueue, Depends(get_intake_queue)]
 RulesDep = Annotated[RuleBook, Depends(get_rule_book)]
+AuditKeyDep = Annotated[bytes, Depends(get_audit_key)]
 PageActorDep = Annotated[Actor, Depends(get_page_actor)]
 ScriptActorDep = Annotated[Actor, Depends(get_script_actor)]

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from api._input import IsoDateTime, Offset, RowId
-from api.deps import SessionDep, require
+from api.deps import AuditKeyDep, SessionDep, StoreDep, require
 from archive import (
     Actor,
     AuditEventPublic,
@@ -22,7 +22,7 @@ from archive import (
     query_events,
     revoke_token,
     token_public,
-    verify_chain,
+    verify_audit,
 )
 
 router = APIRouter()
@@ -83,12 +83,18 @@ def get_audit(
 
 
 @router.get("/audit/verify", tags=["audit"])
-def get_audit_verify(session: SessionDep, actor: AuditorDep) -> dict[str, object]:
-    """Re-compute the audit chain and say whether any event was altered (auditor, admin)."""
-    report = verify_chain(session)
+def get_audit_verify(
+    session: SessionDep, store: StoreDep, key: AuditKeyDep, actor: AuditorDep
+) -> dict[str, object]:
+    """Re-compute the audit chain against its signed checkpoints (auditor, admin).
+
+    Says whether any event was altered, re-hashed or removed, and how far the checkpoints reach.
+    """
+    report = verify_audit(session, store=store, key=key)
     return {
         "events": report.events,
         "intact": report.intact,
         "first_broken_id": report.first_broken_id,
+        "anchored_through": report.anchored_through,
         "message": report.message,
     }

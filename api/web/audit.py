@@ -11,9 +11,9 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from api._input import Offset
-from api.deps import PageActorDep, SessionDep
+from api.deps import AuditKeyDep, PageActorDep, SessionDep, StoreDep
 from api.web.render import PageRoute, optional_date, render
-from archive import AuditEvent, AuditFilter, Permission, query_events, verify_chain
+from archive import AuditEvent, AuditFilter, Permission, query_events, verify_audit
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -42,6 +42,8 @@ def _pretty(value: dict[str, Any] | None) -> str:
 def audit_page(
     request: Request,
     session: SessionDep,
+    store: StoreDep,
+    key: AuditKeyDep,
     actor: PageActorDep,
     case_no: Annotated[str, Query(max_length=64)] = "",
     user: Annotated[str, Query(max_length=200)] = "",
@@ -95,7 +97,7 @@ def audit_page(
             },
             "offset": offset,
             "page_size": PAGE_SIZE,
-            "chain": verify_chain(session) if verify else None,
+            "chain": verify_audit(session, store=store, key=key) if verify else None,
         },
         actor=actor,
     )

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import delete, func, select, update
 
-from archive import SYSTEM, AuditEvent, Role, open_database
+from archive import (
+    SYSTEM,
+    AuditEvent,
+    LocalObjectStore,
+    Role,
+    load_audit_key,
+    open_database,
+    write_checkpoint,
+)
 from core import Settings
 from tests.e2e.helpers import ApiClient, png_bytes
 
@@ -70,3 +78,24 @@ def test_chain_verifies_and_detects_tampering(client: ApiClient, settings: Setti
     broken = client.request("GET", "/audit/verify", Role.auditor).json()
     assert broken["intact"] is False
     assert broken["first_broken_id"] == 1
+
+
+def test_the_api_reports_deleted_events_once_a_checkpoint_anchored_them(
+    client: ApiClient, settings: Settings
+) -> None:
+    client.create_case("YK-A1")
+    client.create_case("YK-A2")
+    store = LocalObjectStore(settings.resolved_object_store_dir)
+    key = load_audit_key(settings.resolved_audit_key_file)
+    with open_database(settings) as database:
+        with database.transaction() as session:
+            write_checkpoint(session, store=store, key=key)
+        anchored = client.request("GET", "/audit/verify", Role.auditor).json()
+        assert (anchored["intact"], anchored["anchored_through"]) == (True, len(Role) + 2)
+        with database.transaction() as session:
+            newest = session.scalar(select(func.max(AuditEvent.id)))
+            session.execute(delete(AuditEvent).where(AuditEvent.id == newest))
+    truncated = client.request("GET", "/audit/verify", Role.auditor).json()
+    assert truncated["intact"] is False
+    assert truncated["first_broken_id"] == newest
+    assert f"audit event {newest} was removed" in truncated["message"]
