@@ -12,7 +12,7 @@ import pytest
 
 from archive import Role
 from tests.e2e.helpers import VALID_ID, ApiClient, case_body
-from tests.e2e.test_pages import CSRF_INPUT, signin
+from tests.e2e.test_pages import CSRF_INPUT, page_csrf, signin
 
 HUGE = str(2**63)
 
@@ -48,7 +48,8 @@ def test_huge_integers_in_the_api_are_refused(
 )
 def test_huge_integers_on_pages_are_refused(client: ApiClient, method: str, path: str) -> None:
     signin(client, Role.admin)
-    response = client.http.request(method, path, data={"reason": "duplicate"})
+    form = {"reason": "duplicate", "csrf_token": page_csrf(client)}
+    response = client.http.request(method, path, data=form)
     assert response.status_code == 422, response.text
     assert "内容不正确" in response.text
 
