@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import delete, func, select, update
 
 from archive import (
@@ -99,3 +100,11 @@ def test_the_api_reports_deleted_events_once_a_checkpoint_anchored_them(
     assert truncated["intact"] is False
     assert truncated["first_broken_id"] == newest
     assert f"audit event {newest} was removed" in truncated["message"]
+
+
+@pytest.mark.parametrize("name", ["   ", "\t", ""])
+def test_a_blank_token_name_is_refused_with_422_not_500(client: ApiClient, name: str) -> None:
+    response = client.request("POST", "/tokens", Role.admin, json={"name": name, "role": "auditor"})
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "invalid"
+    assert _events(client) == []  # nothing was created, so nothing was audited

@@ -100,3 +100,9 @@ def test_a_damaged_original_is_an_integrity_failure(
     assert status == 6, output
     assert "DAMAGED document" in output
     assert "Traceback" not in output
+
+
+def test_serve_that_cannot_reach_its_database_says_so_in_a_line(settings: Settings) -> None:
+    url = "postgresql+psycopg://yekuo:pw@127.0.0.1:1/yekuo"
+    status, output = _yekuo(settings, "serve", "--port", "0", YEKUO_DATABASE_URL=url)
+    assert (status, _short(output)) == (5, True), output
