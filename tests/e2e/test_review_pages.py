@@ -51,13 +51,16 @@ def test_the_archivist_sees_no_checklist_and_no_advance(
 
 def test_a_missing_document_is_listed_with_its_rule(client: ApiClient) -> None:
     assert client.create_case("YK-MISS").status_code == 201
-    signin(client, Role.auditor)
+    signin(client, Role.reviewer)
     page = client.http.get("/cases/YK-MISS").text
     assert "缺少 3 项资料" in page
     assert "用电人有效身份证明（身份证或户口簿）" in page
     assert "居民身份证 或 户口簿" in page
     assert "<code>applicant_identity</code>" in page
-    # An auditor may check but not advance.
+    # An auditor reads the case but neither checks nor advances it (README's role table).
+    signin(client, Role.auditor)
+    page = client.http.get("/cases/YK-MISS").text
+    assert "缺少 3 项资料" not in page
     assert "推进到" not in page
 
 
