@@ -294,17 +294,17 @@ def _yekuo(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_yekuo_check_prints_the_check_and_exits_1_unless_ready(
+def test_yekuo_check_prints_the_check_and_exits_4_unless_ready(
     client: ApiClient, settings: Settings
 ) -> None:
     documents = residential_case(client, settings, "YK-CLI", owner="钱七")
     as_json = _yekuo(settings, "check", "YK-CLI", "--stage", "application", "--json")
-    assert as_json.returncode == 1, as_json.stderr
+    assert as_json.returncode == 4, as_json.stderr  # conflict: not ready
     body = json.loads(as_json.stdout)
     assert (body["complete"], body["ready"]) == (True, False)
     assert [f["code"] for f in body["findings"]] == ["owner_mismatch"]
     text = _yekuo(settings, "check", "YK-CLI", "--stage", "connection")
-    assert text.returncode == 1
+    assert text.returncode == 4
     lines = text.stdout.splitlines()
     assert lines[0] == "case YK-CLI, stage connection (装表接电), rules 2023.12: incomplete"
     assert (
@@ -321,5 +321,5 @@ def test_yekuo_check_prints_the_check_and_exits_1_unless_ready(
         f"(2 working days from {today_in_china().isoformat()})",
     ]
     missing = _yekuo(settings, "check", "NOPE")
-    assert missing.returncode == 1
+    assert missing.returncode == 3  # not found
     assert "no case NOPE" in missing.stderr

@@ -7,12 +7,15 @@ import sys
 
 from tests.e2e.test_viewer import _pdf
 
-# Rendered in a fresh process so its peak memory is the render's alone.
+# Rendered in a fresh process so its peak memory is the render's alone: VmHWM starts anew at
+# exec (getrusage's ru_maxrss would carry over the test process's own peak).
 _RENDER = """
-import resource, sys
+import re, sys
+from pathlib import Path
 from api.web.images import render_page
 png = render_page(sys.stdin.buffer.read(), "application/pdf", page=1, max_pixels=80_000_000)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, len(png))
+peak_kib = re.search(r"VmHWM:\\s+(\\d+) kB", Path("/proc/self/status").read_text()).group(1)
+print(int(peak_kib) // 1024, len(png))
 """
 
 
