@@ -10,11 +10,13 @@ had to be repaired are marked uncertain, with the reason.
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
-from intake import OcrLine, OcrPage, extract_fields
-from synthetic import HELD_OUT_LAYOUTS, render
+from core import Settings
+from intake import OcrLine, OcrPage, analyse, extract_fields, open_ocr_engine
+from synthetic import HELD_OUT_LAYOUTS, png_bytes, render
 from tests.unit.intake.test_extract_noise import (
     CHAR_WIDTH,
     ROW_HEIGHT,
@@ -68,7 +70,10 @@ def test_a_business_number_cell_before_the_name_is_not_part_of_it(
 
 
 def test_a_business_number_with_its_value_before_the_name_is_removed() -> None:
-    rows: Rows = [["竣工检验记录"], ["户名：", "业务编号：2307060012345", "成都德恒物流股份有限公司"]]
+    rows: Rows = [
+        ["竣工检验记录"],
+        ["户名：", "业务编号：2307060012345", "成都德恒物流股份有限公司"],
+    ]
     field = extract_fields("acceptance_record", [page_of(rows)])["customer_name"]
     assert (field.value, field.doubt) == ("成都德恒物流股份有限公司", "label_residue")
 
@@ -212,3 +217,19 @@ def test_an_identifier_of_the_wrong_length_is_unparsed() -> None:
     rows: Rows = [["居民身份证"], ["公民身份号码", "11010519491231002"]]
     field = extract_fields("id_card", [page_of(rows)])["id_number"]
     assert (field.uncertain, field.doubt) == (True, "unparsed")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("doc_type", "layout"),
+    [("inspection_record", "record_box_business_no"), ("authorization_letter", "letter_prose")],
+)
+def test_new_layouts_with_the_real_engine(
+    doc_type: str, layout: str, tmp_path: Path, settings: Settings
+) -> None:
+    doc = render(doc_type, random.Random(f"engine-{layout}"), layout=layout)
+    path = tmp_path / "scan.png"
+    path.write_bytes(png_bytes(doc.images[0]))
+    analysis = analyse(path, media_type=None, settings=settings, engine=open_ocr_engine(settings))
+    assert analysis.doc_type == doc_type
+    assert {name: analysis.values.get(name) for name in doc.fields} == doc.fields
