@@ -136,11 +136,6 @@ class LabelledRows:
         following = [other.start for other in self._by_row[label.row] if other.start >= begin]
         return min(following, default=len(self.rows[label.row].compact))
 
-    def _skip_edge(self, row: Row, start: int, end: int) -> int:
-        while start < end and row.compact[start] in _VALUE_EDGE:
-            start += 1
-        return start
-
     def _residue_end(self, label: _Label, start: int) -> int | None:
         """Where the value begins past a label-like word that opens it (业务编号:2307… 贺辉),
         or None when no such word opens it or nothing follows it."""
@@ -149,17 +144,17 @@ class LabelledRows:
         if not opening or not opening[0].generic:
             return None
         after = _RESIDUE_CODE.match(row.compact, opening[0].end)
-        begin = self._skip_edge(row, after.end() if after else opening[0].end, len(row.compact))
+        begin = _skip_edge(row, after.end() if after else opening[0].end, len(row.compact))
         return begin if begin < self._value_end(label, begin) else None
 
     def _right(self, label: _Label) -> _Value | None:
         row = self.rows[label.row]
-        start = self._skip_edge(row, label.end, len(row.compact))
+        start = _skip_edge(row, label.end, len(row.compact))
         residue = self._residue_end(label, start)
         if residue is not None:
             return _Value([row.span(residue, self._value_end(label, residue))], residue=True)
         end = self._value_end(label)
-        start = self._skip_edge(row, start, end)
+        start = _skip_edge(row, start, end)
         return _Value([row.span(start, end)]) if start < end else None
 
     def _label_box(self, label: _Label) -> tuple[int, int, int, int]:
@@ -275,6 +270,13 @@ class LabelledRows:
                     doubt = residue or doubt_of(rule.normalise, raw, value)
                     return field_from(value, found.spans, doubt=doubt)
         return None
+
+
+def _skip_edge(row: Row, start: int, end: int) -> int:
+    """The first position from start (before end) that is no punctuation at a value's edge."""
+    while start < end and row.compact[start] in _VALUE_EDGE:
+        start += 1
+    return start
 
 
 def _words(row: Row) -> list[tuple[int, int]]:
