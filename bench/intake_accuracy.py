@@ -169,13 +169,13 @@ def header(engines: Sequence[str]) -> str:
     """The table's two header lines."""
     names = "".join(f" | {name:^27}" for name in engines)
     columns = " | class fields    CER s/page" * len(engines)
-    return f"{'':31} {'':>4}{names}\n{'level / type':31} {'docs'}{columns}"
+    return f"{'':36} {'':>4}{names}\n{'level / type':36} {'docs'}{columns}"
 
 
 def row(label: str, tallies: Sequence[Tally]) -> str:
     """One table line: the label, the document count, each engine's cells."""
-    cells = "".join(f" | {cells(tally)}" for tally in tallies)
-    return f"{label:31} {tallies[0].documents:4}{cells}"
+    columns = "".join(f" | {cells(tally)}" for tally in tallies)
+    return f"{label:36} {tallies[0].documents:4}{columns}"
 
 
 def accuracy(scans: Sequence[Scan], engines: Sequence[str], levels: Sequence[Level]) -> None:
