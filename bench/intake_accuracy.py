@@ -1,14 +1,17 @@
 """The whole intake pipeline on the synthetic corpus: accuracy, speed and scaling, both engines.
 
-Renders every document type the generator draws at every ``--levels`` level, ``--per-cell``
-scans each, writes them as archivists upload them (PNG when clean, JPEG otherwise, a TIFF
-for several pages) and runs each file through ``intake.analyse`` once per engine, one page
-at a time. Prints, per level and document type and for each engine side by side: the share
-classified right, the share of key fields (the ground truth's fields) exactly right, the
-character error rate of the text (``bench.ocr``'s measure, against the printed lines in
-raster order as ``SyntheticDoc.text`` gives them) and seconds per page; then the
-totals per level, and the share of analyse's wall time spent outside the OCR engine (its
-``recognise`` calls, and those plus orientation detection, which also runs its models).
+Renders every document type the generator draws, in each of its layouts, at every
+``--levels`` level, ``--per-cell`` scans each, writes them as archivists upload them (PNG
+when clean, JPEG otherwise, a TIFF for several pages) and runs each file through
+``intake.analyse`` once per engine, one page at a time. Prints, per level and document type
+and for each engine side by side: the share classified right, the share of key fields (the
+ground truth's fields) exactly right, the character error rate of the text (``bench.ocr``'s
+measure, against the printed lines in raster order as ``SyntheticDoc.text`` gives them) and
+seconds per page; then the totals per level; then the same per layout of the types drawn in
+several, with a total for the layouts extraction is tuned on and one for those held out of
+tuning (``synthetic.HELD_OUT_LAYOUTS``); and the share of analyse's wall time spent outside
+the OCR engine (its ``recognise`` calls, and those plus orientation detection, which also
+runs its models).
 
 ``--workers-check N`` then analyses N of the same files (spread over types and levels) in 1
 and in 2 worker processes, each loading its own engine of the first ``--engines`` entry, and
@@ -41,6 +44,8 @@ from core import Settings
 from intake import OcrEngine, OcrPage, OrientationDetector, analyse, open_ocr_engine
 from synthetic import (
     DOC_TYPES,
+    HELD_OUT_LAYOUTS,
+    LAYOUTS,
     LEVELS,
     Level,
     SyntheticDoc,
@@ -103,16 +108,19 @@ class Scan:
 
 
 def build_corpus(levels: Sequence[Level], per_cell: int, seed: int, directory: Path) -> list[Scan]:
-    """``per_cell`` scans of every type at every level, written to directory; seeded."""
+    """``per_cell`` scans of every type in every layout at every level, written to directory;
+    seeded."""
     scans = []
     for level in levels:
         for doc_type in DOC_TYPES:
-            for index in range(per_cell):
-                key = f"{seed}-{level}-{doc_type}-{index}"
-                valid = index % _INVALID_EVERY != _INVALID_EVERY - 1
-                doc = render(doc_type, random.Random(key), valid_identifiers=valid)
-                path = write_scan(doc, level, random.Random(key), directory / key)
-                scans.append(Scan(doc, level, path))
+            for layout in LAYOUTS[doc_type]:
+                for index in range(per_cell):
+                    key = f"{seed}-{level}-{doc_type}-{layout}-{index}"
+                    valid = index % _INVALID_EVERY != _INVALID_EVERY - 1
+                    rng = random.Random(key)
+                    doc = render(doc_type, rng, valid_identifiers=valid, layout=layout)
+                    path = write_scan(doc, level, random.Random(key), directory / key)
+                    scans.append(Scan(doc, level, path))
     return scans
 
 
@@ -153,6 +161,7 @@ class EngineRun:
 
     engine: TimedEngine
     cells: dict[tuple[Level, str], Tally] = field(default_factory=dict)
+    layouts: dict[tuple[Level, str], Tally] = field(default_factory=dict)
     analyse_seconds: float = 0.0
 
 
@@ -160,13 +169,13 @@ def header(engines: Sequence[str]) -> str:
     """The table's two header lines."""
     names = "".join(f" | {name:^27}" for name in engines)
     columns = " | class fields    CER s/page" * len(engines)
-    return f"{'':31} {'':>4}{names}\n{'level / type':31} {'docs'}{columns}"
+    return f"{'':36} {'':>4}{names}\n{'level / type':36} {'docs'}{columns}"
 
 
 def row(label: str, tallies: Sequence[Tally]) -> str:
     """One table line: the label, the document count, each engine's cells."""
-    cells = "".join(f" | {cells(tally)}" for tally in tallies)
-    return f"{label:31} {tallies[0].documents:4}{cells}"
+    columns = "".join(f" | {cells(tally)}" for tally in tallies)
+    return f"{label:36} {tallies[0].documents:4}{columns}"
 
 
 def accuracy(scans: Sequence[Scan], engines: Sequence[str], levels: Sequence[Level]) -> None:
@@ -183,6 +192,7 @@ def accuracy(scans: Sequence[Scan], engines: Sequence[str], levels: Sequence[Lev
             tally = measure(scan, run.engine, settings)
             run.analyse_seconds += tally.seconds
             run.cells.setdefault((scan.level, scan.doc.doc_type), Tally()).add(tally)
+            run.layouts.setdefault((scan.level, scan.doc.layout), Tally()).add(tally)
     print(header(engines))
     for level in levels:
         totals = [Tally() for _ in runs]
@@ -192,6 +202,8 @@ def accuracy(scans: Sequence[Scan], engines: Sequence[str], levels: Sequence[Lev
                 total.add(tally)
             print(row(f"{level} {doc_type}", tallies))
         print(row(f"{level} TOTAL", totals), flush=True)
+    print()
+    layout_table(runs, engines, levels)
     print()
     for run in runs:
         engine = run.engine
@@ -203,6 +215,33 @@ def accuracy(scans: Sequence[Scan], engines: Sequence[str], levels: Sequence[Lev
             f"outside the engine {1 - inside / whole:.1%} "
             f"(outside recognise only {1 - engine.recognise_seconds / whole:.1%})"
         )
+
+
+def layout_table(
+    runs: Sequence[EngineRun], engines: Sequence[str], levels: Sequence[Level]
+) -> None:
+    """Per level: each layout of the types drawn in several, then the tuned and the held-out
+    layouts' totals (every single-layout type counts as tuned)."""
+    varied = [
+        layout
+        for doc_type in DOC_TYPES
+        if len(LAYOUTS[doc_type]) > 1
+        for layout in LAYOUTS[doc_type]
+    ]
+    print(header(engines).replace("level / type  ", "level / layout"))
+    for level in levels:
+        groups = {"tuned": [Tally() for _ in runs], "held-out": [Tally() for _ in runs]}
+        for run, tuned, held_out in zip(runs, groups["tuned"], groups["held-out"], strict=True):
+            for (at, layout), tally in run.layouts.items():
+                if at == level:
+                    (held_out if layout in HELD_OUT_LAYOUTS else tuned).add(tally)
+        for layout in dict.fromkeys(varied):
+            mark = " *" if layout in HELD_OUT_LAYOUTS else ""
+            tallies = [run.layouts.get((level, layout), Tally()) for run in runs]
+            print(row(f"{level} {layout}{mark}", tallies))
+        for name, totals in groups.items():
+            print(row(f"{level} TOTAL {name}", totals), flush=True)
+    print("(* held out of tuning)")
 
 
 _worker_engine: OcrEngine | None = None
@@ -272,7 +311,11 @@ def main() -> None:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="yekuo-bench-") as tmp:
         scans = build_corpus(levels, args.per_cell, args.seed, Path(tmp))
-        print(f"corpus: {len(scans)} scans ({len(DOC_TYPES)} types × {', '.join(levels)})")
+        layouts = sum(len(LAYOUTS[doc_type]) for doc_type in DOC_TYPES)
+        print(
+            f"corpus: {len(scans)} scans ({len(DOC_TYPES)} types in {layouts} layouts "
+            f"× {', '.join(levels)})"
+        )
         accuracy(scans, engines, levels)
         if args.workers_check:
             workers_check(scans, args.workers_check, engines[0])

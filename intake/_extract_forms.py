@@ -4,7 +4,7 @@ project approval."""
 from __future__ import annotations
 
 from intake import _extract_values as values
-from intake._extract_labels import DocumentRules, FieldRule, pattern_finder
+from intake._extract_labels import DocumentRules, FieldRule, pattern_finder, phrase_finder
 
 _CUSTOMER = ("客户名称", "户名", "用户名称", "申请人", "用电人", "单位名称")
 
@@ -40,6 +40,15 @@ APPLICATION_FORM = DocumentRules(
     ),
 )
 
+# Where a letter names its agent, in label rows (受托人：魏磊) or in running text
+# (现委托魏磊为…, 委托熊刚浩（身份证号码…）): never 委托人, 委托期限 or 授权委托书.
+_AGENT = r"(?:受托人|被委托人|委托(?!人|期限|书|权))(?:\([^)]{0,6}\))?:?"
+_AGENT_NAME = _AGENT + r"(?P<value>[\u4e00-\u9fff·]{2,4}?)(?=[,(、。;]|身份证|为|作为|联系|$)"
+_AGENT_ID = (
+    _AGENT + r"[\u4e00-\u9fff·]{2,4}?[^0-9A-Za-z]{0,12}?"
+    r"(?P<value>[0-9OoIlSZB]{17}[0-9Xx])(?![0-9A-Za-z])"
+)
+
 AUTHORIZATION_LETTER = DocumentRules(
     rules=(
         FieldRule("customer_name", ("委托人", "委托单位"), values.party),
@@ -53,6 +62,10 @@ AUTHORIZATION_LETTER = DocumentRules(
         "统一社会信用代码",
         "法定代表人",
         "委托期限",
+    ),
+    finders=(
+        ("agent_name", phrase_finder(_AGENT_NAME, values.person_name)),
+        ("agent_id_number", phrase_finder(_AGENT_ID, values.citizen_id)),
     ),
 )
 

@@ -76,6 +76,7 @@ PROPERTY_CERTIFICATE = DocumentRules(
                 r"[\u4e00-\u9fff]{1,2}\([0-9]{4}\)[\u4e00-\u9fff0-9]{0,16}?"
                 r"不动产权第[0-9OoIl]{4,10}号",
                 values.code,
+                fallback=False,
             ),
         ),
     ),

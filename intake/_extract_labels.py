@@ -4,19 +4,23 @@ A document type is described by ``FieldRule``s (a field, the words printed as it
 its value is normalised) and the other labels its pages print (``stops``), which end a value
 that runs on in the same row. Labels are matched in each row's compact text, so 名　　称,
 名 称 and 名称： are the same label; a label may be followed by a bracketed note and a
-colon (建设单位（个人）：). Where a label shows up several times, the first occurrence in
-reading order whose value normalises wins: later ones are usually mentions in running text.
+colon (建设单位（个人）：). Label-like words no rule lists (业务编号, 联系人:, see
+``_extract_generic``) are stops too, and one that opens a value is removed from it with the
+code after it (its residue: 户名 | 业务编号 | 贺辉). Where a label shows up several times, the
+first occurrence in reading order whose value normalises wins: later ones are usually
+mentions in running text. A reading that needed a repair is marked with a ``Doubt``.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from intake._extract_generic import generic_labels
 from intake._extract_layout import Row, Span, is_cjk, union_box
-from intake._extract_values import Normaliser
-from intake._fields import ExtractedField
+from intake._extract_values import Normaliser, doubt_of
+from intake._fields import LOW_CONFIDENCE, Doubt, ExtractedField
 
 # A note after a label, 建设单位（个人）, whose opening bracket OCR may read as 《 or 〈.
 _NOTE = r"(?:[(《〈\[][^()]{0,10}\))?[:;]?"
@@ -35,6 +39,8 @@ _SHORT_ROW = 24
 _FUZZY_LENGTH = 4
 # Stop words at least this long are labels even glued to the text before them (see _is_label).
 _ANYWHERE_LENGTH = 4
+# What follows a label-like word that opens a value: its own value, a number or code.
+_RESIDUE_CODE = re.compile(r"[0-9A-Za-z\-_/.]*")
 
 
 @dataclass(frozen=True)
@@ -49,12 +55,22 @@ class FieldRule:
 
 @dataclass(frozen=True)
 class _Label:
-    """One label found on the page: in which row, where in its compact text."""
+    """One label found on the page: in which row, where in its compact text; ``generic``
+    for a label-like word no rule lists."""
 
     word: str
     row: int
     start: int
     end: int
+    generic: bool = False
+
+
+@dataclass(frozen=True)
+class _Value:
+    """The pieces of a label's value, and whether a label's residue was removed from it."""
+
+    spans: list[Span]
+    residue: bool = False
 
 
 class LabelledRows:
@@ -68,15 +84,31 @@ class LabelledRows:
         exact = [re.escape(word) for word in self._words]
         fuzzy = [variant for word in self._words for variant in _misreadings(word)]
         pattern = re.compile("(" + "|".join(exact + fuzzy) + ")" + _NOTE)
-        self.labels: list[_Label] = []
+        self.labels: list[_Label] = [
+            _Label(word, index, match.start(), match.end())
+            for index, row in enumerate(rows)
+            for match in pattern.finditer(row.compact)
+            for word in (self._word(match.group(1)),)
+            if word is not None and self._stands(word, row, match)
+        ]
+        self._generic: list[_Label] = []
+        known = _by_row(self.labels)
         for index, row in enumerate(rows):
-            for match in pattern.finditer(row.compact):
-                word = self._word(match.group(1))
-                if word is not None and self._stands(word, row, match):
-                    self.labels.append(_Label(word, index, match.start(), match.end()))
-        self._by_row: dict[int, list[_Label]] = {}
-        for label in self.labels:
-            self._by_row.setdefault(label.row, []).append(label)
+            self._add_generic(index, row, known.get(index, []))
+        self._by_row = _by_row(self.labels + self._generic)
+
+    def _add_generic(self, index: int, row: Row, known: list[_Label]) -> None:
+        """Record the label-like words of a row that no rule lists. One that ends in a known
+        label (受理日期 around 日期) makes that label start where it starts, so that the
+        value before it ends there."""
+        for start, end in generic_labels(row):
+            inside = [other for other in known if start < other.end and other.start < end]
+            if not inside:
+                word = row.compact[start:end].rstrip(":")
+                self._generic.append(_Label(word, index, start, end, generic=True))
+            elif len(inside) == 1 and inside[0].start > start:
+                position = self.labels.index(inside[0])
+                self.labels[position] = replace(inside[0], start=start)
 
     def _word(self, found: str) -> str | None:
         """The label word found, or the one it is a misreading of (one character off)."""
@@ -98,16 +130,32 @@ class LabelledRows:
         """The labels that are one of words, in reading order."""
         return (label for label in self.labels if label.word in words)
 
-    def _value_end(self, label: _Label) -> int:
-        following = [other.start for other in self._by_row[label.row] if other.start >= label.end]
+    def _value_end(self, label: _Label, start: int | None = None) -> int:
+        """Where the value of a label ends: at the next label from ``start`` (its end)."""
+        begin = label.end if start is None else start
+        following = [other.start for other in self._by_row[label.row] if other.start >= begin]
         return min(following, default=len(self.rows[label.row].compact))
 
-    def _right(self, label: _Label) -> Span | None:
+    def _residue_end(self, label: _Label, start: int) -> int | None:
+        """Where the value begins past a label-like word that opens it (业务编号:2307… 贺辉),
+        or None when no such word opens it or nothing follows it."""
         row = self.rows[label.row]
-        start, end = label.end, self._value_end(label)
-        while start < end and row.compact[start] in _VALUE_EDGE:
-            start += 1
-        return row.span(start, end) if start < end else None
+        opening = [other for other in self._by_row[label.row] if other.start == start]
+        if not opening or not opening[0].generic:
+            return None
+        after = _RESIDUE_CODE.match(row.compact, opening[0].end)
+        begin = _skip_edge(row, after.end() if after else opening[0].end, len(row.compact))
+        return begin if begin < self._value_end(label, begin) else None
+
+    def _right(self, label: _Label) -> _Value | None:
+        row = self.rows[label.row]
+        start = _skip_edge(row, label.end, len(row.compact))
+        residue = self._residue_end(label, start)
+        if residue is not None:
+            return _Value([row.span(residue, self._value_end(label, residue))], residue=True)
+        end = self._value_end(label)
+        start = _skip_edge(row, start, end)
+        return _Value([row.span(start, end)]) if start < end else None
 
     def _label_box(self, label: _Label) -> tuple[int, int, int, int]:
         return self.rows[label.row].span(label.start, label.end).box
@@ -120,18 +168,35 @@ class LabelledRows:
         return row if row.page == page else None
 
     def _below(self, label: _Label) -> list[Span]:
-        """The text under a label that has nothing to its right (a caption above its box)."""
+        """The text under a label that has nothing to its right (a caption above its box, or
+        a row of labels above a row of values): the words of the row below whose middle lies
+        in the label's column, between the labels beside it."""
         row = self.rows[label.row]
-        left, _, right, bottom = self._label_box(label)
+        left, _, _, bottom = self._label_box(label)
         below = self._unlabelled(label.row + 1, row.page)
         if below is None or below.top - bottom > _BELOW_GAP * row.height:
             return []
-        chars = [
-            position
-            for position in range(len(below.compact))
-            if _overlaps(below.x_range(position), left - row.height, right + row.height)
+        low, high = self._column(label)
+        words = [
+            (start, end)
+            for start, end in _words(below)
+            if low <= sum(_extent(below, start, end)) / 2 < high
+            and _extent(below, start, end)[1] > left - row.height
         ]
-        return [below.span(chars[0], chars[-1] + 1)] if chars else []
+        if not words:
+            return []
+        return [below.span(words[0][0], words[-1][1])]
+
+    def _column(self, label: _Label) -> tuple[float, float]:
+        """Across the page, from the end of the label before this one in its row to the start
+        of the label after it (unbounded where there is none)."""
+        row = self.rows[label.row]
+        others = self._by_row[label.row]
+        before = [other for other in others if other.end <= label.start]
+        after = [other for other in others if other.start >= label.end]
+        low = row.x_range(before[-1].end - 1)[1] if before else float("-inf")
+        high = row.x_range(after[0].start)[0] if after else float("inf")
+        return low, high
 
     def _cell_extent(self, label: _Label) -> tuple[int, int]:
         """Where the label's value cell lies across: from the label to the next label.
@@ -179,27 +244,57 @@ class LabelledRows:
             bottom = nxt.bottom
         return spans
 
-    def _spans(self, label: _Label, *, multiline: bool) -> list[Span]:
-        """The pieces of a label's value: right of it, with the parts of a wrapped table
-        cell above and below; else below it."""
+    def _candidates(self, label: _Label, *, multiline: bool) -> list[_Value]:
+        """Where a label's value may be, best first: right of it, with the parts of a
+        wrapped table cell above and below (or those alone); then under it."""
         above, below = self._stacked(label, above=True), self._stacked(label, above=False)
         right = self._right(label)
-        if right is None:
-            return above + below or self._below(label)
-        if multiline:
-            below += self._continuation(label, right, after=label.row + len(below))
-        return [*above, right, *below]
+        found = []
+        if right is not None:
+            if multiline:
+                below += self._continuation(label, right.spans[0], after=label.row + len(below))
+            found.append(_Value([*above, *right.spans, *below], residue=right.residue))
+        elif above or below:
+            found.append(_Value(above + below))
+        under = self._below(label)
+        return [*found, _Value(under)] if under else found
 
     def read(self, rule: FieldRule) -> ExtractedField | None:
         """The field's value at the first occurrence of its label that gives one."""
         for label in self.occurrences(rule.labels):
-            spans = self._spans(label, multiline=rule.multiline)
-            if not spans:
-                continue
-            value = rule.normalise("".join(part.text for part in spans))
-            if value is not None:
-                return field_from(value, spans)
+            for found in self._candidates(label, multiline=rule.multiline):
+                raw = "".join(part.text for part in found.spans)
+                value = rule.normalise(raw)
+                if value is not None:
+                    residue: Doubt | None = "label_residue" if found.residue else None
+                    doubt = residue or doubt_of(rule.normalise, raw, value)
+                    return field_from(value, found.spans, doubt=doubt)
         return None
+
+
+def _skip_edge(row: Row, start: int, end: int) -> int:
+    """The first position from start (before end) that is no punctuation at a value's edge."""
+    while start < end and row.compact[start] in _VALUE_EDGE:
+        start += 1
+    return start
+
+
+def _words(row: Row) -> list[tuple[int, int]]:
+    """The words of a row: (start, end) in its compact text, split at boxes and spaces."""
+    starts = [index for index in range(len(row.compact)) if row.starts_word(index)]
+    return list(zip(starts, [*starts[1:], len(row.compact)], strict=True))
+
+
+def _extent(row: Row, start: int, end: int) -> tuple[int, int]:
+    return row.x_range(start)[0], row.x_range(end - 1)[1]
+
+
+def _by_row(labels: list[_Label]) -> dict[int, list[_Label]]:
+    """Labels grouped by row, each row's left to right."""
+    grouped: dict[int, list[_Label]] = {}
+    for label in sorted(labels, key=lambda label: (label.row, label.start)):
+        grouped.setdefault(label.row, []).append(label)
+    return grouped
 
 
 def _misreadings(word: str) -> list[str]:
@@ -232,20 +327,21 @@ def _is_label(row: Row, match: re.Match[str]) -> bool:
     )
 
 
-def _overlaps(extent: tuple[int, int], left: int, right: int) -> bool:
-    return extent[0] < right and extent[1] > left
-
-
-def field_from(value: str, spans: list[Span]) -> ExtractedField:
-    """An extracted field whose text came from spans (on one page, or on several)."""
+def field_from(value: str, spans: list[Span], *, doubt: Doubt | None = None) -> ExtractedField:
+    """An extracted field whose text came from spans (on one page, or on several), in doubt
+    for the given reason, or else when the engine was not confident of the text."""
     pages = {span.page for span in spans}
     page = spans[0].page if len(pages) == 1 else None
+    confidence = round(min(span.confidence for span in spans), 4)
+    if doubt is None and confidence < LOW_CONFIDENCE:
+        doubt = "low_confidence"
     return ExtractedField(
         value=value,
         ocr_value=" ".join(span.ocr_text for span in spans),
-        confidence=round(min(span.confidence for span in spans), 4),
+        confidence=confidence,
         page=page,
         box=union_box(span.box for span in spans) if page is not None else None,
+        doubt=doubt,
     )
 
 
@@ -279,8 +375,12 @@ class DocumentRules:
     finders: tuple[tuple[str, Finder], ...] = ()
 
 
-def pattern_finder(pattern: str, normalise: Normaliser) -> Finder:
-    """A finder taking the first match of pattern (in compact row text) that normalises."""
+def pattern_finder(pattern: str, normalise: Normaliser, *, fallback: bool = True) -> Finder:
+    """A finder taking the first match of pattern (in compact row text) that normalises.
+
+    Its readings are in doubt as a ``fallback`` unless the pattern is the field's own printed
+    form (不动产权第…号), which ``fallback=False`` says.
+    """
     compiled = re.compile(pattern)
 
     def find(rows: list[Row]) -> ExtractedField | None:
@@ -288,10 +388,45 @@ def pattern_finder(pattern: str, normalise: Normaliser) -> Finder:
             for match in compiled.finditer(row.compact):
                 value = normalise(match.group())
                 if value is not None:
-                    return field_from(value, [row.span(match.start(), match.end())])
+                    doubt = doubt_of(normalise, match.group(), value)
+                    if doubt is None and fallback:
+                        doubt = "fallback"
+                    return field_from(value, [row.span(match.start(), match.end())], doubt=doubt)
         return None
 
     return find
+
+
+def phrase_finder(pattern: str, normalise: Normaliser) -> Finder:
+    """A finder for running text (委托人何志强，身份证号码…，现委托魏磊…): the group ``value``
+    of the first match of pattern that normalises, in each page's rows read as one stream of
+    compact text, since a sentence wraps from row to row."""
+    compiled = re.compile(pattern)
+
+    def find(rows: list[Row]) -> ExtractedField | None:
+        for page in dict.fromkeys(row.page for row in rows):
+            on_page = [row for row in rows if row.page == page]
+            for match in compiled.finditer("".join(row.compact for row in on_page)):
+                raw = match.group("value")
+                value = normalise(raw)
+                if value is not None:
+                    spans = _stream_spans(on_page, *match.span("value"))
+                    return field_from(value, spans, doubt=doubt_of(normalise, raw, value))
+        return None
+
+    return find
+
+
+def _stream_spans(rows: list[Row], start: int, end: int) -> list[Span]:
+    """The pieces of the rows that characters start:end of their joined compact text are."""
+    spans = []
+    offset = 0
+    for row in rows:
+        low, high = max(start - offset, 0), min(end - offset, len(row.compact))
+        if low < high:
+            spans.append(row.span(low, high))
+        offset += len(row.compact)
+    return spans
 
 
 def read_document(rows: list[Row], rules: DocumentRules) -> dict[str, ExtractedField]:

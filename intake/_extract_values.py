@@ -13,7 +13,14 @@ from collections.abc import Callable
 
 from intake._dates import LONG_TERM, parse_chinese_date, parse_validity_period
 from intake._extract_layout import is_cjk
-from intake._identifiers import IdentifierRepair, repair_citizen_id, repair_credit_code
+from intake._fields import Doubt
+from intake._identifiers import (
+    IdentifierRepair,
+    is_valid_citizen_id,
+    is_valid_credit_code,
+    repair_citizen_id,
+    repair_credit_code,
+)
 from intake._normalize import normalize_identifier
 
 Normaliser = Callable[[str], str | None]
@@ -37,7 +44,14 @@ _LOOKALIKE_IN_DIGITS = re.compile(r"(?<=[0-9])[OoIl|]+(?=[0-9])")
 _ID_LENGTH = 18
 
 # How the names of organisations end; a name with 公司 inside that ends otherwise is out of order.
-_NON_CHINESE_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])[A-Za-z][A-Za-z0-9|]{2,}$")
+# A neighbouring cell glued to a name: Latin letters and digits (an ID, a work order number)
+# after it, or a code before it.
+_NON_CHINESE_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])(?:[A-Za-z][A-Za-z0-9|]{2,}|[0-9]{3,})$")
+_NON_CHINESE_HEAD = re.compile(r"^[0-9A-Za-z\-_/]{3,}(?=[\u4e00-\u9fff])")
+# Prose is never a name: the boilerplate of a certificate (为保护不动产权利人合法权益，对…)
+# or a clause of a contract holds clause punctuation or these words.
+_PROSE = re.compile(r"[,;!?。！？《》]|的|对|合法权益|依法|本证|根据|经审查|准予|颁发|为保护")
+_MAX_NAME_LENGTH = 40
 _ORGANISATION_END = re.compile("(?:公司|厂|中心|局|院|所|店|部|社|行|站|队|会|处|场|馆)$")
 BUSINESS_TYPES = {"新装": "new", "增容": "capacity_increase", "临时用电": "temporary"}
 _CHECKED = "■☑✓√✔●▣☒◼"
@@ -59,15 +73,20 @@ def party(value: str) -> str | None:
     """A person's or organisation's name, in Chinese.
 
     Latin letters and digits after the name with no Chinese among them are a misread
-    neighbouring cell (罗悦艳PS1732351975), and a value with no Chinese at all is a misread
-    name. A company name whose wrapped table cell the engine joined bottom line first
-    (限公司上海盛越食品有) is put back in order.
+    neighbouring cell (罗悦艳PS1732351975, 贺辉20230706001), as is a code before it, and a
+    value with no Chinese at all is a misread name. Prose (clause punctuation, 的, 对,
+    合法权益 …) is no name: a label word in a printed paragraph gives None. A company name
+    whose wrapped table cell the engine joined bottom line first (限公司上海盛越食品有) is
+    put back in order.
     """
     cleaned = chinese(value)
     if cleaned is None:
         return None
     tail = _NON_CHINESE_TAIL.search(cleaned)
     cleaned = cleaned[: tail.start()] if tail else cleaned
+    cleaned = _NON_CHINESE_HEAD.sub("", cleaned)
+    if _PROSE.search(cleaned) or len(cleaned) > _MAX_NAME_LENGTH:
+        return None
     if _ORGANISATION_END.search(cleaned) or "公司" not in cleaned:
         return cleaned
     cut = cleaned.rindex("公司") + len("公司")
@@ -230,3 +249,33 @@ def business_type(value: str) -> str | None:
         return BUSINESS_TYPES[checked[0]]
     unmarked = [word for start, word in options if not start or value[start - 1] not in _UNCHECKED]
     return BUSINESS_TYPES[unmarked[0]] if len(unmarked) == 1 else None
+
+
+def _party_doubt(raw: str, value: str) -> Doubt | None:
+    """``trimmed`` when text glued to the name was cut off (reordering is no cut)."""
+    kept = text(raw) or ""
+    return "trimmed" if sorted(kept) != sorted(value) else None
+
+
+def _identifier_doubt(valid: Callable[[str], bool]) -> Callable[[str, str], Doubt | None]:
+    def doubt(_raw: str, value: str) -> Doubt | None:
+        if valid(value):
+            return None
+        return "check_digit" if len(value) == _ID_LENGTH else "unparsed"
+
+    return doubt
+
+
+_DOUBTS: dict[Normaliser, Callable[[str, str], Doubt | None]] = {
+    party: _party_doubt,
+    citizen_id: _identifier_doubt(is_valid_citizen_id),
+    credit_code: _identifier_doubt(is_valid_credit_code),
+}
+
+
+def doubt_of(normalise: Normaliser, raw: str, value: str) -> Doubt | None:
+    """Why the value normalise gave for raw is in doubt, or None: a party's name that had
+    text glued to it cut off, an identifier whose check character fails or that has the
+    wrong length."""
+    check = _DOUBTS.get(normalise)
+    return check(raw, value) if check is not None else None

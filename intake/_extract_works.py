@@ -25,7 +25,9 @@ PLANNING_PERMIT = DocumentRules(
         FieldRule("location", ("建设位置", "建设地点", "建设地址"), values.place, multiline=True),
     ),
     stops=("发证机关", "日期", "建设规模", "附图及附件名称", "建设工程规划许可证"),
-    finders=(("permit_no", pattern_finder(r"建字第[0-9A-Za-z\-]{4,24}号", values.code)),),
+    finders=(
+        ("permit_no", pattern_finder(r"建字第[0-9A-Za-z\-]{4,24}号", values.code, fallback=False)),
+    ),
 )
 
 DESIGN_DRAWING = DocumentRules(

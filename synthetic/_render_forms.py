@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 
 from synthetic._fonts import get_font
 from synthetic._identity import (
@@ -129,8 +129,33 @@ def _letter_parties(customer: Party, agent: Person) -> list[tuple[str, str]]:
     return rows
 
 
+LETTER_LAYOUTS = ("letter_rows", "letter_prose", "letter_prose_alt")
+"""The layouts of authorization letters: label rows, or the parties named in running text."""
+
+
+def _letter_opening(customer: Party, agent: Person, *, layout: str) -> str:
+    """The first sentence of a letter in running text, naming both parties and their IDs."""
+    key, identifier = party_identifier(customer)
+    id_label = "统一社会信用代码" if key == "credit_code" else "身份证号码"
+    who = "本人" if isinstance(customer, Person) else "我单位"
+    if layout == "letter_prose":
+        return (
+            f"委托人：{customer.name}，{id_label}：{identifier}。"
+            f"受托人：{agent.name}，身份证号：{agent.id_number}，联系电话：{agent.phone}。"
+            f"现委托{agent.name}为{who}的合法代理人，"
+        )
+    return (
+        f"兹有{customer.name}（{id_label}{identifier}）委托{agent.name}"
+        f"（身份证号码{agent.id_number}，联系电话{agent.phone}）作为{who}的代理人，"
+    )
+
+
 def render_authorization_letter(
-    rng: random.Random, *, customer: Party | None = None, agent: Person | None = None
+    rng: random.Random,
+    *,
+    customer: Party | None = None,
+    agent: Person | None = None,
+    layout: str = "letter_rows",
 ) -> SyntheticDoc:
     """A 授权委托书: the customer authorises an agent to handle the electricity application."""
     customer = customer or make_person(rng)
@@ -139,18 +164,18 @@ def render_authorization_letter(
     sheet = Sheet()
     y = sheet.title(220, "授权委托书", size=72)
     font = get_font("serif", 38)
-    y = sheet.label_rows(
-        (MARGIN, y + 20),
-        _letter_parties(customer, agent),
-        font=font,
-        label_width=340,
-        width=_TABLE_WIDTH,
-        leading=1.8,
-    )
     who = "本人" if isinstance(customer, Person) else "我单位"
+    if layout == "letter_rows":
+        rows = _letter_parties(customer, agent)
+        y = sheet.label_rows(
+            (MARGIN, y + 20), rows, font=font, label_width=340, width=_TABLE_WIDTH, leading=1.8
+        )
+        opening = f"现委托{agent.name}为{who}的合法代理人，"
+    else:
+        opening = _letter_opening(customer, agent, layout=layout)
     kind = BUSINESS_TYPES[rng.choice(tuple(BUSINESS_TYPES))]
     body = (
-        f"现委托{agent.name}为{who}的合法代理人，代表{who}前往{supplier_name(customer.region)}"
+        f"{opening}代表{who}前往{supplier_name(customer.region)}"
         f"办理位于{customer.address}的{kind}用电业务，包括提交申请资料、签收供电方案答复单、"
         f"签订供用电合同等相关事宜。代理人在办理上述事项过程中所签署的有关文件，{who}均予以承认。"
     )
@@ -163,15 +188,28 @@ def render_authorization_letter(
         font=font,
     )
     y = sheet.paragraph((MARGIN, y), "代理人无转委托权。", width=_TABLE_WIDTH, font=font) + 120
+    _letter_signatures(rng, sheet, (customer, agent), y=y, day=day)
+    fields = {
+        "customer_name": customer.name,
+        "agent_name": agent.name,
+        "agent_id_number": agent.id_number,
+        "date": day.isoformat(),
+    }
+    return finish("authorization_letter", [sheet], fields, layout=layout)
+
+
+def _letter_signatures(
+    rng: random.Random, sheet: Sheet, parties: tuple[Party, Person], *, y: int, day: date
+) -> None:
+    """The signature block of a letter: customer, agent, date."""
+    customer, agent = parties
+    font = get_font("serif", 38)
     x = sheet.width // 2 - 40
     sheet.text((x, y), "委托人（签字/盖章）：", font=font)
     sign_for(rng, sheet, customer, (x + 520, y + 20))
     sheet.text((x, y + 150), "受托人（签字）：", font=font)
     stamp(sheet.image, make_signature(rng, agent.name, height=70), (x + 450, y + 170))
     sheet.text((x, y + 300), f"日期：{cn_date(day)}", font=font)
-    return finish(
-        "authorization_letter", [sheet], {"customer_name": customer.name, "date": day.isoformat()}
-    )
 
 
 _SOURCES = ("城南线", "开发区线", "东环线", "工业园线", "滨河线", "新城线")

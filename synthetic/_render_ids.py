@@ -204,26 +204,22 @@ def _unit_no(rng: random.Random, region_code: str) -> str:
     return f"{region_code}{parcel}GB{rng.randint(1, 99999):05d}F{rng.randint(1, 99999999):08d}"
 
 
-def render_property_certificate(rng: random.Random, *, owner: Party | None = None) -> SyntheticDoc:
-    """A 不动产权证书 register page: 权利人, 共有情况, 坐落, 不动产单元号, 权利类型, 用途, 面积."""
-    owner = owner or make_person(rng)
-    region = owner.region
-    year = rng.randint(2016, 2023)
-    certificate_no = (
-        f"{region.short}({year}){region.district}不动产权第{rng.randint(1, 999999):07d}号"
-    )
-    unit_no = _unit_no(rng, region.code)
+DEED_LAYOUTS = ("deed_table", "deed_boilerplate", "deed_left_boilerplate")
+"""The layouts of property certificates: the register table alone, or beside the printed
+paragraph that names 不动产权利人 in its prose (as a narrow column, or above label rows)."""
+
+DEED_BOILERPLATE = (
+    "根据《中华人民共和国民法典》等法律法规，为保护不动产权利人合法权益，"
+    "对不动产权利人申请登记的本证所列不动产权利，经审查核实，准予登记，颁发此证。"
+)
+
+
+def _deed_rows(rng: random.Random, owner: Party, year: int, unit_no: str) -> list[tuple[str, str]]:
+    """The register's rows: 权利人, 共有情况, 坐落, 不动产单元号, 权利类型, 用途, 面积 …"""
     is_person = isinstance(owner, Person)
     use = "城镇住宅用地/住宅" if is_person else rng.choice(("商业/商业服务", "工业用地/工业"))
     area = f"{rng.uniform(45, 180) if is_person else rng.uniform(300, 9000):.2f}"
-    sheet = Sheet()
-    y = sheet.title(170, "不动产权证书", size=84)
-    sheet.text(
-        (sheet.width - MARGIN, y - 40), certificate_no, font=get_font("serif", 34), anchor="ra"
-    )
-    width = sheet.width - 2 * MARGIN
-    font = get_font("serif", 34)
-    rows = [
+    return [
         ("权利人", owner.name),
         ("共有情况", rng.choice(("单独所有", "共同共有")) if is_person else "单独所有"),
         ("坐落", owner.address),
@@ -235,9 +231,37 @@ def render_property_certificate(rng: random.Random, *, owner: Party | None = Non
         ("使用期限", f"国有建设用地使用权 {year - 2}年01月01日起{year + 68}年12月31日止"),
         ("权利其他状况", "专有建筑面积：—  分摊建筑面积：—"),
     ]
-    y = sheet.table(
-        (MARGIN, y + 30), [[(a, 330), (b, width - 330)] for a, b in rows], font=font, row_height=110
+
+
+def _deed_body(sheet: Sheet, rows: list[tuple[str, str]], y: int, *, layout: str) -> int:
+    """The boilerplate paragraph (if the layout prints one) and the register; the y below."""
+    width = sheet.width - 2 * MARGIN
+    font = get_font("serif", 34)
+    if layout == "deed_boilerplate":
+        y = sheet.paragraph((MARGIN, y + 20), DEED_BOILERPLATE, width=width // 2, font=font)
+    if layout == "deed_left_boilerplate":
+        y = sheet.paragraph((MARGIN, y + 20), DEED_BOILERPLATE, width=width, font=font)
+        return sheet.label_rows((MARGIN, y + 30), rows, font=font, label_width=300, width=width)
+    cells = [[(a, 330), (b, width - 330)] for a, b in rows]
+    return sheet.table((MARGIN, y + 30), cells, font=font, row_height=110)
+
+
+def render_property_certificate(
+    rng: random.Random, *, owner: Party | None = None, layout: str = "deed_table"
+) -> SyntheticDoc:
+    """A 不动产权证书 register page: 权利人, 共有情况, 坐落, 不动产单元号, 权利类型, 用途, 面积."""
+    owner = owner or make_person(rng)
+    region = owner.region
+    year = rng.randint(2016, 2023)
+    certificate_no = (
+        f"{region.short}({year}){region.district}不动产权第{rng.randint(1, 999999):07d}号"
     )
+    unit_no = _unit_no(rng, region.code)
+    sheet = Sheet()
+    y = sheet.title(170, "不动产权证书", size=84)
+    font = get_font("serif", 34)
+    sheet.text((sheet.width - MARGIN, y - 40), certificate_no, font=font, anchor="ra")
+    y = _deed_body(sheet, _deed_rows(rng, owner, year, unit_no), y, layout=layout)
     registered = date(year, rng.randint(1, 12), rng.randint(1, 28))
     sheet.text(
         (sheet.width - MARGIN - 520, y + 120), f"登记机构（章）  {cn_date(registered)}", font=font
@@ -250,4 +274,4 @@ def render_property_certificate(rng: random.Random, *, owner: Party | None = Non
         "unit_no": unit_no,
         "certificate_no": certificate_no,
     }
-    return finish("property_certificate", [sheet], fields)
+    return finish("property_certificate", [sheet], fields, layout=layout)

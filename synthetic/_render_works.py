@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import date
 
 from PIL import ImageDraw
 
@@ -12,6 +13,7 @@ from synthetic._identity import (
     case_date,
     contact_name,
     make_capacity,
+    make_case_no,
     make_company,
     make_name,
     make_person,
@@ -23,6 +25,8 @@ from synthetic._sheet import (
     INK,
     MARGIN,
     Cell,
+    FieldStyle,
+    Pair,
     Sheet,
     SyntheticDoc,
     cn_date,
@@ -132,6 +136,41 @@ _ACCEPTANCE_ITEMS = (
 )
 
 
+# The labels a record or work order prints before the customer's name.
+CUSTOMER_LABELS = ("客户名称", "户名", "用电人", "用户名称")
+
+RECORD_LAYOUTS: dict[str, FieldStyle] = {
+    "record_box": "box",
+    "record_box_business_no": "box",
+    "record_left_business_no": "left",
+    "record_above_business_no": "above",
+}
+"""The layouts of inspection and acceptance records, and how each prints its header."""
+
+
+def _record_header(
+    rng: random.Random, customer: Party, day: date, *, layout: str
+) -> list[list[Pair]]:
+    """The header pairs of a record: the classic table, or one with a 业务编号 before the name."""
+    capacity = make_capacity(rng, customer)
+    builder = make_company(rng, region=customer.region).name.replace("有限公司", "电力安装有限公司")
+    project = ("工程名称", project_name(customer, capacity))
+    if layout == "record_box":
+        return [
+            [project],
+            [("客户名称", customer.name), ("检查日期", cn_date(day))],
+            [("用电地址", customer.address)],
+            [("施工单位", builder)],
+        ]
+    number = rng.choice(("业务编号", "工单编号", "申请编号"))
+    return [
+        [(number, make_case_no(rng, day)), (rng.choice(CUSTOMER_LABELS), customer.name)],
+        [project],
+        [("用电地址", customer.address)],
+        [("施工单位", builder), (rng.choice(("检查日期", "日期")), cn_date(day))],
+    ]
+
+
 def _record(
     rng: random.Random,
     customer: Party,
@@ -139,22 +178,16 @@ def _record(
     doc_type: str,
     title: str,
     items: tuple[tuple[str, str], ...],
+    layout: str,
 ) -> SyntheticDoc:
     """A checklist record of a site visit: header, checked items, conclusion, signatures."""
     day = case_date(rng)
-    capacity = make_capacity(rng, customer)
-    builder = make_company(rng, region=customer.region).name.replace("有限公司", "电力安装有限公司")
     sheet = Sheet()
     y = sheet.title(190, title, size=64)
     font = get_font("sans", 32)
-    header = [
-        pair("工程名称", project_name(customer, capacity)),
-        quad("客户名称", customer.name, "检查日期", cn_date(day)),
-        pair("用电地址", customer.address),
-        pair("施工单位", builder),
-    ]
-    y = sheet.table((MARGIN, y + 30), header, font=font, row_height=96)
     width = 1654 - 2 * MARGIN
+    header = _record_header(rng, customer, day, layout=layout)
+    y = sheet.pairs((MARGIN, y + 30), header, style=RECORD_LAYOUTS[layout], font=font, width=width)
     checks: list[list[Cell]] = [
         [("序号", 120), ("检查项目", 330), ("检查内容", width - 690), ("结果", 240)]
     ]
@@ -162,14 +195,8 @@ def _record(
     for number, (item, content) in enumerate(items, start=1):
         passed = rng.random() > 0.15
         failures += [] if passed else [item]
-        checks.append(
-            [
-                (str(number), 120),
-                (item, 330),
-                (content, width - 690),
-                ("合格" if passed else "不合格", 240),
-            ]
-        )
+        result = "合格" if passed else "不合格"
+        checks.append([(str(number), 120), (item, 330), (content, width - 690), (result, 240)])
     y = sheet.table((MARGIN, y + 40), checks, font=font, row_height=90)
     problems = "无" if not failures else f"{'、'.join(failures)}不符合要求，需整改后复验。"
     verdict = "合格" if not failures else "不合格，整改后申请复验"
@@ -181,20 +208,78 @@ def _record(
     bottom = sheet.table((MARGIN, y + 40), closing, font=font, row_height=110)
     signature = make_signature(rng, contact_name(customer), height=60)
     stamp(sheet.image, signature, (sheet.width - MARGIN - 250, bottom - 55))
-    return finish(doc_type, [sheet], {"customer_name": customer.name, "date": day.isoformat()})
+    fields = {"customer_name": customer.name, "date": day.isoformat()}
+    return finish(doc_type, [sheet], fields, layout=layout)
 
 
-def render_inspection_record(rng: random.Random, *, customer: Party | None = None) -> SyntheticDoc:
+def render_inspection_record(
+    rng: random.Random, *, customer: Party | None = None, layout: str = "record_box"
+) -> SyntheticDoc:
     """A 中间检查记录: checks of concealed works before they are covered."""
     customer = customer or make_person(rng)
     return _record(
-        rng, customer, doc_type="inspection_record", title="中间检查记录", items=_INSPECTION_ITEMS
+        rng,
+        customer,
+        doc_type="inspection_record",
+        title="中间检查记录",
+        items=_INSPECTION_ITEMS,
+        layout=layout,
     )
 
 
-def render_acceptance_record(rng: random.Random, *, customer: Party | None = None) -> SyntheticDoc:
+def render_acceptance_record(
+    rng: random.Random, *, customer: Party | None = None, layout: str = "record_box"
+) -> SyntheticDoc:
     """A 竣工检验记录: the completion acceptance of the customer's installation."""
     customer = customer or make_person(rng)
     return _record(
-        rng, customer, doc_type="acceptance_record", title="竣工检验记录", items=_ACCEPTANCE_ITEMS
+        rng,
+        customer,
+        doc_type="acceptance_record",
+        title="竣工检验记录",
+        items=_ACCEPTANCE_ITEMS,
+        layout=layout,
     )
+
+
+WORK_ORDER_LAYOUTS: dict[str, FieldStyle] = {
+    "work_order_box": "box",
+    "work_order_left": "left",
+    "work_order_above": "above",
+}
+"""The layouts of meter installation work orders, and how each prints its pairs."""
+
+
+def render_meter_installation(
+    rng: random.Random, *, customer: Party | None = None, layout: str = "work_order_box"
+) -> SyntheticDoc:
+    """A 装表接电工单: the work order number before the customer, the meter, the date."""
+    customer = customer or make_person(rng)
+    day = case_date(rng)
+    digits = "0123456789"
+    sheet = Sheet()
+    y = sheet.title(190, "装表接电工单", size=64)
+    rows: list[list[Pair]] = [
+        [
+            ("工单编号", make_case_no(rng, day)),
+            (rng.choice(CUSTOMER_LABELS), customer.name),
+        ],
+        [("用电地址", customer.address)],
+        [("户号", "".join(rng.choice(digits) for _ in range(10))), ("联系电话", customer.phone)],
+        [("电能表表号", "".join(rng.choice(digits) for _ in range(13))), ("示数", "0.00")],
+        [
+            (rng.choice(("装表日期", "送电日期", "接电日期")), cn_date(day)),
+            ("装表人员", make_name(rng, "男")),
+        ],
+    ]
+    font = get_font("sans", 32)
+    style = WORK_ORDER_LAYOUTS[layout]
+    bottom = sheet.pairs((MARGIN, y + 40), rows, style=style, font=font, width=1654 - 2 * MARGIN)
+    sheet.text((MARGIN, bottom + 80), "客户签字：", font=font)
+    stamp(
+        sheet.image,
+        make_signature(rng, contact_name(customer), height=60),
+        (MARGIN + 360, bottom + 100),
+    )
+    fields = {"customer_name": customer.name, "date": day.isoformat()}
+    return finish("meter_installation", [sheet], fields, layout=layout)

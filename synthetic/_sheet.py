@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -19,6 +20,10 @@ PAPER = (255, 255, 255)
 MARGIN = 190
 
 Cell = tuple[str, int]  # (text, width in pixels)
+Pair = tuple[str, str]  # (label, value)
+# How a form prints its label/value pairs: label left of its value (label：value, no grid),
+# a small caption above its value, or label and value each in a cell of a ruled table.
+FieldStyle = Literal["left", "above", "box"]
 Box = tuple[int, int, int, int]  # left, top, right, bottom in pixels
 _Edges = tuple[float, float, float, float]  # a box as Pillow measures it, before rounding
 
@@ -70,13 +75,14 @@ class SyntheticDoc:
     every horizontal line of text printed, in raster order (``raster_order``: rows of
     lines that overlap vertically, top to bottom, each row left to right), pages joined by
     a newline; seals, handwriting and the drawn marks of emblems and diagrams are not part
-    of it.
+    of it. ``layout`` names the page layout the renderer drew (one of ``synthetic.LAYOUTS``).
     """
 
     doc_type: str
     images: list[Image.Image]
     fields: dict[str, str]
     page_lines: list[list[PrintedLine]] = field(default_factory=list)
+    layout: str = "standard"
 
     @property
     def page_texts(self) -> list[str]:
@@ -94,13 +100,20 @@ class SyntheticDoc:
         return len(self.images)
 
 
-def finish(doc_type: str, sheets: Sequence[Sheet], fields: dict[str, str]) -> SyntheticDoc:
-    """Bundle drawn sheets and their fields into a SyntheticDoc."""
+def finish(
+    doc_type: str,
+    sheets: Sequence[Sheet],
+    fields: dict[str, str],
+    *,
+    layout: str = "standard",
+) -> SyntheticDoc:
+    """Bundle drawn sheets, their fields and the name of their layout into a SyntheticDoc."""
     return SyntheticDoc(
         doc_type=doc_type,
         images=[sheet.image for sheet in sheets],
         fields=fields,
         page_lines=[sheet.lines for sheet in sheets],
+        layout=layout,
     )
 
 
@@ -268,6 +281,50 @@ class Sheet:
                 x += width
             y += height
         return y
+
+    def pairs(
+        self,
+        xy: tuple[int, int],
+        rows: Sequence[Sequence[Pair]],
+        *,
+        style: FieldStyle,
+        font: ImageFont.FreeTypeFont,
+        width: int,
+    ) -> int:
+        """Rows of label/value pairs, each row's pairs in equal columns, drawn in ``style``.
+
+        Returns the y below them.
+        """
+        x0, y = xy
+        if style == "box":
+            label = int(font.size * 6.5)
+            cells = [
+                [cell for pair in row for cell in _pair_cells(pair, width // len(row), label)]
+                for row in rows
+            ]
+            return self.table(xy, cells, font=font, row_height=int(font.size * 2.9))
+        caption = get_font("sans", int(font.size * 0.8))
+        for row in rows:
+            column = width // len(row)
+            bottom = y
+            for index, (name, value) in enumerate(row):
+                x = x0 + index * column
+                if style == "left":
+                    right = self.text((x, y), f"{name}：", font=font)
+                    top, room = y, column - (right - x) - font.size
+                else:
+                    self.text((x, y), name, font=caption)
+                    right, top, room = x, y + int(caption.size * 1.5), column - font.size
+                for number, line in enumerate(wrap(value, font, int(room)) or [""]):
+                    self.text((right, top + number * font.size * 1.5), line, font=font)
+                    bottom = max(bottom, int(top + (number + 1) * font.size * 1.5))
+            y = bottom + int(font.size * 0.9)
+        return y
+
+
+def _pair_cells(pair: Pair, column: int, label: int) -> list[Cell]:
+    """A label cell and a value cell filling one column of a ruled table."""
+    return [(pair[0], label), (pair[1], column - label)]
 
 
 def _union(boxes: Sequence[_Edges]) -> _Edges:

@@ -90,7 +90,11 @@ PLAN: Rows = [
     [
         ("application_form", PERSON_FORM, PERSON_FORM_FIELDS),
         ("application_form", COMPANY_FORM, COMPANY_FORM_FIELDS),
-        ("authorization_letter", LETTER, {"customer_name": "石丹洁", "date": "2023-07-30"}),
+        (
+            "authorization_letter",
+            LETTER,
+            {"customer_name": "石丹洁", "agent_name": "曾梅霞", "date": "2023-07-30"},
+        ),
         ("site_survey_record", SURVEY, {"customer_name": "蔡帆成", "date": "2023-08-17"}),
         (
             "supply_plan",

@@ -13,6 +13,8 @@ from PIL import Image, ImageDraw
 from intake import is_valid_citizen_id, is_valid_credit_code
 from synthetic import (
     DOC_TYPES,
+    HELD_OUT_LAYOUTS,
+    LAYOUTS,
     degrade,
     jpeg_bytes,
     png_bytes,
@@ -47,6 +49,40 @@ def test_invalid_identifiers_fail_their_check(doc_type: str, field: str) -> None
     for seed in range(2):
         doc = render(doc_type, random.Random(seed), valid_identifiers=False)
         assert not _IDENTIFIERS[field](doc.fields[field])
+
+
+_EVERY_LAYOUT = [(doc_type, layout) for doc_type in DOC_TYPES for layout in LAYOUTS[doc_type]]
+
+
+@pytest.mark.parametrize(("doc_type", "layout"), _EVERY_LAYOUT)
+def test_every_layout_renders_its_fields_and_records_its_name(doc_type: str, layout: str) -> None:
+    doc = render(doc_type, random.Random(11), layout=layout)
+    assert doc.layout == layout
+    assert doc.fields
+    for name in ("agent_name", "agent_id_number"):
+        if name in doc.fields:
+            assert doc.fields[name] in doc.text.replace("\n", ""), (name, doc.fields[name])
+
+
+def test_layouts_are_drawn_at_random_and_repeatably() -> None:
+    drawn = {render("inspection_record", random.Random(seed)).layout for seed in range(30)}
+    assert drawn == set(LAYOUTS["inspection_record"])
+    assert [render("meter_installation", random.Random(4)).layout for _ in range(2)] == [
+        render("meter_installation", random.Random(4)).layout
+    ] * 2
+
+
+def test_some_layouts_are_held_out_of_tuning_and_some_not() -> None:
+    every = {layout for layouts in LAYOUTS.values() for layout in layouts}
+    assert every > HELD_OUT_LAYOUTS
+    for doc_type in ("inspection_record", "meter_installation", "authorization_letter"):
+        assert set(LAYOUTS[doc_type]) - HELD_OUT_LAYOUTS, doc_type
+        assert set(LAYOUTS[doc_type]) & HELD_OUT_LAYOUTS, doc_type
+
+
+def test_a_layout_the_type_does_not_have_is_refused() -> None:
+    with pytest.raises(ValueError, match="record_box"):
+        render("inspection_record", random.Random(1), layout="letter_prose")
 
 
 def test_unknown_type_is_refused_with_the_known_ones() -> None:
