@@ -105,6 +105,7 @@ from archive._stages import (
 )
 from archive._tokens import create_token, list_tokens, revoke_token, token_public
 from archive._vocabulary import (
+    FIELD_LABELS_ZH,
     LABELS_ZH,
     STAGE_LABELS_ZH,
     BusinessType,
@@ -147,6 +148,7 @@ from archive.storage import (
 from core import today_in_china
 
 __all__ = [
+    "FIELD_LABELS_ZH",
     "LABELS_ZH",
     "STAGE_LABELS_ZH",
     "SYSTEM",

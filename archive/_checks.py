@@ -6,6 +6,11 @@ by a fuzzy similarity and only ever as a warning. ``recheck_case`` recomputes ev
 automatic finding of a case: intake's validity findings (check digits, dates, expiry) and
 the cross-checks here. It keeps a finding that is still true (same id), removes one that no
 longer is, and never brings back one a reviewer dismissed.
+
+A field intake read with doubt (``ExtractedField.doubt``: label residue, a failed check digit,
+low OCR confidence …) is not trusted until a reviewer confirms or corrects it: where it would
+give a mismatch or validity finding, it gives one ``field_uncertain`` warning (请核对) instead,
+so a misreading never shows as an error on the case.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from sqlalchemy.orm import Session
 from archive._audit import record_event
 from archive._auth import SYSTEM
 from archive._findings import FindingDraft, add_finding, intake_finding
-from archive._vocabulary import DocumentStatus, Severity
+from archive._jobs import REVIEWED
+from archive._vocabulary import FIELD_LABELS_ZH, DocumentStatus, Severity
 from archive.db._models import Case, Document, Finding
 from core import today_in_china
 from intake import address_similarity, normalize_identifier, normalize_name, validity_findings
@@ -53,7 +59,8 @@ CROSS_CHECK_CODES = frozenset(
         "date_order",
     }
 )
-AUTOMATIC_CODES = VALIDITY_CODES | CROSS_CHECK_CODES
+UNCERTAIN_CODE = "field_uncertain"
+AUTOMATIC_CODES = VALIDITY_CODES | CROSS_CHECK_CODES | {UNCERTAIN_CODE}
 """Codes ``recheck_case`` owns on documents (case-record findings are not touched)."""
 
 LEASE_TYPES = frozenset({"lease_contract"})
@@ -101,6 +108,23 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "日期顺序不对：{found}，应当 {expected}。",
         "The dates are out of order: {found}; expected {expected}.",
     ),
+}
+
+_DOUBTS_ZH = {
+    "label_residue": "值前带有其他栏目的文字，已去除",
+    "trimmed": "值后粘连的号码或字母已截去",
+    "check_digit": "号码的校验位不符，可能有字识别错了",
+    "unparsed": "号码的长度或格式不符",
+    "fallback": "未找到栏目名称，是按格式在页面上找到的",
+    "low_confidence": "文字识别的把握不大",
+}
+_DOUBTS_EN = {
+    "label_residue": "another label's text before the value was removed",
+    "trimmed": "a number or letters glued to the value were cut off",
+    "check_digit": "the check digit fails, a character may be misread",
+    "unparsed": "the number has the wrong length or shape",
+    "fallback": "found by its shape, without its label",
+    "low_confidence": "the OCR engine was unsure of the text",
 }
 
 # Per document type: document field -> (finding code, the case value it must match).
@@ -358,6 +382,53 @@ def validity_drafts(documents: Sequence[Document], *, today: dt.date) -> list[Fi
     return drafts
 
 
+def _doubt(document: Document, field: str) -> str | None:
+    """Why intake doubted the reading of ``field``, unless a reviewer has confirmed it since."""
+    details = document.ocr.get("fields", {}) if isinstance(document.ocr, dict) else {}
+    detail = details.get(field)
+    if not isinstance(detail, dict) or detail.get("status") in REVIEWED:
+        return None
+    doubt = detail.get("doubt")
+    return doubt if isinstance(doubt, str) and doubt else None
+
+
+def _uncertain_draft(document: Document, draft: FindingDraft, doubt: str) -> FindingDraft:
+    field = draft.field or ""
+    label = FIELD_LABELS_ZH.get(field, field)
+    found = _text(document.fields, field) or draft.found or ""
+    why_zh = _DOUBTS_ZH.get(doubt, "识别结果不确定")
+    why_en = _DOUBTS_EN.get(doubt, "the reading is uncertain")
+    return FindingDraft(
+        code=UNCERTAIN_CODE,
+        severity=Severity.warning,
+        message_zh=f"请核对：{label}读作「{found}」，{why_zh}。请对照原件确认或更正后再与登记比对。",
+        message_en=f"Check {field}: read as {found!r}, but {why_en}; confirm or correct it "
+        "against the original before it is compared with the case record.",
+        field=field,
+        found=found,
+        expected=draft.expected,
+        document_id=document.id,
+    )
+
+
+def doubted(drafts: Sequence[FindingDraft], documents: Sequence[Document]) -> list[FindingDraft]:
+    """``drafts`` with each finding on a doubted field replaced by one ``field_uncertain``."""
+    by_id = {document.id: document for document in documents}
+    kept: list[FindingDraft] = []
+    uncertain: dict[tuple[str, str], FindingDraft] = {}
+    for draft in drafts:
+        document = by_id.get(draft.document_id or "")
+        doubt = _doubt(document, draft.field) if document is not None and draft.field else None
+        if document is None or doubt is None or draft.field is None:
+            kept.append(draft)
+            continue
+        key = (document.id, draft.field)
+        # The record's value, where a cross-check has one, is what the reviewer compares with.
+        if key not in uncertain or uncertain[key].expected is None:
+            uncertain[key] = _uncertain_draft(document, draft, doubt)
+    return kept + list(uncertain.values())
+
+
 def _key(
     code: str, document_id: str | None, field: str | None, found: str | None
 ) -> tuple[Any, ...]:
@@ -373,8 +444,10 @@ def recheck_case(session: Session, case: Case, *, today: dt.date | None = None) 
     judged on ``today`` (default: today in China).
     """
     documents = list(case.documents)
-    drafts = validity_drafts(documents, today=today or today_in_china()) + cross_check_findings(
-        case, documents
+    drafts = doubted(
+        validity_drafts(documents, today=today or today_in_china())
+        + cross_check_findings(case, documents),
+        documents,
     )
     existing = list(
         session.scalars(

@@ -135,6 +135,43 @@ DOC_TYPE_LABELS_ZH: dict[str, str] = {
     DocType.equipment_list: "用电设备清单",
 }
 
+FIELD_LABELS_ZH: dict[str, str] = {
+    "name": "姓名",
+    "gender": "性别",
+    "ethnicity": "民族",
+    "birth_date": "出生日期",
+    "address": "地址",
+    "id_number": "公民身份号码",
+    "issuing_authority": "签发机关",
+    "valid_from": "有效期起",
+    "valid_to": "有效期至",
+    "company_name": "名称",
+    "credit_code": "统一社会信用代码",
+    "company_type": "类型",
+    "legal_representative": "法定代表人",
+    "established_date": "成立日期",
+    "customer_name": "客户名称",
+    "phone": "联系电话",
+    "capacity_kva": "申请容量（kVA）",
+    "business_type": "业务类型",
+    "contract_no": "合同编号",
+    "supplier": "供电人",
+    "signed_date": "签订日期",
+    "project_name": "项目名称",
+    "drawing_no": "图号",
+    "design_unit": "设计单位",
+    "date": "日期",
+    "permit_no": "许可证编号",
+    "builder": "建设单位",
+    "location": "坐落",
+    "owner": "权利人",
+    "unit_no": "不动产单元号",
+    "certificate_no": "证书编号",
+    "agent_name": "受托人姓名",
+    "agent_id_number": "受托人公民身份号码",
+}
+"""Chinese labels of extracted field names (and of the case fields findings name)."""
+
 LABELS_ZH: dict[str, str] = {
     Category.residential: "低压居民",
     Category.low_voltage: "低压非居民",

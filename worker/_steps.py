@@ -105,6 +105,7 @@ def outcome_of(analysis: Analysis, *, engine: str) -> IntakeOutcome:
                 "confidence": round(field.confidence, 4),
                 "page": field.page,
                 "box": list(field.box) if field.box else None,
+                "doubt": field.doubt,
                 "status": "extracted",
                 "by": None,
                 "at": None,

@@ -25,8 +25,9 @@ from api.deps import (
     StoreDep,
 )
 from api.web.images import BROWSER_IMAGE_TYPES, RENDERED_TYPES, page_count, render_page
-from api.web.render import FIELD_LABELS_ZH, PageRoute, label_zh, render
+from api.web.render import PageRoute, label_zh, render
 from archive import (
+    FIELD_LABELS_ZH,
     Actor,
     DocType,
     Document,

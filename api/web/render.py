@@ -20,6 +20,7 @@ from starlette.responses import Response
 from api._errors import ERROR_STATUS
 from api._session import clear_session_cookie, page_csrf
 from archive import (
+    FIELD_LABELS_ZH,
     LABELS_ZH,
     STAGE_LABELS_ZH,
     Actor,
@@ -46,40 +47,6 @@ _EXPLANATIONS = {
 }
 _SERVER_EXPLANATION = "系统内部出错，已记录日志。请稍后重试；若反复出现，请把下面的说明告诉管理员。"
 
-FIELD_LABELS_ZH = {
-    "name": "姓名",
-    "gender": "性别",
-    "ethnicity": "民族",
-    "birth_date": "出生日期",
-    "address": "地址",
-    "id_number": "公民身份号码",
-    "issuing_authority": "签发机关",
-    "valid_from": "有效期起",
-    "valid_to": "有效期至",
-    "company_name": "名称",
-    "credit_code": "统一社会信用代码",
-    "company_type": "类型",
-    "legal_representative": "法定代表人",
-    "established_date": "成立日期",
-    "customer_name": "客户名称",
-    "phone": "联系电话",
-    "capacity_kva": "申请容量（kVA）",
-    "business_type": "业务类型",
-    "contract_no": "合同编号",
-    "supplier": "供电人",
-    "signed_date": "签订日期",
-    "project_name": "项目名称",
-    "drawing_no": "图号",
-    "design_unit": "设计单位",
-    "date": "日期",
-    "permit_no": "许可证编号",
-    "builder": "建设单位",
-    "location": "坐落",
-    "owner": "权利人",
-    "unit_no": "不动产单元号",
-    "certificate_no": "证书编号",
-}
-"""Chinese labels of extracted field names (and of the case fields findings name)."""
 
 FINDING_STATUS_ZH = {"open": "待处理", "dismissed": "已排除", "resolved": "已解决"}
 
