@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import Depends, FastAPI
 from starlette.types import ASGIApp
@@ -12,6 +13,8 @@ from api._docs import router as docs_router
 from api._errors import install_error_handlers
 from api._headers import SecurityHeadersMiddleware
 from api._input import refuse_control_characters
+from api._openapi import describe_errors
+from api._privacy import MaskCitizenIdsMiddleware
 from api.routes import health_router
 from api.routes import router as api_router
 from api.web import router as web_router
@@ -29,15 +32,22 @@ from worker import SHUTDOWN_SECONDS, IntakeQueue, QueueConsumer, worker_parts
 
 
 class _YekuoApp(FastAPI):
-    """FastAPI with the security headers outermost, on error answers (500 included) too."""
+    """FastAPI with the security headers and the citizen-ID mask outermost, on error answers
+    (500 included) too."""
 
     def build_middleware_stack(self) -> ASGIApp:
-        """Starlette's stack, inside the security headers middleware.
+        """Starlette's stack, inside the security headers and citizen-ID masking middlewares.
 
         ``add_middleware`` would place it inside the server-error middleware, whose 500
         answers would then go out without the headers.
         """
-        return SecurityHeadersMiddleware(super().build_middleware_stack())
+        return SecurityHeadersMiddleware(MaskCitizenIdsMiddleware(super().build_middleware_stack()))
+
+    def openapi(self) -> dict[str, Any]:
+        """FastAPI's schema, with every operation's error answers stated (``api._openapi``)."""
+        if self.openapi_schema is None:
+            describe_errors(super().openapi())
+        return super().openapi()
 
 
 def create_app(

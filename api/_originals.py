@@ -19,6 +19,7 @@ from archive import (
     get_case,
     get_document,
     open_original,
+    require_original_access,
     store_upload,
 )
 from core import Settings
@@ -58,9 +59,11 @@ def original_response(
     """The original bytes of a document, exactly as uploaded, once checked whole; audited.
 
     ``inline`` shows it in the page (``document.viewed``), else it is a download
-    (``document.downloaded``). A damaged or missing original is refused (410), never served.
+    (``document.downloaded``). A damaged or missing original is refused (410), never served;
+    an ID card's is refused (403) to a role without ``view_pii``.
     """
     document = get_document(session, document_id=document_id)
+    require_original_access(actor, document)
     action = "document.viewed" if inline else "document.downloaded"
     open_original(session, store, document=document, actor=actor, action=action)
     session.commit()

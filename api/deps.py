@@ -6,6 +6,7 @@ Routes and pages receive what they use as ``Annotated`` parameters (``SessionDep
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Annotated
@@ -14,6 +15,7 @@ from fastapi import Depends, Form, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from api._privacy import reveal_citizen_ids
 from api._session import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, check_csrf
 from archive import (
     Actor,
@@ -82,12 +84,26 @@ def get_session(database: Annotated[Database, Depends(get_database)]) -> Iterato
         session.close()
 
 
+def _with_pii(actor: Actor, settings: Settings) -> Actor:
+    """``actor`` with ``view_pii`` as ``YEKUO_PII_ROLES`` grants it."""
+    return dataclasses.replace(actor, view_pii=actor.role.value in settings.pii_role_set)
+
+
 def get_actor(
+    request: Request,
     session: Annotated[Session, Depends(get_session)],
+    settings: Annotated[Settings, Depends(get_settings)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
-    """The actor behind the bearer token (401 if none or unknown)."""
-    return authenticate(session, credentials.credentials if credentials else None)
+    """The actor behind the bearer token (401 if none or unknown).
+
+    Its JSON answers carry citizen ID numbers in full only when it has ``view_pii``.
+    """
+    actor = _with_pii(
+        authenticate(session, credentials.credentials if credentials else None), settings
+    )
+    reveal_citizen_ids(request, actor.can(Permission.view_pii))
+    return actor
 
 
 def require(permission: Permission) -> Callable[[Actor], Actor]:
@@ -105,9 +121,14 @@ def get_page_actor(
     session: Annotated[Session, Depends(get_session)],
     settings: Annotated[Settings, Depends(get_settings)],
 ) -> Actor:
-    """The actor signed in with this browser (UnauthenticatedError if none, ended or idle)."""
+    """The actor signed in with this browser (UnauthenticatedError if none, ended or idle).
+
+    Pages show citizen ID numbers masked to everyone; one with ``view_pii`` reveals them on a
+    page by an explicit, audited request.
+    """
     idle = dt.timedelta(minutes=settings.session_idle_minutes)
-    return session_actor(session, secret=request.cookies.get(SESSION_COOKIE), idle=idle)
+    actor = session_actor(session, secret=request.cookies.get(SESSION_COOKIE), idle=idle)
+    return _with_pii(actor, settings)
 
 
 def get_script_actor(request: Request, actor: Annotated[Actor, Depends(get_page_actor)]) -> Actor:

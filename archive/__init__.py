@@ -71,6 +71,13 @@ from archive._jobs import (
     queue_stats,
     retry_document,
 )
+from archive._pii_access import (
+    PII_DOC_TYPES,
+    may_open_original,
+    record_reveal,
+    require_original_access,
+)
+from archive._privacy import CITIZEN_ID_PATTERN, mask_citizen_id
 from archive._schemas import (
     AdvanceRequest,
     AdvanceResult,
@@ -148,8 +155,10 @@ from archive.storage import (
 from core import today_in_china
 
 __all__ = [
+    "CITIZEN_ID_PATTERN",
     "FIELD_LABELS_ZH",
     "LABELS_ZH",
+    "PII_DOC_TYPES",
     "STAGE_LABELS_ZH",
     "SYSTEM",
     "Actor",
@@ -253,6 +262,8 @@ __all__ = [
     "list_tokens",
     "load_audit_key",
     "load_rule_book",
+    "mask_citizen_id",
+    "may_open_original",
     "next_stage",
     "not_yet_imported",
     "note_access",
@@ -268,7 +279,9 @@ __all__ = [
     "rebase_case",
     "recheck_case",
     "record_event",
+    "record_reveal",
     "remove_orphaned_temporaries",
+    "require_original_access",
     "retry_document",
     "revoke_token",
     "rule_set_for",

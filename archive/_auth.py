@@ -28,6 +28,7 @@ class Permission(StrEnum):
     search = "search"
     read_audit = "read_audit"
     manage_tokens = "manage_tokens"
+    view_pii = "view_pii"
 
 
 # README's table of the HTTP API is the truth of who may call what; tests/e2e/test_roles.py
@@ -41,6 +42,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.advance,
             Permission.correct,
             Permission.search,
+            Permission.view_pii,
         }
     ),
     Role.auditor: frozenset({Permission.read, Permission.search, Permission.read_audit}),
@@ -54,9 +56,14 @@ class Actor:
 
     name: str
     role: Role
+    view_pii: bool | None = None
+    """Whether this actor sees full citizen ID numbers; None: as its role does by default
+    (``ROLE_PERMISSIONS``). The API sets it from ``YEKUO_PII_ROLES``."""
 
     def can(self, permission: Permission) -> bool:
         """Whether this actor's role grants ``permission``."""
+        if permission is Permission.view_pii and self.view_pii is not None:
+            return self.view_pii
         return permission in ROLE_PERMISSIONS[self.role]
 
     def require(self, permission: Permission) -> None:

@@ -19,6 +19,7 @@ from archive._auth import Actor
 from archive._checks import recheck_case
 from archive._errors import ConflictError, ValidationError
 from archive._findings import get_finding
+from archive._privacy import mask_citizen_id
 from archive._vocabulary import DocumentStatus
 from archive.db._models import Case, Document, Finding, utcnow
 from archive.rules._loader import check_facts
@@ -57,7 +58,11 @@ def correct_field(
     actor: Actor,
     today: dt.date,
 ) -> Document:
-    """Confirm (same value) or correct (new value) one field; the OCR value is kept beside it."""
+    """Confirm (same value) or correct (new value) one field; the OCR value is kept beside it.
+
+    The masked form of the current value (``410105********6366``, as a page shows it to someone
+    who has not revealed it) counts as the same value.
+    """
     if not _FIELD_NAME.match(name):
         raise ValidationError(f"{name!r} is not a field name (lower_case letters, digits, _)")
     if document.status != DocumentStatus.done:
@@ -66,6 +71,9 @@ def correct_field(
         )
     value = value.strip()
     current = document.fields.get(name)
+    if isinstance(current, str) and value != current and value == mask_citizen_id(current):
+        # A form that showed the number masked sends the mask back: it confirms the number.
+        value = current
     status = "confirmed" if value == current else "corrected"
     ocr: dict[str, Any] = dict(document.ocr or {})
     details: dict[str, Any] = dict(ocr.get("fields") or {})

@@ -13,6 +13,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from core._errors import SettingsError
 
 MiB = 1024 * 1024
+ROLE_NAMES = frozenset({"archivist", "reviewer", "auditor", "admin"})
+"""The roles a setting may name (``archive.Role``'s values; a test keeps the two equal)."""
 
 
 class Settings(BaseSettings):
@@ -100,6 +102,11 @@ class Settings(BaseSettings):
     session_idle_minutes: int = Field(
         default=30, ge=5, le=1440, description="A web sign-in ends after this long without use."
     )
+    pii_roles: str = Field(
+        default="reviewer,admin",
+        description="Roles that see citizen ID numbers in full (view_pii), comma-separated; "
+        "the others see them masked (410105********6366).",
+    )
     audit_key_file: Path | None = Field(
         default=None,
         description="The secret key that signs the audit checkpoints; default data_dir/audit.key "
@@ -125,9 +132,20 @@ class Settings(BaseSettings):
                 f"YEKUO_QUEUE_URL={self.queue_url!r} is not a queue yekuo can use: "
                 "give sqlite:///PATH or a postgresql:// URL, or leave it empty"
             )
+        unknown = self.pii_role_set - ROLE_NAMES
+        if unknown:
+            raise ValueError(
+                f"YEKUO_PII_ROLES names {', '.join(sorted(unknown))}, which are not roles; "
+                f"use some of {', '.join(sorted(ROLE_NAMES))} separated by commas"
+            )
         if self.max_upload_bytes > 4096 * MiB:
             raise ValueError("YEKUO_MAX_UPLOAD_BYTES above 4 GiB is refused: scans are smaller")
         return self
+
+    @property
+    def pii_role_set(self) -> frozenset[str]:
+        """The role names of ``pii_roles``."""
+        return frozenset(name.strip() for name in self.pii_roles.split(",") if name.strip())
 
     @property
     def resolved_database_url(self) -> str:

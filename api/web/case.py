@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from api._privacy import reveal_citizen_ids
 from api.deps import PageActorDep, RulesDep, SessionDep, form_actor
 from api.web.render import PageRoute, optional_choice, render
 from archive import (
@@ -39,6 +40,7 @@ from archive import (
     get_case,
     next_stage,
     queue_stats,
+    record_reveal,
     rule_set_for,
     today_in_china,
 )
@@ -187,6 +189,24 @@ def case_page(
     """A case: its flow and due date, the checklist, findings, documents, and advancing."""
     actor.require(Permission.read)
     case = get_case(session, case_no=case_no)
+    return case_page_response(request, session, actor, case, rules=rules)
+
+
+@router.post("/cases/{case_no}/reveal")
+def reveal_case(
+    request: Request,
+    case_no: str,
+    session: SessionDep,
+    rules: RulesDep,
+    actor: Annotated[Actor, Depends(form_actor(Permission.view_pii))],
+) -> Response:
+    """The case page with its citizen ID numbers in full: asked for, and audited."""
+    case = get_case(session, case_no=case_no)
+    record_reveal(
+        session, actor=actor, entity_type="case", entity_id=case.case_no, case_no=case.case_no
+    )
+    session.commit()
+    reveal_citizen_ids(request, True)
     return case_page_response(request, session, actor, case, rules=rules)
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from api._originals import original_response, receive_upload
+from api._privacy import reveal_citizen_ids
 from api.deps import (
     PageActorDep,
     QueueDep,
@@ -23,6 +24,7 @@ from api.deps import (
     SessionDep,
     SettingsDep,
     StoreDep,
+    form_actor,
 )
 from api.web.images import BROWSER_IMAGE_TYPES, RENDERED_TYPES, page_count, render_page
 from api.web.render import PageRoute, label_zh, render
@@ -40,8 +42,13 @@ from archive import (
     damaged_original,
     document_public,
     get_document,
+    mask_citizen_id,
+    may_open_original,
     note_access,
+    record_reveal,
+    require_original_access,
 )
+from core import Settings
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 script_router = APIRouter(include_in_schema=False)
@@ -148,18 +155,62 @@ def document_page(
     """
     actor.require(Permission.read)
     row = get_document(session, document_id=document_id)
+    return document_page_response(
+        request, row, store=store, settings=settings, rules=rules, actor=actor, first=first_page
+    )
+
+
+@router.post("/documents/{document_id}/reveal")
+def reveal_document(
+    request: Request,
+    document_id: str,
+    session: SessionDep,
+    store: StoreDep,
+    settings: SettingsDep,
+    rules: RulesDep,
+    actor: Annotated[Actor, Depends(form_actor(Permission.view_pii))],
+) -> Response:
+    """The document page with its citizen ID numbers in full: asked for, and audited."""
+    row = get_document(session, document_id=document_id)
+    record_reveal(
+        session,
+        actor=actor,
+        entity_type="document",
+        entity_id=row.id,
+        case_no=row.case.case_no,
+    )
+    session.commit()
+    reveal_citizen_ids(request, True)
+    return document_page_response(
+        request, row, store=store, settings=settings, rules=rules, actor=actor, first=1
+    )
+
+
+def document_page_response(
+    request: Request,
+    row: Document,
+    *,
+    store: ObjectStore,
+    settings: Settings,
+    rules: RuleBook,
+    actor: Actor,
+    first: int,
+) -> Response:
+    """The document page from page ``first`` of its original."""
     document = document_public(row)
     pages = 1
-    if document.media_type in BROWSER_IMAGE_TYPES:
-        images = [f"/documents/{document_id}/original"]
+    if not may_open_original(actor, row):
+        images = []
+    elif document.media_type in BROWSER_IMAGE_TYPES:
+        images = [f"/documents/{row.id}/original"]
     elif document.media_type in RENDERED_TYPES:
         pages = row.pages or page_count(
             store.get_bytes(row.sha256),
             document.media_type,
             max_pixels=settings.intake_max_page_pixels,
         )
-        shown = range(first_page, min(first_page + PAGE_WINDOW, pages + 1))
-        images = [f"/documents/{document_id}/pages/{n}" for n in shown]
+        shown = range(first, min(first + PAGE_WINDOW, pages + 1))
+        images = [f"/documents/{row.id}/pages/{n}" for n in shown]
     else:
         images = []
     return render(
@@ -168,7 +219,12 @@ def document_page(
         {
             "doc": document,
             "images": images,
-            "page_window": page_window(first_page, pages),
+            "original_withheld": not may_open_original(actor, row),
+            "has_citizen_ids": any(
+                isinstance(value, str) and mask_citizen_id(value) != value
+                for value in row.fields.values()
+            ),
+            "page_window": page_window(first, pages),
             "fields": field_rows(document),
             "status": status_of(document),
             "doc_types": doc_type_choices(rules),
@@ -231,6 +287,7 @@ async def document_page_image(
     """One page of a PDF or TIFF original as PNG (within intake's pixel limit)."""
     actor.require(Permission.read)
     document = await run_in_threadpool(get_document, session, document_id=document_id)
+    require_original_access(actor, document)
     data = await run_in_threadpool(_whole_original, session, store, document, actor)
     png = await run_in_threadpool(
         render_page,

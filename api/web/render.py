@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api._errors import ERROR_STATUS
+from api._privacy import citizen_ids_revealed
 from api._session import clear_session_cookie, page_csrf
 from archive import (
     FIELD_LABELS_ZH,
@@ -127,7 +128,12 @@ def render(
 ) -> HTMLResponse:
     """A page with what every page needs: the actor, their permissions and the CSRF token."""
     permissions = {p.value for p in Permission if actor is not None and actor.can(p)}
-    base = {"actor": actor, "can": permissions, "csrf_token": page_csrf(request)}
+    base = {
+        "actor": actor,
+        "can": permissions,
+        "csrf_token": page_csrf(request),
+        "revealed": citizen_ids_revealed(request),
+    }
     return templates.TemplateResponse(
         request, template, {**base, **context}, status_code=status_code
     )

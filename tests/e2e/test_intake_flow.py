@@ -34,7 +34,7 @@ def _wait(client: ApiClient, document_id: str, timeout: float = 240) -> dict[str
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         body: dict[str, Any] = client.request(
-            "GET", f"/documents/{document_id}", Role.auditor
+            "GET", f"/documents/{document_id}", Role.reviewer
         ).json()
         if body["status"] in ("done", "failed"):
             return body

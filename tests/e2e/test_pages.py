@@ -251,7 +251,7 @@ def test_the_new_case_form_creates_the_case_with_the_api_service(client: ApiClie
     response = post_new_case(client, new_case_form("YK-FORM-1"), csrf)
     assert response.status_code == 303
     assert response.headers["location"] == "/cases/YK-FORM-1"
-    case = client.request("GET", "/cases/YK-FORM-1", Role.auditor).json()
+    case = client.request("GET", "/cases/YK-FORM-1", Role.reviewer).json()
     assert case["customer"] == {
         "name": "王小明",
         "id_number": VALID_ID,
@@ -282,7 +282,7 @@ def test_an_organisation_case_takes_the_credit_code_and_legal_representative(
         capacity_kva="630",
     )
     assert post_new_case(client, form, csrf).status_code == 303
-    case = client.request("GET", "/cases/YK-ORG", Role.auditor).json()
+    case = client.request("GET", "/cases/YK-ORG", Role.reviewer).json()
     assert case["customer"]["credit_code"] == VALID_CREDIT_CODE
     assert case["customer"]["id_number"] is None
     assert case["legal_representative"] == {"name": "李四", "id_number": VALID_ID}

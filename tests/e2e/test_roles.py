@@ -66,6 +66,7 @@ PUBLIC = frozenset(
 """Routes anyone may call, without a token."""
 
 SIGNED_IN = "any signed-in role"
+VIEW_PII = "roles with view_pii"
 
 PAGES = {
     "GET /": SIGNED_IN,
@@ -86,6 +87,8 @@ PAGES = {
     "POST /findings/{}/dismiss": "POST /api/v1/findings/{}/dismiss",
     "GET /search": "GET /api/v1/search",
     "GET /audit": "GET /api/v1/audit",
+    "POST /cases/{}/reveal": VIEW_PII,
+    "POST /documents/{}/reveal": VIEW_PII,
 }
 """Each web page or page script, and the README endpoint whose roles it allows."""
 
@@ -125,6 +128,8 @@ def allowed_roles(key: str) -> frozenset[Role]:
     """Who may call the route with this key, by README's table."""
     if key in PUBLIC or PAGES.get(key) == SIGNED_IN:
         return frozenset(Role)
+    if PAGES.get(key) == VIEW_PII:
+        return frozenset(Role(name) for name in Settings(_env_file=None).pii_role_set)
     return TABLE[PAGES.get(key, key)]
 
 
@@ -134,7 +139,7 @@ def test_every_route_is_in_the_table() -> None:
     assert unlisted == [], "add these routes to README's HTTP API table (or PAGES/PUBLIC)"
     assert sorted(set(TABLE) - routes) == [], "README's table names routes the app lacks"
     assert sorted(set(PAGES) - routes) == []
-    assert sorted(set(PAGES.values()) - set(TABLE) - {SIGNED_IN}) == []
+    assert sorted(set(PAGES.values()) - set(TABLE) - {SIGNED_IN, VIEW_PII}) == []
     assert TABLE["GET /api/v1/cases/{}/check"] == {Role.reviewer, Role.admin}
 
 

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from api import create_app
-from archive import Case, Document, Role, open_database
+from archive import Case, Document, Role, mask_citizen_id, open_database
 from core import Settings
 from search import ElasticsearchSearchIndex, index_pending, open_search_index
 from tests.e2e.helpers import VALID_ID, ApiClient
@@ -107,6 +107,15 @@ def test_an_id_number_typed_loosely_finds_its_documents(indexed: ApiClient) -> N
     assert [hit["score"] for hit in body["hits"]] == sorted(
         (hit["score"] for hit in body["hits"]), reverse=True
     )
+
+
+def test_highlights_show_citizen_ids_in_full_only_to_view_pii_roles(indexed: ApiClient) -> None:
+    masked = mask_citizen_id(VALID_ID)
+    for role, shown in ((Role.auditor, masked), (Role.reviewer, VALID_ID)):
+        body = _search(indexed, role, q=VALID_ID)
+        passages = " ".join(" ".join(hit["highlights"]) for hit in body["hits"])
+        assert shown in passages, (role, passages)
+        assert (VALID_ID in passages) is (role is Role.reviewer)
 
 
 def test_filters_and_pages(indexed: ApiClient) -> None:

@@ -29,3 +29,17 @@ def test_the_audit_trail_stores_masked_numbers(database: Database) -> None:
         event = session.query(AuditEvent).filter_by(action="case.create").one()
         assert VALID_ID not in str(event.after)
         assert mask_citizen_id(VALID_ID) in str(event.after)
+
+
+def test_an_all_digit_code_without_a_birth_date_is_not_taken_for_a_citizen_id() -> None:
+    # 18 digits, but characters 7–14 are no date: a credit code or a contract number.
+    assert mask_citizen_id("913101106660072170") == "913101106660072170"
+    assert mask_citizen_id("110105194913310021") == "110105194913310021"  # month 13
+    # A number OCR misread (its check digit fails) is still someone's number: masked.
+    assert mask_citizen_id("110105194912310021") == "110105********0021"
+
+
+def test_a_masked_text_keeps_its_length() -> None:
+    text = f"甲{VALID_ID}乙 {VALID_ID.lower()}"
+    assert len(mask_citizen_id(text)) == len(text)
+    assert mask_citizen_id(text).count("********") == 2

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from archive import Role
 from core import Settings
+from core._settings import ROLE_NAMES
 
 
 def test_defaults_are_embedded(tmp_path: Path) -> None:
@@ -35,3 +37,17 @@ def test_s3_without_credentials_names_what_is_missing() -> None:
 def test_absurd_upload_limit_is_refused() -> None:
     with pytest.raises(ValidationError, match="YEKUO_MAX_UPLOAD_BYTES"):
         Settings(max_upload_bytes=10 * 1024**4, _env_file=None)
+
+
+def test_view_pii_roles_are_read_as_a_list_and_unknown_roles_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert Settings(_env_file=None).pii_role_set == {"reviewer", "admin"}
+    monkeypatch.setenv("YEKUO_PII_ROLES", " auditor , admin ")
+    assert Settings(_env_file=None).pii_role_set == {"auditor", "admin"}
+    with pytest.raises(ValidationError, match=r"YEKUO_PII_ROLES names clerk.*archivist"):
+        Settings(pii_roles="admin,clerk", _env_file=None)
+
+
+def test_the_role_names_settings_accept_are_the_archives_roles() -> None:
+    assert {role.value for role in Role} == ROLE_NAMES
