@@ -49,9 +49,15 @@ def test_payload_refuses_a_case_number_the_archive_would_not_accept(case_no: str
         cover_payload(CoverSheet(case_no=case_no, doc_type="id_card"))
 
 
-def test_payload_refuses_an_unknown_document_type() -> None:
-    with pytest.raises(ValueError, match="expected one of id_card"):
-        cover_payload(CoverSheet(case_no="YK-1", doc_type="passport"))
+@pytest.mark.parametrize("doc_type", ["", "ID_card", "id card", "1st", "身份证", "a" * 41])
+def test_payload_refuses_what_is_no_document_type_code(doc_type: str) -> None:
+    with pytest.raises(ValueError, match="lower-case letters"):
+        cover_payload(CoverSheet(case_no="YK-1", doc_type=doc_type))
+
+
+def test_payload_carries_a_type_a_rule_file_declares() -> None:
+    sheet = CoverSheet(case_no="YK-1", doc_type="fire_safety_permit")
+    assert read_cover(_page_with(cover_payload(sheet))) == sheet
 
 
 @pytest.mark.parametrize("level", ["mild", "hard"])
@@ -75,7 +81,7 @@ def test_a_turned_page_decodes(degrees: int) -> None:
     [
         "https://example.com/pay?order=YK-1",
         "YEKUO-COVER/2 YK-1 id_card",
-        "YEKUO-COVER/1 YK-1 passport",
+        "YEKUO-COVER/1 YK-1 Id-Card",
         "YEKUO-COVER/1 -YK id_card",
         "YEKUO-COVER/1 YK-1 id_card extra",
         "YEKUO-COVER/1  YK-1 id_card",
