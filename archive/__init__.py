@@ -28,6 +28,8 @@ from archive._corrections import (
     set_case_facts,
     set_document_type,
 )
+from archive._cover_pdf import case_cover_sheets
+from archive._cover_sheets import cover_stages
 from archive._deadlines import (
     CalendarRangeError,
     StageDue,
@@ -50,6 +52,7 @@ from archive._errors import (
     DamagedOriginalError,
     EmptyUploadError,
     FixityError,
+    FontMissingError,
     ForbiddenError,
     NotFoundError,
     ObjectNotFoundError,
@@ -188,6 +191,7 @@ __all__ = [
     "FindingDraft",
     "FindingPublic",
     "FixityError",
+    "FontMissingError",
     "ForbiddenError",
     "ImportItem",
     "ImportReport",
@@ -223,11 +227,13 @@ __all__ = [
     "add_working_days",
     "advance_case",
     "authenticate",
+    "case_cover_sheets",
     "case_public",
     "case_review_fields",
     "check_case",
     "claim_next",
     "correct_field",
+    "cover_stages",
     "create_case",
     "create_token",
     "cross_check_findings",
