@@ -20,7 +20,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -113,14 +113,24 @@ class WatchFolder:
     def poll(self) -> list[WatchResult]:
         """Claim every settled file and file it."""
         claimed = (self._claim(path) for path in self.settled())
-        return [self.file(path) for path in claimed if path is not None]
+        return self._file_each(path for path in claimed if path is not None)
 
     def recover(self) -> list[WatchResult]:
         """File again what a process that died left in ``processing/``."""
         left = sorted(p for p in (self.root / PROCESSING).iterdir() if p.is_file())
         if left:
             log.warning("watch %s: filing %d file(s) left in processing/", self.root, len(left))
-        return [self.file(path) for path in left]
+        return self._file_each(left)
+
+    def _file_each(self, claimed: Iterable[Path]) -> list[WatchResult]:
+        """Each file filed; one that cannot be moved on stays in processing/ for the next start."""
+        results: list[WatchResult] = []
+        for path in claimed:
+            try:
+                results.append(self.file(path))
+            except OSError as error:
+                log.error("watch %s: %s stays in processing/: %s", self.root, path.name, error)
+        return results
 
     def once(self, *, sleep: Callable[[float], None] = time.sleep) -> list[WatchResult]:
         """Recover, then file what is in the folder and stops growing within one interval."""
@@ -178,11 +188,14 @@ class WatchFolder:
         )
 
     def _claim(self, path: Path) -> Path | None:
-        """The file moved into ``processing/``, or None if it is gone (taken, deleted)."""
+        """The file moved into ``processing/``, or None if it is gone or cannot be moved."""
         self._seen.pop(path.name, None)
         try:
             return _move(path, self.root / PROCESSING)
         except FileNotFoundError:
+            return None  # deleted, or taken by another process
+        except OSError as error:
+            log.error("watch %s: cannot claim %s: %s", self.root, path.name, error)
             return None
 
     def _fail(self, claimed: Path, failure: tuple[str, str], message: str) -> WatchResult:
