@@ -29,12 +29,15 @@ class Permission(StrEnum):
     read_audit = "read_audit"
     manage_tokens = "manage_tokens"
     view_pii = "view_pii"
+    print_covers = "print_covers"
 
 
 # README's table of the HTTP API is the truth of who may call what; tests/e2e/test_roles.py
 # reads it and calls every route as every role.
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.archivist: frozenset({Permission.read, Permission.create_case, Permission.upload}),
+    Role.archivist: frozenset(
+        {Permission.read, Permission.create_case, Permission.upload, Permission.print_covers}
+    ),
     Role.reviewer: frozenset(
         {
             Permission.read,
@@ -43,6 +46,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.correct,
             Permission.search,
             Permission.view_pii,
+            Permission.print_covers,
         }
     ),
     Role.auditor: frozenset({Permission.read, Permission.search, Permission.read_audit}),
