@@ -28,6 +28,7 @@ from archive._corrections import (
     set_case_facts,
     set_document_type,
 )
+from archive._damage import ORIGINAL_DAMAGED, clear_damage, damaged_count, mark_damaged
 from archive._deadlines import (
     CalendarRangeError,
     StageDue,
@@ -70,6 +71,12 @@ from archive._jobs import (
     finish_job,
     queue_stats,
     retry_document,
+)
+from archive._leases import (
+    lease_holder,
+    release_dead_leases,
+    release_document,
+    renew_lease,
 )
 from archive._schemas import (
     AdvanceRequest,
@@ -150,6 +157,7 @@ from core import today_in_china
 __all__ = [
     "FIELD_LABELS_ZH",
     "LABELS_ZH",
+    "ORIGINAL_DAMAGED",
     "STAGE_LABELS_ZH",
     "SYSTEM",
     "Actor",
@@ -229,11 +237,13 @@ __all__ = [
     "case_review_fields",
     "check_case",
     "claim_next",
+    "clear_damage",
     "correct_field",
     "create_case",
     "create_token",
     "cross_check_findings",
     "current_due",
+    "damaged_count",
     "damaged_original",
     "dismiss_finding",
     "document_public",
@@ -249,10 +259,12 @@ __all__ = [
     "import_files",
     "intake_finding",
     "is_working_day",
+    "lease_holder",
     "list_cases",
     "list_tokens",
     "load_audit_key",
     "load_rule_book",
+    "mark_damaged",
     "next_stage",
     "not_yet_imported",
     "note_access",
@@ -268,7 +280,10 @@ __all__ = [
     "rebase_case",
     "recheck_case",
     "record_event",
+    "release_dead_leases",
+    "release_document",
     "remove_orphaned_temporaries",
+    "renew_lease",
     "retry_document",
     "revoke_token",
     "rule_set_for",

@@ -40,3 +40,16 @@ def ended_here(tag: str) -> bool:
     except PermissionError:  # it runs, as another user
         return False
     return False
+
+
+def ended_on_this_machine(tag: str) -> bool:
+    """Whether ``tag``, known to come from this machine, names a process that no longer runs.
+
+    Unlike :func:`ended_here`, a tag of another boot counts as ended (the machine rebooted
+    since), so only a caller that knows the tag is this machine's may ask (a lease holder on
+    this host name). A tag this machine cannot judge (no boot id) has not ended.
+    """
+    boot, _, pid = tag.partition("-")
+    if not boot or not boot_id() or not pid.isdigit():
+        return False
+    return boot != boot_id() or ended_here(tag)
