@@ -154,16 +154,16 @@ def release_document(
     return document
 
 
-def release_dead_leases(session: Session, *, host: str, max_attempts: int) -> list[str]:
+def release_dead_leases(session: Session, *, max_attempts: int) -> list[str]:
     """Give back the jobs of this host's workers that no longer run; ids put back in the queue.
 
-    A holder on ``host`` from an earlier boot, or whose pid is gone, is dead; holders on other
-    hosts, of a form not understood, or alive are left alone. The attempt the dead worker made
-    counts: a worker killed by the file it read (memory, a crash in the engine) would otherwise
-    be killed by it again at every start, so a job whose attempts reach ``max_attempts`` is
+    A holder on this host (by name) from an earlier boot, or whose pid is gone, is dead; holders
+    on other hosts, of a form not understood, or alive are left alone. The attempt the dead
+    worker made counts: a file that kills its worker (memory, a crash in the OCR engine) would
+    otherwise kill it again at every start, so a job whose attempts reach ``max_attempts`` is
     marked failed instead. Audited ``document.lease_released``; the caller commits.
     """
-    now = utcnow()
+    now, host = utcnow(), socket.gethostname()
     queued: list[str] = []
     processing = session.scalars(
         select(Document)
@@ -191,17 +191,17 @@ def release_dead_leases(session: Session, *, host: str, max_attempts: int) -> li
 
 
 def _fail_for_good(session: Session, document: Document, *, holder: str, max_attempts: int) -> None:
-    """Mark failed a job whose every attempt ended with its worker's death."""
+    """Mark failed a job whose last allowed attempt ended with its worker's death."""
     claim = Claim(
         document_id=document.id,
         attempt=document.attempts,
         lease_expires_at=document.lease_expires_at or utcnow(),
     )
     message = (
-        f"every one of the {document.attempts} attempts at document {document.id} ended with "
-        f"its worker's death (the last {holder}): the file may exhaust the worker's memory or "
-        "crash the OCR engine, so it is not tried again by itself; look at the worker's log, "
-        f"then `yekuo retry {document.id}`"
+        f"attempt {document.attempts} at document {document.id}, the last of "
+        f"YEKUO_INTAKE_MAX_ATTEMPTS={max_attempts}, ended with its worker's death ({holder}): "
+        "the file may exhaust the worker's memory or crash the OCR engine, so it is not tried "
+        f"again by itself; look at the worker's log, then `yekuo retry {document.id}`"
     )
     fail_job(
         session,
@@ -214,8 +214,8 @@ def _fail_for_good(session: Session, document: Document, *, holder: str, max_att
         finding=FindingDraft(
             code="intake_failed",
             severity=Severity.error,
-            message_zh="识别此文件时处理进程多次中止（可能耗尽内存或使识别引擎崩溃），"
-            "已停止自动重试；原件已保存，请联系管理员查看日志后重新识别。",
+            message_zh="识别此文件时处理进程中止，且已达到最大尝试次数（文件可能耗尽内存或"
+            "使识别引擎崩溃），已停止自动重试；原件已保存，请联系管理员查看日志后重新识别。",
             message_en=message,
         ),
     )
