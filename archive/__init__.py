@@ -28,7 +28,13 @@ from archive._corrections import (
     set_case_facts,
     set_document_type,
 )
-from archive._damage import ORIGINAL_DAMAGED, clear_damage, damaged_count, mark_damaged
+from archive._damage import (
+    ORIGINAL_DAMAGED,
+    clear_damage,
+    damaged_count,
+    damaged_documents,
+    mark_damaged,
+)
 from archive._deadlines import (
     CalendarRangeError,
     StageDue,
@@ -49,6 +55,7 @@ from archive._errors import (
     ArchiveError,
     ConflictError,
     DamagedOriginalError,
+    DamageFound,
     EmptyUploadError,
     FixityError,
     ForbiddenError,
@@ -95,6 +102,7 @@ from archive._schemas import (
     FieldCorrection,
     FindingDismissal,
     FindingPublic,
+    JobRelease,
     StageDuePublic,
     TokenCreate,
     TokenCreated,
@@ -182,6 +190,7 @@ __all__ = [
     "Category",
     "Claim",
     "ConflictError",
+    "DamageFound",
     "DamagedOriginalError",
     "Database",
     "DocType",
@@ -203,6 +212,7 @@ __all__ = [
     "ImportReport",
     "ImportResult",
     "IntakeOutcome",
+    "JobRelease",
     "LocalObjectStore",
     "NotFoundError",
     "ObjectInfo",
@@ -244,6 +254,7 @@ __all__ = [
     "cross_check_findings",
     "current_due",
     "damaged_count",
+    "damaged_documents",
     "damaged_original",
     "dismiss_finding",
     "document_public",

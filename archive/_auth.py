@@ -28,6 +28,7 @@ class Permission(StrEnum):
     search = "search"
     read_audit = "read_audit"
     manage_tokens = "manage_tokens"
+    release_job = "release_job"
 
 
 # README's table of the HTTP API is the truth of who may call what; tests/e2e/test_roles.py

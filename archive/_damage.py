@@ -18,7 +18,7 @@ from archive._auth import Actor
 from archive._errors import DamageFound
 from archive._findings import FindingDraft, add_finding
 from archive._vocabulary import Severity
-from archive.db._models import Document, Finding, utcnow
+from archive.db._models import Case, Document, Finding, utcnow
 
 ORIGINAL_DAMAGED = "original_damaged"
 """The code of the finding that marks a document whose stored original is damaged."""
@@ -114,3 +114,18 @@ def damaged_count(session: Session) -> int:
         )
     )
     return count or 0
+
+
+def damaged_documents(session: Session, *, case: Case) -> set[str]:
+    """Ids of the documents of ``case`` that carry an open damage mark."""
+    return {
+        document_id
+        for document_id in session.scalars(
+            select(Finding.document_id).where(
+                Finding.case_id == case.id,
+                Finding.code == ORIGINAL_DAMAGED,
+                Finding.status == "open",
+            )
+        )
+        if document_id is not None
+    }

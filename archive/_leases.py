@@ -1,14 +1,15 @@
 """Leases of intake jobs: who holds one, keeping it while the job runs, and giving it back.
 
-A worker holds a document's job under a lease named ``host:<boot id>-<pid>:thread``
+A worker holds a document's job under a lease named ``host:<boot id>-<pid>-<start>:thread``
 (:func:`lease_holder`), so that what is left of a worker that died can be judged on its own
-machine: a holder on this host whose boot id is not this boot's (the machine rebooted), or whose
-pid no longer runs, is gone, and :func:`release_dead_leases` gives its jobs back at once
-instead of letting them wait for the lease to run out. A live process's lease is never released
-that way; the holder renews it while the job runs (:func:`renew_lease`), so the lease length
-only bounds how long a dead worker on another machine goes unnoticed, not how long a job may
-take. An admin may release any job in progress (:func:`release_document`); its worker, if it
-still runs, then finds the lease gone and its result is not stored.
+machine: a holder on this host whose boot id is not this boot's (the machine rebooted), whose
+pid no longer runs, or whose pid now runs a process started at another time, is gone, and
+:func:`release_dead_leases` gives its jobs back at once instead of letting them wait for the
+lease to run out. A live process's lease is never released that way; the holder renews it
+while the job runs (:func:`renew_lease`), so the lease length only bounds how long a dead worker
+on another machine goes unnoticed, not how long a job may take. An admin may release any job
+in progress (:func:`release_document`); its worker, if it still runs, then finds the lease gone
+and its result is not stored.
 
 Every change of a lease is a conditional UPDATE on the row (status, holder and attempt as they
 were read), so two processes never both release, renew or take over one lease.
@@ -25,17 +26,17 @@ from sqlalchemy.orm import Session
 
 from archive._audit import record_event
 from archive._auth import SYSTEM, Actor
-from archive._errors import ConflictError
+from archive._errors import ConflictError, ValidationError
 from archive._findings import FindingDraft
 from archive._jobs import Claim, fail_job
 from archive._vocabulary import DocumentStatus, FailureCode, Severity
 from archive.db._models import Document, utcnow
-from core import ended_on_this_machine, process_tag
+from core import ended_on_this_machine, process_instance
 
 
 @dataclass(frozen=True)
 class LeaseHolder:
-    """Who holds a lease: a thread of a process (``<boot id>-<pid>``) on a host."""
+    """Who holds a lease: a thread of a process (``core.process_instance``) on a host."""
 
     host: str
     process: str
@@ -58,7 +59,7 @@ class LeaseHolder:
 
 def lease_holder(thread: str) -> str:
     """The lease name of the thread ``thread`` of this process on this machine."""
-    return LeaseHolder(host=socket.gethostname(), process=process_tag(), thread=thread).name
+    return LeaseHolder(host=socket.gethostname(), process=process_instance(), thread=thread).name
 
 
 def renew_lease(
@@ -135,9 +136,16 @@ def release_document(
 ) -> Document:
     """Give a job in progress back to the queue, now (an admin's act); the caller commits.
 
-    The attempt already made still counts. ConflictError when the document is not processing,
-    or its job changed while this ran (it finished, or another worker took it over).
+    The attempt already made still counts. ValidationError without a reason; ConflictError
+    when the document is not processing, or its job changed while this ran (it finished, or
+    another worker took it over).
     """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            f"releasing the intake job of document {document.id} needs a reason (kept in the "
+            "audit trail), e.g. 'its worker hangs on page 3'"
+        )
     if document.status != DocumentStatus.processing.value:
         raise ConflictError(
             f"document {document.id} is {document.status}, not processing: only a job in "

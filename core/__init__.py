@@ -3,7 +3,13 @@
 from core._clock import CHINA, today_in_china
 from core._closing import Closing
 from core._errors import SettingsError, YekuoError
-from core._process import boot_id, ended_here, ended_on_this_machine, process_tag
+from core._process import (
+    boot_id,
+    ended_here,
+    ended_on_this_machine,
+    process_instance,
+    process_tag,
+)
 from core._settings import Settings, get_settings
 
 __all__ = [
@@ -16,6 +22,7 @@ __all__ = [
     "ended_here",
     "ended_on_this_machine",
     "get_settings",
+    "process_instance",
     "process_tag",
     "today_in_china",
 ]

@@ -28,6 +28,7 @@ from api.web.images import BROWSER_IMAGE_TYPES, RENDERED_TYPES, page_count, rend
 from api.web.render import PageRoute, label_zh, render
 from archive import (
     FIELD_LABELS_ZH,
+    ORIGINAL_DAMAGED,
     Actor,
     DocType,
     Document,
@@ -149,8 +150,11 @@ def document_page(
     actor.require(Permission.read)
     row = get_document(session, document_id=document_id)
     document = document_public(row)
+    damaged = is_damaged(document)
     pages = 1
-    if document.media_type in BROWSER_IMAGE_TYPES:
+    if damaged:  # its pages would only be refused (410): the banner says why and what to do
+        images: list[str] = []
+    elif document.media_type in BROWSER_IMAGE_TYPES:
         images = [f"/documents/{document_id}/original"]
     elif document.media_type in RENDERED_TYPES:
         pages = row.pages or page_count(
@@ -172,9 +176,15 @@ def document_page(
             "fields": field_rows(document),
             "status": status_of(document),
             "doc_types": doc_type_choices(rules),
+            "damaged": damaged,
         },
         actor=actor,
     )
+
+
+def is_damaged(document: DocumentPublic) -> bool:
+    """Whether the document carries the open mark of a damaged original."""
+    return any(f.code == ORIGINAL_DAMAGED and f.status == "open" for f in document.findings)
 
 
 def page_window(first: int, pages: int) -> dict[str, int | None]:

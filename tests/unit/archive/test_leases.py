@@ -7,6 +7,7 @@ and one still sleeping.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import socket
 import subprocess
 from collections.abc import Iterator
@@ -31,7 +32,7 @@ from archive import (
     verify_chain,
 )
 from archive._leases import LeaseHolder
-from core import Settings, boot_id, ended_on_this_machine
+from core import Settings, boot_id, ended_on_this_machine, process_instance
 from tests.intake_jobs import intake_outcome, upload_scan
 
 LEASE = dt.timedelta(minutes=15)
@@ -82,6 +83,8 @@ def test_a_process_that_exited_or_ran_before_a_reboot_has_ended(
     assert not ended_on_this_machine(f"{boot_id()}-{live_pid}")
     other_boot = "0" * 8 if boot_id() != "0" * 8 else "1" * 8
     assert ended_on_this_machine(f"{other_boot}-{live_pid}"), "the machine rebooted since"
+    assert not ended_on_this_machine(process_instance()), "this very process"
+    assert ended_on_this_machine(f"{boot_id()}-{os.getpid()}-1"), "its pid, given again"
     assert not ended_on_this_machine("not-a-tag")
     assert not ended_on_this_machine(f"{boot_id()}-")
 
@@ -90,7 +93,8 @@ def test_a_lease_holder_names_host_boot_pid_and_thread() -> None:
     holder = LeaseHolder.parse(lease_holder("Worker-2"))
     assert holder is not None
     assert holder.host == HOST
-    assert holder.process.startswith(boot_id() + "-")
+    assert holder.process == process_instance()
+    assert holder.process.startswith(f"{boot_id()}-{os.getpid()}-")
     assert holder.thread == "Worker-2"
     assert LeaseHolder.parse("old-host:1234:Worker-1") is None, "pid without boot id: not judged"
 
@@ -98,8 +102,8 @@ def test_a_lease_holder_names_host_boot_pid_and_thread() -> None:
 def test_the_jobs_of_dead_workers_on_this_host_are_queued_again_and_no_others(
     settings: Settings, database: Database, store: LocalObjectStore, live_pid: int, dead_pid: int
 ) -> None:
-    dead, alive, rebooted, elsewhere, old_form = (
-        upload_scan(settings, database, store, seed) for seed in range(60, 65)
+    dead, alive, rebooted, elsewhere, old_form, restarted = (
+        upload_scan(settings, database, store, seed) for seed in range(60, 66)
     )
     other_boot = "0" * 8 if boot_id() != "0" * 8 else "1" * 8
     holders = {
@@ -108,13 +112,15 @@ def test_the_jobs_of_dead_workers_on_this_host_are_queued_again_and_no_others(
         rebooted: _holder(live_pid, boot=other_boot),
         elsewhere: _holder(dead_pid, host="another-host"),
         old_form: f"{HOST}:{dead_pid}:Worker-1",
+        # a container's worker restarted as the same pid: this process, started another time
+        restarted: f"{HOST}:{boot_id()}-{os.getpid()}-1:Worker-1",
     }
     for document_id, holder in holders.items():
         _claim(database, document_id, holder)
     with database.transaction() as session:
         queued = release_dead_leases(session, max_attempts=settings.intake_max_attempts)
-    assert queued == [dead, rebooted]
-    for document_id in (dead, rebooted):
+    assert queued == [dead, rebooted, restarted]
+    for document_id in (dead, rebooted, restarted):
         assert _state(database, document_id) == ("queued", None, 1), "the attempt still counts"
     for document_id in (alive, elsewhere, old_form):
         assert _state(database, document_id) == ("processing", holders[document_id], 1)
@@ -122,7 +128,7 @@ def test_the_jobs_of_dead_workers_on_this_host_are_queued_again_and_no_others(
         events = session.scalars(
             select(AuditEvent).where(AuditEvent.action == "document.lease_released")
         ).all()
-        assert sorted(e.entity_id for e in events) == sorted([dead, rebooted])
+        assert sorted(e.entity_id for e in events) == sorted([dead, rebooted, restarted])
         for event in events:
             assert event.before is not None
             assert event.after is not None
@@ -138,7 +144,7 @@ def test_the_jobs_of_dead_workers_on_this_host_are_queued_again_and_no_others(
 def test_a_job_whose_last_attempt_killed_its_worker_fails_instead_of_looping(
     settings: Settings, database: Database, store: LocalObjectStore, dead_pid: int
 ) -> None:
-    document_id = upload_scan(settings, database, store, 66)
+    document_id = upload_scan(settings, database, store, 76)
     _claim(database, document_id, _holder(dead_pid))
     with database.transaction() as session:
         assert release_dead_leases(session, max_attempts=1) == []
@@ -161,7 +167,7 @@ def test_a_job_whose_last_attempt_killed_its_worker_fails_instead_of_looping(
 def test_an_admin_release_queues_a_live_job_and_its_worker_cannot_store_its_result(
     settings: Settings, database: Database, store: LocalObjectStore, live_pid: int
 ) -> None:
-    document_id = upload_scan(settings, database, store, 67)
+    document_id = upload_scan(settings, database, store, 77)
     holder = _holder(live_pid)
     claim = _claim(database, document_id, holder)
     with database.transaction() as session:
@@ -191,7 +197,7 @@ def test_an_admin_release_queues_a_live_job_and_its_worker_cannot_store_its_resu
 def test_a_renewed_lease_runs_from_now_and_only_for_its_holder(
     settings: Settings, database: Database, store: LocalObjectStore
 ) -> None:
-    document_id = upload_scan(settings, database, store, 68)
+    document_id = upload_scan(settings, database, store, 78)
     claim = _claim(database, document_id, "w")
     later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=10)
     past_first = claim.lease_expires_at + dt.timedelta(seconds=1)
