@@ -9,7 +9,6 @@ was lost) and `yekuo verify` (or a worker reading it whole) resolves the mark.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,22 +16,12 @@ from click.testing import CliRunner
 
 from archive import LocalObjectStore, Role, open_database
 from cli import main
-from core import Settings, get_settings
+from core import Settings
 from tests.e2e.helpers import ApiClient, png_bytes
 from tests.e2e.test_originals import _damage, _object_path
 from tests.e2e.test_pages import signin
 from tests.intake_jobs import intake_outcome
 from worker import Attempt, IntakeWorker, WorkerParts
-
-
-@pytest.fixture
-def cli_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    """The command line in this process reads the settings of this test."""
-    monkeypatch.setenv("YEKUO_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("YEKUO_DATABASE_URL", settings.resolved_database_url)
-    get_settings.cache_clear()
-    yield settings
-    get_settings.cache_clear()
 
 
 def _marks(client: ApiClient, document_id: str) -> list[tuple[int, str]]:

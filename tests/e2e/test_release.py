@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
-import pytest
 from click.testing import CliRunner
 
 from archive import Role, claim_next, open_database
 from cli import main
-from core import Settings, get_settings
+from core import Settings
 from tests.e2e.helpers import ApiClient, png_bytes
 from tests.e2e.test_pages import page_csrf, signin
 from worker import IntakeQueue
@@ -92,16 +90,6 @@ def test_the_document_page_offers_admins_a_release_button(
     assert 'id="release-form"' not in shown.text
     status = client.request("GET", f"/documents/{document_id}", Role.admin).json()["status"]
     assert status == "queued"
-
-
-@pytest.fixture
-def cli_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    """The command line in this process reads the settings of this test."""
-    monkeypatch.setenv("YEKUO_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("YEKUO_DATABASE_URL", settings.resolved_database_url)
-    get_settings.cache_clear()
-    yield settings
-    get_settings.cache_clear()
 
 
 def test_yekuo_release_frees_a_job_and_refuses_one_not_processing(
