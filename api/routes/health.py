@@ -34,8 +34,8 @@ def _originals_check(damaged: int | None) -> str:
     if damaged == 0:
         return "ok"
     return (
-        f"{damaged} stored originals are damaged or missing (their documents carry the finding "
-        "original_damaged): restore them from a backup, then run `yekuo verify`"
+        f"stored originals damaged or missing: {damaged} (their documents carry the finding "
+        "original_damaged); restore them from a backup, then run `yekuo verify`"
     )
 
 

@@ -84,7 +84,7 @@ def test_a_damaged_original_is_marked_once_then_cleared_when_restored(
     checks = health["checks"]
     assert isinstance(checks, dict)
     assert (checks["database"], checks["object_store"]) == ("ok", "ok")
-    assert "1 stored originals are damaged" in checks["originals"]
+    assert "stored originals damaged or missing: 1 " in checks["originals"]
     assert "yekuo verify" in checks["originals"]
 
     if damage == "delete":  # the object is lost: putting the right bytes again restores it
