@@ -62,6 +62,24 @@ def lease_holder(thread: str) -> str:
     return LeaseHolder(host=socket.gethostname(), process=process_instance(), thread=thread).name
 
 
+def _update_held(
+    session: Session, *, document_id: str, holder: str | None, attempt: int, **values: object
+) -> bool:
+    """Set ``values`` on the job's row only while ``holder`` still holds it at ``attempt``."""
+    updated = session.execute(
+        update(Document)
+        .where(
+            Document.id == document_id,
+            Document.status == DocumentStatus.processing.value,
+            Document.leased_by == holder,
+            Document.attempts == attempt,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return getattr(updated, "rowcount", 0) == 1
+
+
 def renew_lease(
     session: Session,
     claim: Claim,
@@ -74,35 +92,24 @@ def renew_lease(
 
     False when the job is no longer ``worker``'s (released, or taken over): the lease is left.
     """
-    now = now or utcnow()
-    renewed = session.execute(
-        update(Document)
-        .where(
-            Document.id == claim.document_id,
-            Document.status == DocumentStatus.processing.value,
-            Document.leased_by == worker,
-            Document.attempts == claim.attempt,
-        )
-        .values(lease_expires_at=now + lease)
-        .execution_options(synchronize_session=False)
+    return _update_held(
+        session,
+        document_id=claim.document_id,
+        holder=worker,
+        attempt=claim.attempt,
+        lease_expires_at=(now or utcnow()) + lease,
     )
-    return getattr(renewed, "rowcount", 0) == 1
 
 
 def _hold(session: Session, document: Document, *, now: dt.datetime) -> bool:
     """Lock the job's row as it was read (processing, same holder and attempt); False if gone."""
-    held = session.execute(
-        update(Document)
-        .where(
-            Document.id == document.id,
-            Document.status == DocumentStatus.processing.value,
-            Document.leased_by == document.leased_by,
-            Document.attempts == document.attempts,
-        )
-        .values(updated_at=now)
-        .execution_options(synchronize_session=False)
+    return _update_held(
+        session,
+        document_id=document.id,
+        holder=document.leased_by,
+        attempt=document.attempts,
+        updated_at=now,
     )
-    return getattr(held, "rowcount", 0) == 1
 
 
 def _put_back(document: Document) -> None:
