@@ -30,6 +30,7 @@ class Permission(StrEnum):
     manage_tokens = "manage_tokens"
     view_pii = "view_pii"
     print_covers = "print_covers"
+    release_job = "release_job"
 
 
 # README's table of the HTTP API is the truth of who may call what; tests/e2e/test_roles.py

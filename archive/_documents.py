@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from archive._audit import record_event
 from archive._auth import Actor
-from archive._errors import DamagedOriginalError, NotFoundError
+from archive._damage import mark_damaged
+from archive._errors import DamagedOriginalError, DamageFound, NotFoundError
 from archive._findings import finding_public
 from archive._schemas import DocumentPublic, DocumentSummary
 from archive._vocabulary import DocType, DocumentStatus
@@ -202,22 +203,15 @@ def note_access(session: Session, *, document: Document, actor: Actor, action: s
 
 
 def damaged_original(
-    session: Session, *, document: Document, actor: Actor, found: str
+    session: Session, *, document: Document, actor: Actor, found: DamageFound
 ) -> DamagedOriginalError:
-    """The refusal to serve an altered or missing original (``found``); audited, committed."""
-    record_event(
-        session,
-        actor=actor,
-        action="document.damaged",
-        entity_type="document",
-        entity_id=document.id,
-        case_no=document.case.case_no,
-        after={"sha256": document.sha256, "found": found},
-    )
+    """The refusal to serve an altered or missing original (``found``); marked, committed."""
+    mark_damaged(session, document=document, actor=actor, found=found)
     session.commit()
     state = "missing from the object store" if found == "missing" else "damaged"
     return DamagedOriginalError(
         f"the stored original of document {document.id} ({document.original_filename}) is "
         f"{state}: it no longer matches sha256 {document.sha256}, so it is not served. Restore "
-        "it from a backup and run `yekuo verify`"
+        "it from a backup and run `yekuo verify`",
+        found=found,
     )

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from core import YekuoError
+
+DamageFound = Literal["missing", "altered"]
+"""What was found in place of a stored original: nothing, or other bytes."""
 
 
 class ArchiveError(YekuoError):
@@ -50,7 +55,14 @@ class FixityError(ArchiveError):
 
 
 class DamagedOriginalError(FixityError):
-    """A stored original no longer hashes to its checksum, or is gone from the store."""
+    """A stored original no longer hashes to its checksum (``altered``), or is gone (``missing``).
+
+    Raised wherever it is found: serving the original, a worker reading it, ``yekuo verify``.
+    """
+
+    def __init__(self, message: str, *, found: DamageFound) -> None:
+        super().__init__(message)
+        self.found: DamageFound = found
 
 
 class RuleSetError(ArchiveError):

@@ -35,8 +35,10 @@ RETRY_DELAYS = (dt.timedelta(seconds=30), dt.timedelta(minutes=2), dt.timedelta(
 REVIEWED = ("confirmed", "corrected")
 """Field statuses that a re-run of intake must not overwrite."""
 
-INTAKE_FINDING_CODES = ("unreadable_scan", "original_damaged", "intake_failed")
-"""Findings the queue itself writes; replaced whenever a job finishes again."""
+INTAKE_FINDING_CODES = ("unreadable_scan", "intake_failed")
+"""Findings the queue itself writes; replaced whenever a job finishes again.
+
+(A damaged original's mark is not one: it is about the stored object, see ``archive._damage``.)"""
 
 
 @dataclass(frozen=True)

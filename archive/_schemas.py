@@ -420,6 +420,16 @@ class FindingDismissal(BaseModel):
     _strip_reason = field_validator("reason")(_strip)
 
 
+class JobRelease(BaseModel):
+    """Body of ``POST /documents/{document_id}/release``: why an admin frees a stuck job."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Text = Field(min_length=1, max_length=2000)
+
+    _strip_reason = field_validator("reason")(_strip)
+
+
 class CaseFactsUpdate(BaseModel):
     """Body of ``PUT /cases/{case_no}/facts``: yes/no facts the rule file declares."""
 

@@ -1,4 +1,5 @@
-"""``yekuo worker`` (a huey consumer running intake jobs) and ``yekuo retry`` (re-queue failed)."""
+"""``yekuo worker`` (a huey consumer running intake jobs), ``yekuo retry`` (re-queue failed) and
+``yekuo release`` (free a stuck job)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from archive import (
     get_document,
     open_database,
     open_object_store,
+    release_document,
     remove_orphaned_temporaries,
     retry_document,
 )
@@ -69,6 +71,25 @@ def retry_command(all_failed: bool, document_ids: tuple[str, ...]) -> None:
     finally:
         queue.close()
     click.echo(f"{len(retried)} documents queued for intake again")
+
+
+@click.command("release")
+@click.option("--reason", required=True, help="why the job is freed (kept in the audit trail)")
+@click.argument("document_id")
+def release_command(reason: str, document_id: str) -> None:
+    """Free a document's stuck intake job and queue it again now (its worker's result is lost)."""
+    settings = get_settings()
+    with open_database(settings) as database:
+        database.upgrade()
+        with database.transaction() as session:
+            document = get_document(session, document_id=document_id)
+            release_document(session, document, actor=SYSTEM, reason=reason)
+    queue = IntakeQueue(settings)
+    try:
+        queue.enqueue(document_id)
+    finally:
+        queue.close()
+    click.echo(f"document {document_id} released and queued for intake again")
 
 
 def _retry(database: Database, document_ids: tuple[str, ...] | None) -> list[str]:

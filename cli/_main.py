@@ -10,7 +10,7 @@ from cli._db import db_group
 from cli._errors import YekuoGroup
 from cli._import import import_command
 from cli._inspect import inspect_command
-from cli._intake import retry_command, worker_command
+from cli._intake import release_command, retry_command, worker_command
 from cli._search import reindex_command, search_command
 from cli._serve import serve_command
 from cli._tokens import token_group
@@ -30,6 +30,7 @@ for _command in (
     token_group,
     import_command,
     retry_command,
+    release_command,
     inspect_command,
     check_command,
     cases_command,

@@ -3,7 +3,13 @@
 from core._clock import CHINA, today_in_china
 from core._closing import Closing
 from core._errors import SettingsError, YekuoError
-from core._process import boot_id, ended_here, process_tag
+from core._process import (
+    boot_id,
+    ended_here,
+    ended_on_this_machine,
+    process_instance,
+    process_tag,
+)
 from core._settings import Settings, get_settings
 
 __all__ = [
@@ -14,7 +20,9 @@ __all__ = [
     "YekuoError",
     "boot_id",
     "ended_here",
+    "ended_on_this_machine",
     "get_settings",
+    "process_instance",
     "process_tag",
     "today_in_china",
 ]

@@ -35,8 +35,7 @@ a stable ``code``, ``cli._errors`` to an exit status)::
     ├── search.SearchError                            the index failed
     │   └── SearchUnavailableError                    the index cannot be reached or is outdated
     ├── worker.IntakeJobError                         one intake attempt failed (``code`` says why)
-    │   ├── UnreadableDocumentError                   the file itself is the problem: no retry
-    │   └── OriginalDamagedError                      the stored original fails its checksum
+    │   └── UnreadableDocumentError                   the file itself is the problem: no retry
     └── worker.QueueError                             the intake queue cannot be used as configured
 
 Every message says what failed, for which case or document, and what to do next.

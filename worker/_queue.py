@@ -9,7 +9,8 @@ document to try, the worker claims the document before running it, and a message
 it claimed, finished or not yet due does nothing. So a message may be lost or sent twice
 without harm, and two periodic tasks make sure none is missing:
 
-- ``sweep`` sends a message for every document a worker could claim now that has none waiting:
+- ``sweep`` sends a message for every document a worker could claim now that has none waiting
+  (and a consumer, as it starts, first gives back the jobs of this host's dead workers):
   uploads whose enqueueing failed, and jobs whose worker died mid-job (huey does not deliver a
   message again once a consumer took it; the document's lease runs out instead);
 - ``retry_index`` indexes the finished documents the search index could not take;
@@ -37,7 +38,7 @@ from huey.exceptions import RetryTask
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 from sqlalchemy.engine import make_url
 
-from archive import due_jobs, load_audit_key, write_checkpoint
+from archive import due_jobs, load_audit_key, release_dead_leases, write_checkpoint
 from core import Settings, YekuoError
 from worker._worker import IntakeWorker, WorkerParts, worker_name
 
@@ -176,9 +177,27 @@ class IntakeQueue:
             raise QueueError("this process only queues intake jobs: run `yekuo worker` for them")
         return self.parts
 
+    def release_dead_leases(self) -> int:
+        """Queue again, with a message, the jobs of this host's workers that died mid-job.
+
+        Without this, a ``kill -9`` of a worker (or of ``yekuo serve``) leaves its documents
+        ``processing`` until their leases run out. How many were queued again.
+        """
+        parts = self._parts()
+        with parts.database.transaction() as session:
+            queued = release_dead_leases(session, max_attempts=self.settings.intake_max_attempts)
+        for document_id in queued:
+            self.enqueue(document_id)
+        if queued:
+            log.info("queued again %d documents whose worker had died", len(queued))
+        return len(queued)
+
     def consumer(self, *, threads: int, shutdown_seconds: float | None) -> QueueConsumer:
-        """huey's consumer on ``threads`` worker threads (and its scheduler), not started."""
-        self._parts()
+        """huey's consumer on ``threads`` worker threads (and its scheduler), not started.
+
+        The jobs this host's dead workers held are released first, so they run at once.
+        """
+        self.release_dead_leases()
         return QueueConsumer(
             self.huey.create_consumer(
                 workers=threads,

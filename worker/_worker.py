@@ -4,14 +4,16 @@ The queue (``worker._queue``, huey) decides when and on which thread a job runs;
 what running it means, against the Document row that is its truth (``archive._jobs``). Failures
 never lose a document: the original stays in the object store, the job is put back for a later
 try or marked failed with the reason and its ``FailureCode``, and a search index outage only
-marks the document for re-indexing.
+marks the document for re-indexing. A stored original that no longer matches its checksum is
+``archive.DamagedOriginalError``, as when it is served: the document fails at once and carries
+the archive's damage mark. While a job runs, its lease is renewed, so a long job is never taken
+over by a second worker.
 
 Errors (drawn into ``core._errors``)::
 
     core.YekuoError
     └── IntakeJobError               one attempt failed; ``code`` says why; tried again
-        ├── UnreadableDocumentError  the file itself is the problem: failed at once
-        └── OriginalDamagedError     the stored original fails its checksum: failed at once
+        └── UnreadableDocumentError  the file itself is the problem: failed at once
 """
 
 from __future__ import annotations
@@ -19,8 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import os
-import socket
 import tempfile
 import threading
 import time
@@ -34,19 +34,26 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from archive import (
+    SYSTEM,
     Claim,
     ConflictError,
+    DamagedOriginalError,
     Database,
     Document,
     DocumentStatus,
     FailureCode,
     FindingDraft,
     IntakeOutcome,
+    ObjectNotFoundError,
     ObjectStore,
     Severity,
     claim_next,
+    clear_damage,
     fail_job,
     finish_job,
+    lease_holder,
+    mark_damaged,
+    renew_lease,
     temporary_prefix,
 )
 from core import Settings, YekuoError
@@ -55,6 +62,9 @@ log = logging.getLogger("yekuo.intake")
 
 COMMIT_TRIES = 5
 """Audit appends from concurrent writers collide on purpose; the loser retries."""
+
+RENEWALS_PER_LEASE = 3
+"""How often a running job renews its lease per lease length: a missed renewal is harmless."""
 
 
 class IntakeJobError(YekuoError):
@@ -74,15 +84,6 @@ class UnreadableDocumentError(IntakeJobError):
 
     def __init__(self, message: str, *, code: FailureCode = FailureCode.unreadable_file) -> None:
         super().__init__(message, code=code)
-
-
-class OriginalDamagedError(IntakeJobError):
-    """The stored original no longer hashes to its sha256: no retry reads other bytes."""
-
-    retryable = False
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, code=FailureCode.original_damaged)
 
 
 class Analyser(Protocol):
@@ -127,8 +128,8 @@ class Attempt:
 
 
 def worker_name() -> str:
-    """A name unique to this process and thread, recorded on the leases it takes."""
-    return f"{socket.gethostname()}:{os.getpid()}:{threading.current_thread().name}"
+    """A name unique to this thread of this process on this machine, recorded on its leases."""
+    return lease_holder(threading.current_thread().name)
 
 
 class IntakeWorker:
@@ -168,8 +169,12 @@ class IntakeWorker:
             hint = document.doc_type or document.doc_type_hint
         started = time.perf_counter()
         try:
-            with self._original(claim.document_id, sha256) as path:
+            with self._keeping(claim), self._original(claim.document_id, sha256) as path:
                 outcome = self.parts.analyse(path, media_type=media_type, hint=hint)
+        except DamagedOriginalError as damage:
+            log.warning("intake of %s failed: %s", claim.document_id, damage)
+            self._fail_damaged(claim, damage)
+            return None
         except Exception as error:
             failure = _job_error(error)
             log.warning(
@@ -192,9 +197,27 @@ class IntakeWorker:
 
     def _finish(self, session: Session, claim: Claim, outcome: IntakeOutcome) -> bool:
         document = finish_job(session, claim, worker=self.name, outcome=outcome)
+        clear_damage(session, document=document, actor=SYSTEM)  # it was just read whole
         if self.parts.after_intake is not None:
             self.parts.after_intake(session, document)
         return True
+
+    def _fail_damaged(self, claim: Claim, error: DamagedOriginalError) -> None:
+        """Fail the document at once (no retry reads other bytes) and mark it damaged."""
+
+        def write(session: Session) -> None:
+            document = fail_job(
+                session,
+                claim,
+                worker=self.name,
+                error=error.message,
+                code=FailureCode.original_damaged,
+                retryable=False,
+                max_attempts=self.parts.settings.intake_max_attempts,
+            )
+            mark_damaged(session, document=document, actor=SYSTEM, found=error.found)
+
+        self._commit(write)
 
     def _fail(self, claim: Claim, error: IntakeJobError) -> dt.datetime | None:
         """Record the failure; when the document is to be tried again, the time to do so."""
@@ -247,24 +270,74 @@ class IntakeWorker:
                 document.index_status = "indexed"
 
     @contextmanager
+    def _keeping(self, claim: Claim) -> Iterator[None]:
+        """Renew the claim's lease while the block runs, so that no other worker takes it over.
+
+        A lease fixed at claim time would run out under a long job (hundreds of pages on a
+        loaded machine) and a second worker would start it again; how long a job takes is not
+        known at claim time, so the lease is kept alive instead of sized.
+        """
+        lease = dt.timedelta(seconds=self.parts.settings.intake_lease_seconds)
+        stop = threading.Event()
+        renewer = threading.Thread(
+            target=self._renew_until,
+            args=(claim, lease, stop),
+            name=f"{threading.current_thread().name}-lease",
+            daemon=True,
+        )
+        renewer.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            renewer.join()
+
+    def _renew_until(self, claim: Claim, lease: dt.timedelta, stop: threading.Event) -> None:
+        while not stop.wait(lease.total_seconds() / RENEWALS_PER_LEASE):
+            try:
+                with self.parts.database.transaction() as session:
+                    renewed = renew_lease(session, claim, worker=self.name, lease=lease)
+            except Exception as error:  # the database may answer again at the next renewal
+                log.warning("renewing the lease of %s failed: %s", claim.document_id, error)
+                continue
+            if not renewed:
+                log.warning(
+                    "the job of %s was released or taken over: this run's result will not count",
+                    claim.document_id,
+                )
+                return
+
+    @contextmanager
     def _original(self, document_id: str, sha256: str) -> Iterator[Path]:
-        """The stored original in a temporary file, its checksum verified on the way."""
+        """The stored original in a temporary file, its checksum verified on the way.
+
+        DamagedOriginalError when the object is gone or its bytes hash to something else.
+        """
         tmp_dir = self.parts.settings.resolved_tmp_dir
         tmp_dir.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
         with tempfile.TemporaryDirectory(dir=tmp_dir, prefix=temporary_prefix("intake")) as folder:
             # Intake's messages name the file they read: let that be the document.
             path = Path(folder) / f"document-{document_id}"
-            with path.open("wb") as handle:
-                for chunk in self.parts.store.open_chunks(sha256):
-                    digest.update(chunk)
-                    handle.write(chunk)
+            try:
+                with path.open("wb") as handle:
+                    for chunk in self.parts.store.open_chunks(sha256):
+                        digest.update(chunk)
+                        handle.write(chunk)
+            except ObjectNotFoundError:
+                raise DamagedOriginalError(
+                    f"the stored original of document {document_id} is missing from the object "
+                    f"store (sha256 {sha256}); restore the object from a backup (`yekuo verify` "
+                    "lists every damaged original), then retry the document",
+                    found="missing",
+                ) from None
             if digest.hexdigest() != sha256:
-                raise OriginalDamagedError(
+                raise DamagedOriginalError(
                     f"the stored original of document {document_id} is damaged: its bytes hash "
                     f"to {digest.hexdigest()}, not to its sha256 {sha256}; restore the object "
                     "from a backup (`yekuo verify` lists every damaged original), then retry "
-                    "the document"
+                    "the document",
+                    found="altered",
                 )
             yield path
 
@@ -279,14 +352,6 @@ def _job_error(error: Exception) -> IntakeJobError:
 def _finding_of(error: IntakeJobError) -> FindingDraft:
     """What the document's page shows of a failure, once it is final."""
     reason = error.message
-    if isinstance(error, OriginalDamagedError):
-        return FindingDraft(
-            code="original_damaged",
-            severity=Severity.error,
-            message_zh=f"存储的原件已损坏（校验值不符）：{reason}。请从备份恢复原件，"
-            "运行 `yekuo verify` 核对后重新识别。",
-            message_en=f"The stored original is damaged: {reason}.",
-        )
     if isinstance(error, UnreadableDocumentError):
         return FindingDraft(
             code="unreadable_scan",

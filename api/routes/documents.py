@@ -14,11 +14,13 @@ from archive import (
     Actor,
     DocType,
     DocumentPublic,
+    JobRelease,
     Permission,
     UploadAccepted,
     document_public,
     get_document,
     queue_stats,
+    release_document,
     retry_document,
 )
 from intake import ACCEPTED_DESCRIPTION
@@ -113,6 +115,29 @@ def post_document_retry(
 ) -> DocumentPublic:
     """Queue a failed document for intake again now (archivist, admin); 409 unless it failed."""
     document = retry_document(session, get_document(session, document_id=document_id), actor=actor)
+    session.commit()
+    queue.enqueue(document.id)
+    return document_public(document)
+
+
+@router.post(
+    "/documents/{document_id}/release",
+    responses={409: {"description": "the document is not processing"}},
+)
+def post_document_release(
+    document_id: str,
+    body: JobRelease,
+    session: SessionDep,
+    queue: QueueDep,
+    actor: Annotated[Actor, Depends(require(Permission.release_job))],
+) -> DocumentPublic:
+    """Free a stuck intake job and queue the document again now (admin); 409 unless processing.
+
+    Its worker, if it still runs, can no longer store its result. Audited with the reason.
+    """
+    document = release_document(
+        session, get_document(session, document_id=document_id), actor=actor, reason=body.reason
+    )
     session.commit()
     queue.enqueue(document.id)
     return document_public(document)

@@ -39,6 +39,7 @@ from archive import (
     case_review_fields,
     check_case,
     cover_stages,
+    damaged_documents,
     flow_stages,
     get_case,
     next_stage,
@@ -172,11 +173,13 @@ def case_page_response(
 ) -> Response:
     """The case page (after a refused advance: with the refusal, and status 409)."""
     public = case_public(session, case)
+    damaged = damaged_documents(session, case=case)
     return render(
         request,
         "case.html",
         {
             "case": public,
+            "damaged": [d for d in public.documents if d.document_id in damaged],
             "doc_types": list(DocType),
             "queue": queue_hint(session, public.documents),
             "refusal": refusal,

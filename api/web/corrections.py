@@ -1,8 +1,9 @@
-"""Reviewer corrections and intake retries from the web UI.
+"""Reviewer corrections, intake retries and an admin's release of a stuck job, from the web UI.
 
-A document's type, a field confirmed or corrected, a finding dismissed with its reason and a
-failed document queued again call the same archive services as the JSON routes, with the actor
-of the signed-in browser; the form then returns the user to the page they came from.
+A document's type, a field confirmed or corrected, a finding dismissed with its reason, a
+failed document queued again and a stuck job released call the same archive services as the
+JSON routes, with the actor of the signed-in browser; the form then returns the user to the
+page they came from.
 """
 
 from __future__ import annotations
@@ -21,11 +22,13 @@ from archive import (
     DocTypeUpdate,
     FieldCorrection,
     FindingDismissal,
+    JobRelease,
     Permission,
     ValidationError,
     correct_field,
     dismiss_finding,
     get_document,
+    release_document,
     retry_document,
     set_document_type,
     today_in_china,
@@ -127,3 +130,21 @@ def retry(
     session.commit()
     queue.enqueue(document_id)
     return RedirectResponse(back_to(back, default=f"/documents/{document_id}"), status_code=303)
+
+
+@router.post("/documents/{document_id}/release")
+def release(
+    document_id: str,
+    session: SessionDep,
+    queue: QueueDep,
+    actor: Annotated[Actor, Depends(form_actor(Permission.release_job))],
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> RedirectResponse:
+    """Free a stuck intake job (admin) with the reason given, and queue the document again."""
+    body = form_body(JobRelease, {"reason": reason.strip()}, problem_zh="释放任务需要写明理由")
+    release_document(
+        session, get_document(session, document_id=document_id), actor=actor, reason=body.reason
+    )
+    session.commit()
+    queue.enqueue(document_id)
+    return RedirectResponse(f"/documents/{document_id}?released=1", status_code=303)

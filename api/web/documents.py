@@ -30,6 +30,7 @@ from api.web.images import BROWSER_IMAGE_TYPES, RENDERED_TYPES, page_count, rend
 from api.web.render import PageRoute, label_zh, render
 from archive import (
     FIELD_LABELS_ZH,
+    ORIGINAL_DAMAGED,
     Actor,
     DocType,
     Document,
@@ -198,8 +199,11 @@ def document_page_response(
 ) -> Response:
     """The document page from page ``first`` of its original."""
     document = document_public(row)
+    damaged = is_damaged(document)
     pages = 1
-    if not may_open_original(actor, row):
+    if damaged:  # its pages would only be refused (410): the banner says why and what to do
+        images: list[str] = []
+    elif not may_open_original(actor, row):
         images = []
     elif document.media_type in BROWSER_IMAGE_TYPES:
         images = [f"/documents/{row.id}/original"]
@@ -228,9 +232,15 @@ def document_page_response(
             "fields": field_rows(document),
             "status": status_of(document),
             "doc_types": doc_type_choices(rules),
+            "damaged": damaged,
         },
         actor=actor,
     )
+
+
+def is_damaged(document: DocumentPublic) -> bool:
+    """Whether the document carries the open mark of a damaged original."""
+    return any(f.code == ORIGINAL_DAMAGED and f.status == "open" for f in document.findings)
 
 
 def page_window(first: int, pages: int) -> dict[str, int | None]:

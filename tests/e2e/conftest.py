@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from api import create_app
 from archive import SYSTEM, Role, create_token, open_database
-from core import Settings
+from core import Settings, get_settings
 from tests.e2e.helpers import ApiClient
 
 
@@ -30,3 +30,13 @@ def client(settings: Settings, tokens: dict[Role, str]) -> Iterator[ApiClient]:
     """A client of a running app, able to act as any role."""
     with TestClient(create_app(settings)) as test_client:
         yield ApiClient(test_client, tokens)
+
+
+@pytest.fixture
+def cli_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    """The command line in this process reads the settings of this test."""
+    monkeypatch.setenv("YEKUO_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("YEKUO_DATABASE_URL", settings.resolved_database_url)
+    get_settings.cache_clear()
+    yield settings
+    get_settings.cache_clear()
