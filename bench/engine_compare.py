@@ -9,12 +9,10 @@ drawn by the seed), writes them as archivists upload them, and runs each file th
 each engine: documents and pages, the share classified right, the share of key fields exactly
 right, the character error rate (``bench.ocr``'s measure), the engine's seconds per page (its
 ``recognise`` and orientation calls), analyse's seconds per page, and analyse's CPU seconds
-per page (steadier than wall time on a shared machine); then the totals. ``--detection-sides``
-adds this tree's engine with other detector sizes (``RapidOcrEngine.detection_side``; 0 is
-RapidOCR's own rule).
+per page (steadier than wall time on a shared machine); then the totals.
 
     .venv/bin/python -m bench.engine_compare [--baseline main] [--per-cell 1]
-        [--levels clean,mild,hard] [--threads 1] [--seed 7] [--detection-sides 0,1536]
+        [--levels clean,mild,hard] [--threads 1] [--seed 7]
 """
 
 from __future__ import annotations
@@ -34,7 +32,6 @@ from bench._tally import Tally
 from bench.intake_accuracy import Scan, TimedEngine, measure, timed
 from core import Settings
 from intake import OcrEngine, open_ocr_engine
-from intake._rapid import DETECTION_SIDE, RapidOcrEngine
 from synthetic import DOC_TYPES, LEVELS, Level, render, write_scan
 
 _ROOT = Path(__file__).resolve().parent.parent
@@ -138,21 +135,13 @@ def main() -> None:
     parser.add_argument("--levels", default=",".join(LEVELS))
     parser.add_argument("--threads", type=int, default=1, help="ONNX Runtime threads per engine")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument(
-        "--detection-sides", default="", help="more detector sizes of this tree's engine"
-    )
     args = parser.parse_args()
     levels = [level for level in LEVELS if level in args.levels.split(",")]
     settings = Settings(intake_workers=1, _env_file=None)
     current = Settings(ocr_engine="rapidocr", ocr_threads=args.threads, _env_file=None)
     sides = [
         Side(f"{args.baseline}", timed(baseline_engine(args.baseline, args.threads))),
-        Side(f"this tree, detector {DETECTION_SIDE}", timed(open_ocr_engine(current))),
-        *(
-            Side(f"this tree, detector {side}", timed(engine))
-            for side in map(int, filter(None, args.detection_sides.split(",")))
-            for engine in (RapidOcrEngine(threads=args.threads, detection_side=side),)
-        ),
+        Side("this tree", timed(open_ocr_engine(current))),
     ]
     print(versions())
     started = time.perf_counter()
