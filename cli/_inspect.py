@@ -26,6 +26,7 @@ def _as_json(path: Path, analysis: Analysis) -> dict[str, Any]:
         "findings": [asdict(finding) for finding in analysis.findings],
         "pages": len(analysis.pages),
         "seconds": analysis.seconds,
+        "engine_seconds": round(sum(page.engine_seconds for page in analysis.pages), 3),
     }
 
 

@@ -26,7 +26,9 @@ class OcrPage:
 
     ``number`` counts from 1. ``source`` is the engine's name, or ``text_layer`` for a PDF
     page whose text was read without OCR. ``rotation`` is how far (0/90/180/270 degrees,
-    clockwise) the page was turned to be upright before it was read.
+    clockwise) the page was turned to be upright before it was read. ``engine_seconds`` is the
+    time the engine spent in its own model calls reading the page (0 for a text layer); the
+    orientation pass before it is not included.
     """
 
     number: int
@@ -35,6 +37,7 @@ class OcrPage:
     lines: list[OcrLine] = field(default_factory=list)
     source: str = ""
     rotation: int = 0
+    engine_seconds: float = 0.0
 
     @property
     def text(self) -> str:
@@ -56,5 +59,9 @@ class OcrEngine(Protocol):
     name: str
 
     def recognise(self, image: Image.Image, *, number: int = 1) -> OcrPage:
-        """Read one page image; never download anything."""
+        """Read one page image; never download anything.
+
+        The page MUST carry ``source`` set to ``name`` and ``engine_seconds`` set to the time
+        spent inside the engine (its models or its program) reading it.
+        """
         ...

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import queue
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -70,6 +71,7 @@ class RapidOcrEngine:
     def recognise(self, image: Image.Image, *, number: int = 1) -> OcrPage:
         """Read an upright page; lines on the same row are joined left to right."""
         with self._reader() as reader:
+            started = time.perf_counter()
             try:
                 # The page is upright already (preparation turns it): the per-line direction
                 # model could only turn lines upside down, and it does (a clause of a clean
@@ -78,6 +80,7 @@ class RapidOcrEngine:
             # The adapter boundary: any failure inside ONNX Runtime or OpenCV fails this page.
             except Exception as exc:
                 raise OcrEngineError(f"RapidOCR failed on page {number}: {exc}") from exc
+            seconds = time.perf_counter() - started
         found = [(points, str(text), float(score)) for points, text, score in result or []]
         lines = [
             OcrLine(text=text, box=_bounds(points), confidence=score)
@@ -90,6 +93,7 @@ class RapidOcrEngine:
             height=image.height,
             lines=merge_rows(lines, tilt=_tilt([points for points, _, _ in found])),
             source=self.name,
+            engine_seconds=seconds,
         )
 
     def detect_rotation(self, image: Image.Image) -> int:

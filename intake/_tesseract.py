@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 
 import pytesseract
 from PIL import Image
@@ -57,6 +58,7 @@ class TesseractEngine:
 
     def recognise(self, image: Image.Image, *, number: int = 1) -> OcrPage:
         """Read an upright page (layout analysis ``--psm 3``) into lines with word confidences."""
+        started = time.perf_counter()
         try:
             data = pytesseract.image_to_data(
                 image, lang=self._languages, config="--psm 3", output_type="dict"
@@ -64,12 +66,14 @@ class TesseractEngine:
         # The adapter boundary: a crashed or missing binary fails this page, not the worker.
         except Exception as exc:
             raise OcrEngineError(f"Tesseract failed on page {number}: {exc}") from exc
+        seconds = time.perf_counter() - started
         return OcrPage(
             number=number,
             width=image.width,
             height=image.height,
             lines=merge_rows(_lines(data)),
             source=self.name,
+            engine_seconds=seconds,
         )
 
     def detect_rotation(self, image: Image.Image) -> int:

@@ -46,7 +46,19 @@ def test_inspect_prints_one_json_object_per_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["inspect", "--json", str(scan), str(broken)])
     assert result.exit_code == 2, result.output
     card, error = _objects(result.output)
-    assert set(card) == {"file", "doc_type", "confidence", "fields", "findings", "pages", "seconds"}
+    assert set(card) == {
+        "file",
+        "doc_type",
+        "confidence",
+        "fields",
+        "findings",
+        "pages",
+        "seconds",
+        "engine_seconds",
+    }
+    assert isinstance(card["seconds"], float)
+    assert isinstance(card["engine_seconds"], float)
+    assert 0 < card["engine_seconds"] < card["seconds"]
     assert (card["file"], card["doc_type"], card["pages"]) == (str(scan), "id_card", 1)
     assert card["fields"] == doc.fields
     findings = card["findings"]

@@ -57,6 +57,7 @@ def test_engine_reads_a_clean_license(
     assert license_doc.fields["credit_code"] in text
     assert "统一社会信用代码" in text
     assert 0.5 < page.confidence <= 1.0
+    assert 0 < page.engine_seconds < 60
     assert all(0 <= line.box[0] < line.box[2] <= page.width for line in page.lines)
     tops = [line.box[1] for line in page.lines]
     assert tops == sorted(tops)
