@@ -49,6 +49,7 @@ from intake._sniff import (
     describe_unaccepted,
     sniff_media_type,
 )
+from intake._split import CoverMark, Part, split_pages
 from intake._validity import FieldFinding, validity_findings
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "TEXT_LAYER",
     "Analysis",
     "CorruptFileError",
+    "CoverMark",
     "EncryptedPdfError",
     "FieldFinding",
     "IdentifierRepair",
@@ -70,6 +72,7 @@ __all__ = [
     "OcrLine",
     "OcrPage",
     "OrientationDetector",
+    "Part",
     "Preparation",
     "ReadLimits",
     "TooLargeError",
@@ -101,6 +104,7 @@ __all__ = [
     "repair_citizen_id",
     "repair_credit_code",
     "sniff_media_type",
+    "split_pages",
     "understand",
     "validity_findings",
 ]
