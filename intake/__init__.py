@@ -50,10 +50,19 @@ from intake._sniff import (
     sniff_media_type,
 )
 from intake._split import CoverMark, Part, split_pages
+from intake._stack import (
+    COVER_SOURCE,
+    CoverReader,
+    PartAnalysis,
+    StackAnalysis,
+    analyse_stack,
+    understand_stack,
+)
 from intake._validity import FieldFinding, validity_findings
 
 __all__ = [
     "ACCEPTED_DESCRIPTION",
+    "COVER_SOURCE",
     "CREDIT_CODE_ALPHABET",
     "LONG_TERM",
     "PREPARATIONS",
@@ -62,6 +71,7 @@ __all__ = [
     "Analysis",
     "CorruptFileError",
     "CoverMark",
+    "CoverReader",
     "EncryptedPdfError",
     "FieldFinding",
     "IdentifierRepair",
@@ -73,13 +83,16 @@ __all__ = [
     "OcrPage",
     "OrientationDetector",
     "Part",
+    "PartAnalysis",
     "Preparation",
     "ReadLimits",
+    "StackAnalysis",
     "TooLargeError",
     "UnreadableFileError",
     "ValidityPeriod",
     "address_similarity",
     "analyse",
+    "analyse_stack",
     "citizen_id_birth_date",
     "citizen_id_check_char",
     "citizen_id_gender",
@@ -106,5 +119,6 @@ __all__ = [
     "sniff_media_type",
     "split_pages",
     "understand",
+    "understand_stack",
     "validity_findings",
 ]

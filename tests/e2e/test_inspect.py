@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from synthetic import jpeg_bytes, render
+from synthetic import build_stack, jpeg_bytes, render, scanned_pdf_bytes
 
 
 def _objects(output: str) -> list[dict[str, object]]:
@@ -46,8 +46,19 @@ def test_inspect_prints_one_json_object_per_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["inspect", "--json", str(scan), str(broken)])
     assert result.exit_code == 2, result.output
     card, error = _objects(result.output)
-    assert set(card) == {"file", "doc_type", "confidence", "fields", "findings", "pages", "seconds"}
+    assert set(card) == {
+        "file",
+        "part",
+        "page_range",
+        "doc_type",
+        "confidence",
+        "fields",
+        "findings",
+        "pages",
+        "seconds",
+    }
     assert (card["file"], card["doc_type"], card["pages"]) == (str(scan), "id_card", 1)
+    assert (card["part"], card["page_range"]) == (1, [1, 1])
     assert card["fields"] == doc.fields
     findings = card["findings"]
     assert isinstance(findings, list)
@@ -64,3 +75,20 @@ def test_inspect_without_json_is_readable(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert f"{scan}: business_license" in result.output
     assert f"credit_code: {doc.fields['credit_code']}" in result.output
+
+
+@pytest.mark.slow
+def test_a_scanned_stack_prints_one_object_per_document(tmp_path: Path) -> None:
+    rng = random.Random("inspect-stack")
+    docs = [render("business_license", rng), render("id_card", rng)]
+    scan = tmp_path / "stack.pdf"
+    scan.write_bytes(scanned_pdf_bytes(build_stack(docs).images))
+    result = CliRunner().invoke(main, ["inspect", "--json", str(scan)])
+    assert result.exit_code == 0, result.output
+    license, card = _objects(result.output)
+    assert [(o["part"], o["page_range"], o["doc_type"], o["pages"]) for o in (license, card)] == [
+        (1, [1, 1], "business_license", 1),
+        (2, [2, 2], "id_card", 1),
+    ]
+    assert license["fields"] == docs[0].fields
+    assert card["fields"] == docs[1].fields

@@ -27,16 +27,17 @@ class Cover:
 
 
 def truth_pages(stack: SyntheticStack) -> list[OcrPage]:
-    """The stack's pages as a perfect OCR would read them."""
-    lines = [lines for part in stack.parts for lines in part.doc.page_lines]
+    """The stack's document pages (numbered as in the stack, cover sheets left out) as a
+    perfect OCR would read them."""
     return [
         OcrPage(
             number=number,
             width=1654,
             height=2339,
-            lines=[OcrLine(line.text, line.box, 0.99) for line in page],
+            lines=[OcrLine(line.text, line.box, 0.99) for line in lines],
         )
-        for number, page in enumerate(lines, start=1)
+        for part in stack.parts
+        for number, lines in enumerate(part.doc.page_lines, start=part.page_range[0])
     ]
 
 
