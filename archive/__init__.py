@@ -64,6 +64,7 @@ from archive._findings import FindingDraft, finding_public, intake_finding
 from archive._jobs import (
     Claim,
     IntakeOutcome,
+    PartOutcome,
     claim_next,
     due_jobs,
     fail_job,
@@ -95,6 +96,7 @@ from archive._schemas import (
     UploadAccepted,
 )
 from archive._sessions import end_session, session_actor, start_session
+from archive._stacks import PageUnderstanding, finish_stack, move_boundary
 from archive._stages import (
     StageGateError,
     advance_case,
@@ -199,6 +201,8 @@ __all__ = [
     "ObjectNotFoundError",
     "ObjectStore",
     "ObjectStoreError",
+    "PageUnderstanding",
+    "PartOutcome",
     "Permission",
     "Role",
     "RuleBook",
@@ -241,6 +245,7 @@ __all__ = [
     "fail_job",
     "finding_public",
     "finish_job",
+    "finish_stack",
     "flow_stages",
     "get_case",
     "get_document",
@@ -251,6 +256,7 @@ __all__ = [
     "list_tokens",
     "load_audit_key",
     "load_rule_book",
+    "move_boundary",
     "next_stage",
     "not_yet_imported",
     "note_access",

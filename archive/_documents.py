@@ -85,7 +85,9 @@ def store_upload(
 
 def _by_checksum(session: Session, *, case: Case, sha256: str) -> Document | None:
     return session.scalar(
-        select(Document).where(Document.case_id == case.id, Document.sha256 == sha256)
+        select(Document).where(
+            Document.case_id == case.id, Document.sha256 == sha256, Document.part == 0
+        )
     )
 
 
@@ -137,8 +139,21 @@ def document_public(document: Document) -> DocumentPublic:
             "seconds": document.seconds,
             "attempts": document.attempts,
             "index_status": document.index_status,
+            **_place_in_stack(document),
         }
     )
+
+
+def _place_in_stack(document: Document) -> dict[str, Any]:
+    """Where a document is in its file: a part of a stack, a stack, or the whole upload."""
+    if document.parent_id is not None:
+        page_range = [document.page_first, document.page_last]
+        return {"parent_id": document.parent_id, "part": document.part, "page_range": page_range}
+    whole = [1, document.pages] if document.pages else None
+    if document.status == DocumentStatus.stack:
+        parts = [child.id for child in document.parts]
+        return {"parent_id": None, "part": None, "page_range": whole, "parts": parts}
+    return {"parent_id": None, "part": 1 if whole else None, "page_range": whole}
 
 
 def _summary_fields(document: Document) -> dict[str, Any]:

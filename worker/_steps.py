@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -10,10 +11,12 @@ from sqlalchemy.orm import Session
 
 from archive import (
     Database,
+    DocType,
     Document,
     FailureCode,
     IntakeOutcome,
     ObjectStore,
+    PartOutcome,
     intake_finding,
     recheck_case,
 )
@@ -25,11 +28,14 @@ from intake import (
     IntakeError,
     OcrEngine,
     OcrEngineError,
+    OcrLine,
     OcrPage,
+    StackAnalysis,
     TooLargeError,
     UnreadableFileError,
-    analyse,
+    analyse_stack,
     open_ocr_engine,
+    understand,
 )
 from search import SearchIndex, index_pending, indexed_document
 from worker._worker import IntakeJobError, UnreadableDocumentError, WorkerParts
@@ -65,14 +71,15 @@ class IntakeAnalyser:
             return self._engine
 
     def __call__(self, path: Path, *, media_type: str, hint: str | None) -> IntakeOutcome:
-        """Analyse one stored original; a file that cannot be read is not retried.
+        """Analyse one stored original (a stack: each document in it); a file that cannot be
+        read is not retried.
 
         Raises UnreadableDocumentError for a bad file and IntakeJobError when the OCR engine
         failed, each with the code of intake's error (``FAILURE_CODES``).
         """
         engine = self.engine
         try:
-            analysis = analyse(
+            stack = analyse_stack(
                 path,
                 media_type=media_type,
                 settings=self.settings,
@@ -81,7 +88,7 @@ class IntakeAnalyser:
             )
         except IntakeError as error:
             raise _intake_job_error(error) from error
-        return outcome_of(analysis, engine=engine.name)
+        return stack_outcome_of(stack, engine=engine.name)
 
 
 def _intake_job_error(error: IntakeError) -> IntakeJobError:
@@ -118,6 +125,61 @@ def outcome_of(analysis: Analysis, *, engine: str) -> IntakeOutcome:
         seconds=analysis.seconds,
         findings=[intake_finding(finding) for finding in analysis.findings],
     )
+
+
+def stack_outcome_of(stack: StackAnalysis, *, engine: str) -> IntakeOutcome:
+    """What the archive stores of a file: one document's outcome, or a stack's with its parts."""
+    if stack.is_single:
+        return outcome_of(stack.parts[0].analysis, engine=engine)
+    parts = [
+        PartOutcome(
+            part=found.part.part,
+            page_first=found.part.page_range[0],
+            page_last=found.part.page_range[1],
+            outcome=outcome_of(found.analysis, engine=engine),
+            case_no=found.part.case_no,
+            cover_doc_type=found.part.cover_doc_type,
+        )
+        for found in stack.parts
+    ]
+    return IntakeOutcome(
+        doc_type="other",
+        confidence=0.0,
+        evidence=[],
+        fields={},
+        field_details={},
+        pages=len(stack.pages),
+        text="",
+        ocr_pages=[_page_json(page) for page in stack.pages],
+        engine=engine,
+        seconds=stack.seconds,
+        parts=parts,
+    )
+
+
+def understand_stored(
+    pages: list[dict[str, Any]], hint: str | None, *, engine: str, today: date
+) -> IntakeOutcome:
+    """Stored OCR pages (``_page_json``'s form) understood again as one document, no OCR."""
+    read = [_page_of(page) for page in pages]
+    known = hint if hint in {doc_type.value for doc_type in DocType} else None
+    return outcome_of(understand(read, hint=known, today=today), engine=engine)
+
+
+def _page_of(page: dict[str, Any]) -> OcrPage:
+    return OcrPage(
+        number=page["number"],
+        width=page["width"],
+        height=page["height"],
+        lines=[_line_of(line) for line in page["lines"]],
+        source=page["source"],
+        rotation=page["rotation"],
+    )
+
+
+def _line_of(line: dict[str, Any]) -> OcrLine:
+    left, top, right, bottom = line["box"]
+    return OcrLine(line["text"], (left, top, right, bottom), line["confidence"])
 
 
 def _page_json(page: OcrPage) -> dict[str, Any]:

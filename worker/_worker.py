@@ -47,6 +47,7 @@ from archive import (
     claim_next,
     fail_job,
     finish_job,
+    finish_stack,
     temporary_prefix,
 )
 from core import Settings, YekuoError
@@ -186,15 +187,23 @@ class IntakeWorker:
         except Exception as error:
             log.warning("storing the intake of %s failed: %s", claim.document_id, error)
             return self._fail(claim, _job_error(error))
-        if finished and self.parts.index is not None:
-            self._index(claim.document_id)
+        if self.parts.index is not None:
+            for document_id in finished or ():
+                self._index(document_id)
         return None
 
-    def _finish(self, session: Session, claim: Claim, outcome: IntakeOutcome) -> bool:
-        document = finish_job(session, claim, worker=self.name, outcome=outcome)
+    def _finish(self, session: Session, claim: Claim, outcome: IntakeOutcome) -> list[str]:
+        """Store the outcome and run the checks of every case it touched; the ids to index."""
+        if outcome.parts:
+            stack = finish_stack(session, claim, worker=self.name, outcome=outcome)
+            documents = list(stack.parts)
+        else:
+            documents = [finish_job(session, claim, worker=self.name, outcome=outcome)]
         if self.parts.after_intake is not None:
-            self.parts.after_intake(session, document)
-        return True
+            one_per_case = {document.case_id: document for document in documents}
+            for document in one_per_case.values():
+                self.parts.after_intake(session, document)
+        return [document.id for document in documents]
 
     def _fail(self, claim: Claim, error: IntakeJobError) -> dt.datetime | None:
         """Record the failure; when the document is to be tried again, the time to do so."""
