@@ -416,6 +416,16 @@ class DocTypeUpdate(BaseModel):
     doc_type: Line = Field(min_length=1, max_length=40)
 
 
+class SplitMove(BaseModel):
+    """Body of ``POST /documents/{document_id}/split``: part ``part + 1`` of the stack starts
+    at ``first_page`` (pages between move from one part to its neighbour)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    part: int = Field(ge=1, le=10_000, description="The earlier of two neighbouring parts")
+    first_page: int = Field(ge=2, le=10_000, description="The new first page of part + 1")
+
+
 class FieldCorrection(BaseModel):
     """Body of ``PUT /documents/{document_id}/fields/{name}``: the same value confirms it."""
 

@@ -10,7 +10,7 @@ from worker._queue import (
     QueueError,
     run_until_signalled,
 )
-from worker._steps import worker_parts
+from worker._steps import stored_understanding, worker_parts
 from worker._worker import (
     Attempt,
     IntakeJobError,
@@ -30,5 +30,6 @@ __all__ = [
     "UnreadableDocumentError",
     "WorkerParts",
     "run_until_signalled",
+    "stored_understanding",
     "worker_parts",
 ]

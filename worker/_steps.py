@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +17,16 @@ from archive import (
     FailureCode,
     IntakeOutcome,
     ObjectStore,
+    PageUnderstanding,
     PartOutcome,
     intake_finding,
     recheck_case,
 )
-from core import Settings
+from core import Settings, today_in_china
 from intake import (
     Analysis,
     CorruptFileError,
+    CoverReader,
     EncryptedPdfError,
     IntakeError,
     OcrEngine,
@@ -55,11 +58,19 @@ RETRYABLE = frozenset({FailureCode.ocr_failed})
 
 
 class IntakeAnalyser:
-    """Runs ``intake.analyse`` in archive terms, with one OCR engine loaded on first use."""
+    """Runs ``intake.analyse_stack`` in archive terms, with one OCR engine loaded on first use
+    and ``read_cover`` finding cover sheets (None: none are looked for)."""
 
-    def __init__(self, settings: Settings, engine: OcrEngine | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        engine: OcrEngine | None = None,
+        *,
+        read_cover: CoverReader | None = None,
+    ) -> None:
         self.settings = settings
         self._engine = engine
+        self._read_cover = read_cover
         self._lock = threading.Lock()
 
     @property
@@ -85,6 +96,7 @@ class IntakeAnalyser:
                 settings=self.settings,
                 hint=hint,
                 engine=engine,
+                read_cover=self._read_cover,
             )
         except IntakeError as error:
             raise _intake_job_error(error) from error
@@ -164,6 +176,12 @@ def understand_stored(
     read = [_page_of(page) for page in pages]
     known = hint if hint in {doc_type.value for doc_type in DocType} else None
     return outcome_of(understand(read, hint=known, today=today), engine=engine)
+
+
+def stored_understanding(stack: Document) -> PageUnderstanding:
+    """How the parts of ``stack`` are read again from its stored OCR (its engine, today)."""
+    engine = str(stack.ocr.get("engine", ""))
+    return partial(understand_stored, engine=engine, today=today_in_china())
 
 
 def _page_of(page: dict[str, Any]) -> OcrPage:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -23,7 +23,9 @@ from api.deps import (
     SessionDep,
     SettingsDep,
     StoreDep,
+    form_actor,
 )
+from api.web.corrections import form_body
 from api.web.images import BROWSER_IMAGE_TYPES, RENDERED_TYPES, page_count, render_page
 from api.web.render import FIELD_LABELS_ZH, PageRoute, label_zh, render
 from archive import (
@@ -36,16 +38,19 @@ from archive import (
     ObjectStore,
     Permission,
     RuleBook,
+    SplitMove,
     damaged_original,
     document_public,
     get_document,
+    move_boundary,
     note_access,
 )
+from worker import stored_understanding
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 script_router = APIRouter(include_in_schema=False)
 
-FINAL_STATUSES = frozenset({DocumentStatus.done, DocumentStatus.failed})
+FINAL_STATUSES = frozenset({DocumentStatus.done, DocumentStatus.failed, DocumentStatus.stack})
 PAGE_WINDOW = 20
 """How many pages of an original one document page shows."""
 
@@ -152,13 +157,20 @@ def document_page(
     if document.media_type in BROWSER_IMAGE_TYPES:
         images = [f"/documents/{document_id}/original"]
     elif document.media_type in RENDERED_TYPES:
-        pages = row.pages or page_count(
-            store.get_bytes(row.sha256),
-            document.media_type,
-            max_pixels=settings.intake_max_page_pixels,
+        # A part of a stack shows its own pages of the original, the first one as its page 1.
+        offset = (row.page_first or 1) - 1
+        pages = (row.page_last or 0) - offset if row.parent_id else 0
+        pages = (
+            pages
+            or row.pages
+            or page_count(
+                store.get_bytes(row.sha256),
+                document.media_type,
+                max_pixels=settings.intake_max_page_pixels,
+            )
         )
         shown = range(first_page, min(first_page + PAGE_WINDOW, pages + 1))
-        images = [f"/documents/{document_id}/pages/{n}" for n in shown]
+        images = [f"/documents/{document_id}/pages/{n + offset}" for n in shown]
     else:
         images = []
     return render(
@@ -171,9 +183,27 @@ def document_page(
             "fields": field_rows(document),
             "status": status_of(document),
             "doc_types": doc_type_choices(rules),
+            "stack_parts": stack_parts(row),
         },
         actor=actor,
     )
+
+
+def stack_parts(document: Document) -> list[dict[str, Any]]:
+    """The parts of a stack (of the stack a part belongs to), as its page lists them."""
+    stack = document.parent or document
+    return [
+        {
+            "document_id": part.id,
+            "part": part.part,
+            "first": part.page_first,
+            "last": part.page_last,
+            "case_no": part.case.case_no,
+            "doc_type_label": label_zh(part.doc_type) or "未识别",
+            "current": part.id == document.id,
+        }
+        for part in stack.parts
+    ]
 
 
 def page_window(first: int, pages: int) -> dict[str, int | None]:
@@ -243,3 +273,30 @@ async def document_page_image(
         media_type="image/png",
         headers={"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"},
     )
+
+
+@router.post("/documents/{document_id}/split")
+def move_split(
+    document_id: str,
+    session: SessionDep,
+    actor: Annotated[Actor, Depends(form_actor(Permission.correct))],
+    part: Annotated[str, Form(max_length=6)] = "",
+    first_page: Annotated[str, Form(max_length=6)] = "",
+) -> RedirectResponse:
+    """Move the boundary between two parts of a stack (the API's ``POST …/split``)."""
+    body = form_body(
+        SplitMove,
+        {"part": part, "first_page": first_page},
+        problem_zh="请选择要调整的部分，并填写下一部分的起始页（原件页码）",
+    )
+    stack = get_document(session, document_id=document_id)
+    move_boundary(
+        session,
+        stack,
+        part=body.part,
+        first_page=body.first_page,
+        actor=actor,
+        understand=stored_understanding(stack),
+    )
+    session.commit()
+    return RedirectResponse(f"/documents/{document_id}?saved=split", status_code=303)

@@ -83,6 +83,7 @@ PAGES = {
     "POST /documents/{}/doc_type": "PUT /api/v1/documents/{}/doc_type",
     "POST /documents/{}/fields/{}": "PUT /api/v1/documents/{}/fields/{}",
     "POST /documents/{}/retry": "POST /api/v1/documents/{}/retry",
+    "POST /documents/{}/split": "POST /api/v1/documents/{}/split",
     "POST /findings/{}/dismiss": "POST /api/v1/findings/{}/dismiss",
     "GET /search": "GET /api/v1/search",
     "GET /audit": "GET /api/v1/audit",
@@ -166,12 +167,14 @@ _BODIES: dict[str, Any] = {
     "PUT /api/v1/documents/{}/doc_type": {"doc_type": "id_card"},
     "PUT /api/v1/documents/{}/fields/{}": {"value": "王小明"},
     "POST /api/v1/findings/{}/dismiss": {"reason": "test"},
+    "POST /api/v1/documents/{}/split": {"part": 1, "first_page": 2},
 }
 _FORMS = {
     "POST /cases/{}/advance": {"to": "survey"},
     "POST /documents/{}/doc_type": {"doc_type": "id_card"},
     "POST /documents/{}/fields/{}": {"value": "王小明"},
     "POST /findings/{}/dismiss": {"reason": "test"},
+    "POST /documents/{}/split": {"part": "1", "first_page": "2"},
 }
 
 
