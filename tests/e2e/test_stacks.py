@@ -19,6 +19,7 @@ from core import Settings
 from search import open_search_index
 from synthetic import SyntheticStack, build_stack, render
 from tests.e2e.helpers import ApiClient
+from tests.e2e.test_pages import page_csrf, signin
 from tests.unit.intake.test_stack import SMALL, TruthEngine, black_is_cover, scanned
 from worker import IntakeWorker, worker_parts
 from worker._steps import IntakeAnalyser
@@ -166,3 +167,53 @@ def test_a_reviewer_moves_a_boundary_and_both_parts_are_read_again(
         "POST", f"/documents/{stack_id}/split", Role.archivist, json={"part": 1, "first_page": 2}
     )
     assert archivist.status_code == 403
+
+
+def test_a_cover_naming_no_known_case_keeps_the_part_with_a_warning(
+    client: ApiClient, settings: Settings, tmp_path: Path, docs: list[Any]
+) -> None:
+    client.create_case("YK-1")
+    stack = build_stack([docs[0], docs[2]], covers=[None, Image.new("RGB", SMALL, "black")])
+    stack_id = upload_stack(client, tmp_path, stack)
+    run_intake(settings, stack, stack_id)
+    _, licence_id = document(client, stack_id)["parts"]
+    licence = document(client, licence_id)
+    assert (licence["case_no"], licence["page_range"]) == ("YK-1", [3, 3])
+    (warning,) = [f for f in licence["findings"] if f["code"] == "cover_case_unknown"]
+    assert (warning["severity"], warning["found"]) == ("warning", "YK-7")
+    assert "YK-7" in warning["message"]
+
+
+def test_the_document_page_lists_the_parts_and_moves_a_boundary(
+    client: ApiClient, settings: Settings, tmp_path: Path, docs: list[Any]
+) -> None:
+    client.create_case("YK-1")
+    stack = build_stack(docs)
+    stack_id = upload_stack(client, tmp_path, stack)
+    run_intake(settings, stack, stack_id)
+    card_id, contract_id, _ = document(client, stack_id)["parts"]
+    signin(client, Role.reviewer)
+    page = client.http.get(f"/documents/{stack_id}")
+    assert page.status_code == 200
+    assert "原件拆分" in page.text
+    assert f'href="/documents/{contract_id}">第 2 部分' in page.text
+    assert 'action="/documents/' + stack_id + '/split"' in page.text
+    part_page = client.http.get(f"/documents/{contract_id}")
+    assert "原件第 2–4 页" in part_page.text
+    assert f'src="/documents/{contract_id}/pages/2"' in part_page.text
+    assert f'src="/documents/{contract_id}/pages/4"' in part_page.text
+    csrf = page_csrf(client, f"/documents/{stack_id}")
+    moved = client.http.post(
+        f"/documents/{stack_id}/split",
+        data={"part": "1", "first_page": "3", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert moved.status_code == 303, moved.text
+    assert document(client, card_id)["page_range"] == [1, 2]
+    refused = client.http.post(
+        f"/documents/{stack_id}/split",
+        data={"part": "1", "first_page": "", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 422
+    assert "起始页" in refused.text
