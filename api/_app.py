@@ -25,7 +25,7 @@ from archive import (
 )
 from core import Settings, get_settings
 from search import SearchIndex, open_search_index
-from worker import SHUTDOWN_SECONDS, IntakeQueue, QueueConsumer, worker_parts
+from worker import SHUTDOWN_SECONDS, IntakeQueue, QueueConsumer, background_watch, worker_parts
 
 
 class _YekuoApp(FastAPI):
@@ -49,9 +49,10 @@ def create_app(
     """A yekuo app on the given settings (the environment's by default).
 
     The database is migrated and the object store opened when the app starts, intake
-    workers start in-process unless ``intake_in_process`` is off, and all are
-    closed when it stops. ``object_store`` and ``search_index`` replace the ones the settings
-    choose (tests use them to inject faults through the interfaces).
+    workers start in-process unless ``intake_in_process`` is off, the watched folder is
+    polled when ``watch_dir`` is set, and all are closed when it stops. ``object_store`` and
+    ``search_index`` replace the ones the settings choose (tests use them to inject faults
+    through the interfaces).
     """
     settings = settings or get_settings()
 
@@ -69,15 +70,20 @@ def create_app(
         in_process = settings.intake_in_process and settings.intake_workers > 0
         parts = worker_parts(settings, database=database, store=store, index=index)
         app.state.intake_queue = queue = IntakeQueue(settings, parts=parts if in_process else None)
+        watch = background_watch(settings, database=database, store=store, queue=queue)
         workers: QueueConsumer | None = None
         if in_process:
             workers = queue.consumer(
                 threads=settings.intake_workers, shutdown_seconds=SHUTDOWN_SECONDS
             )
             workers.start()
+        if watch is not None:
+            watch.start()
         try:
             yield
         finally:
+            if watch is not None:
+                watch.stop()
             if workers is not None:
                 workers.stop()
             queue.close()

@@ -16,6 +16,7 @@ from archive import (
     DamagedOriginalError,
     EmptyUploadError,
     FixityError,
+    FontMissingError,
     ForbiddenError,
     NotFoundError,
     ObjectStoreError,
@@ -57,6 +58,7 @@ ERROR_STATUS: tuple[tuple[type[YekuoError], int, str], ...] = (
     (RuleSetError, 500, "rules_invalid"),
     (FixityError, 500, "integrity_failure"),
     (AuditKeyError, 500, "audit_key_unreadable"),
+    (FontMissingError, 500, "font_missing"),
     (SettingsError, 500, "settings_invalid"),
 )
 

@@ -28,12 +28,15 @@ class Permission(StrEnum):
     search = "search"
     read_audit = "read_audit"
     manage_tokens = "manage_tokens"
+    print_covers = "print_covers"
 
 
 # README's table of the HTTP API is the truth of who may call what; tests/e2e/test_roles.py
 # reads it and calls every route as every role.
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.archivist: frozenset({Permission.read, Permission.create_case, Permission.upload}),
+    Role.archivist: frozenset(
+        {Permission.read, Permission.create_case, Permission.upload, Permission.print_covers}
+    ),
     Role.reviewer: frozenset(
         {
             Permission.read,
@@ -41,6 +44,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.advance,
             Permission.correct,
             Permission.search,
+            Permission.print_covers,
         }
     ),
     Role.auditor: frozenset({Permission.read, Permission.search, Permission.read_audit}),

@@ -111,7 +111,7 @@ def import_files(
     """Store each file on its case, one transaction each; a refused file does not stop the rest."""
     for item in items:
         try:
-            yield _import_one(
+            yield import_file(
                 item,
                 database=database,
                 store=store,
@@ -126,7 +126,7 @@ def import_files(
             )
 
 
-def _import_one(
+def import_file(
     item: ImportItem,
     *,
     database: Database,
@@ -135,6 +135,11 @@ def _import_one(
     max_bytes: int,
     actor: Actor,
 ) -> ImportResult:
+    """Store one file on its case in a transaction of its own (``stored`` or ``duplicate``).
+
+    Raises what an upload of the file would (UploadError, NotFoundError for the case,
+    ObjectStoreError), and OSError when the file cannot be read.
+    """
     spooler = UploadSpooler(tmp_dir=tmp_dir, max_bytes=max_bytes, filename=item.path.name)
     try:
         with item.path.open("rb") as source:

@@ -74,3 +74,7 @@ class UnauthenticatedError(AuthError):
 
 class ForbiddenError(AuthError):
     """The token's role may not do this."""
+
+
+class FontMissingError(ArchiveError):
+    """No Chinese font is installed, so pages with Chinese text (cover sheets) cannot be drawn."""

@@ -15,6 +15,7 @@ from cli._search import reindex_command, search_command
 from cli._serve import serve_command
 from cli._tokens import token_group
 from cli._verify import verify_command
+from cli._watch import watch_command
 
 
 @click.group(cls=YekuoGroup)
@@ -35,5 +36,6 @@ for _command in (
     search_command,
     reindex_command,
     verify_command,
+    watch_command,
 ):
     main.add_command(_command)

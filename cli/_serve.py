@@ -7,6 +7,7 @@ import uvicorn
 
 from archive import load_rule_book, open_database, open_object_store
 from core import Settings, get_settings
+from worker import watch_dir
 
 
 @click.command("serve")
@@ -25,10 +26,12 @@ def serve_command(host: str, port: int) -> None:
 def _check_backends(settings: Settings) -> None:
     """Fail here, with a line and an exit status, on what would stop the app starting.
 
-    The rule file, the database (migrated now) and the object store; the app does the same
-    again when it starts, but a failure inside uvicorn would only show as its traceback.
+    The rule file, the watched folder, the database (migrated now) and the object store; the
+    app does the same again when it starts, but a failure inside uvicorn would only show as its
+    traceback.
     """
     load_rule_book(settings.rules_file)
+    watch_dir(settings)
     with open_database(settings) as database:
         database.upgrade()
     store = open_object_store(settings)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 import pydantic
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core._errors import SettingsError
@@ -105,6 +105,27 @@ class Settings(BaseSettings):
         description="The secret key that signs the audit checkpoints; default data_dir/audit.key "
         "(created on first use). Every process of one installation must read the same file.",
     )
+
+    watch_dir: Path | None = Field(
+        default=None,
+        description="A folder network scanners write to, filed by `yekuo serve` as `yekuo watch` "
+        "does; none by default.",
+    )
+    watch_settle_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=3600,
+        description="A watched file is taken once its size and time stayed unchanged this long.",
+    )
+    watch_poll_seconds: float = Field(
+        default=2.0, gt=0, le=600, description="How often the watched folder is looked at."
+    )
+
+    @field_validator("watch_dir", mode="before")
+    @classmethod
+    def _unset_when_empty(cls, value: object) -> object:
+        # An empty YEKUO_WATCH_DIR (compose's default) means no watched folder, not the cwd.
+        return None if value == "" else value
 
     @model_validator(mode="after")
     def _check_s3(self) -> Settings:

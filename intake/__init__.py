@@ -2,6 +2,7 @@
 
 from intake._analyse import Analysis, analyse, understand
 from intake._classify import classify
+from intake._cover import CoverSheet, cover_payload, read_cover
 from intake._dates import LONG_TERM, ValidityPeriod, parse_chinese_date, parse_validity_period
 from intake._engines import open_ocr_engine
 from intake._errors import (
@@ -72,6 +73,7 @@ __all__ = [
     "CorruptFileError",
     "CoverMark",
     "CoverReader",
+    "CoverSheet",
     "EncryptedPdfError",
     "FieldFinding",
     "IdentifierRepair",
@@ -97,6 +99,7 @@ __all__ = [
     "citizen_id_check_char",
     "citizen_id_gender",
     "classify",
+    "cover_payload",
     "credit_code_check_char",
     "describe_unaccepted",
     "extract_fields",
@@ -112,6 +115,7 @@ __all__ = [
     "parse_chinese_date",
     "parse_validity_period",
     "prepare",
+    "read_cover",
     "read_document",
     "recognise",
     "repair_citizen_id",

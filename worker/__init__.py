@@ -1,4 +1,5 @@
-"""The intake runtime: the durable queue (huey), the job runner and the intake steps it wires.
+"""The intake runtime: the durable queue (huey), the job runner and the intake steps it wires,
+and the watched folder that files what network scanners drop.
 
 ``yekuo serve`` runs it in-process; ``yekuo worker`` runs it alone, without the HTTP stack.
 """
@@ -11,6 +12,7 @@ from worker._queue import (
     run_until_signalled,
 )
 from worker._steps import stored_understanding, worker_parts
+from worker._watch import BackgroundWatch, WatchFolder, WatchResult, background_watch, watch_dir
 from worker._worker import (
     Attempt,
     IntakeJobError,
@@ -22,14 +24,19 @@ from worker._worker import (
 __all__ = [
     "SHUTDOWN_SECONDS",
     "Attempt",
+    "BackgroundWatch",
     "IntakeJobError",
     "IntakeQueue",
     "IntakeWorker",
     "QueueConsumer",
     "QueueError",
     "UnreadableDocumentError",
+    "WatchFolder",
+    "WatchResult",
     "WorkerParts",
+    "background_watch",
     "run_until_signalled",
     "stored_understanding",
+    "watch_dir",
     "worker_parts",
 ]

@@ -1,10 +1,11 @@
-"""Routes of cases: create, list, read."""
+"""Routes of cases: create, list, read, print their cover sheets."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 
 from api._input import Offset
 from api.deps import RulesDep, SessionDep, require
@@ -16,6 +17,7 @@ from archive import (
     Category,
     Permission,
     Stage,
+    case_cover_sheets,
     case_public,
     create_case,
     get_case,
@@ -77,3 +79,38 @@ def get_one_case(
     """A case: stage and time limit, documents, case-level findings, facts and overrides."""
     case = get_case(session, case_no=case_no)
     return case_public(session, case, rules=rules, today=today_in_china())
+
+
+CoverStage = Annotated[
+    str | None,
+    Query(
+        max_length=40,
+        description="a stage code of the case's flow, or all; default its current stage",
+    ),
+]
+
+
+def cover_sheets_response(case_no: str, pdf: bytes) -> Response:
+    """The cover-sheet PDF as the browser shows it, ready to print."""
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{case_no}-cover-sheets.pdf"'},
+    )
+
+
+@router.get(
+    "/cases/{case_no}/cover-sheets",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}, "description": "One A4 page a cover"}},
+)
+def get_cover_sheets(
+    case_no: str,
+    session: SessionDep,
+    rules: RulesDep,
+    actor: Annotated[Actor, Depends(require(Permission.print_covers))],
+    stage: CoverStage = None,
+) -> Response:
+    """资料封面: a PDF, one A4 page per document a stage requires, each with its QR code."""
+    case = get_case(session, case_no=case_no)
+    return cover_sheets_response(case.case_no, case_cover_sheets(case, rules=rules, stage=stage))

@@ -1,4 +1,5 @@
-"""The case page: stage flow, due date, the checklist for the next stage, findings, advancing.
+"""The case page: stage flow, due date, the checklist for the next stage, findings, advancing,
+and its 资料封面 (cover sheets) to print.
 
 The checklist, the due date and the stage gate come from the review API's own services
 (``check_case``, ``case_review_fields``, ``next_stage``, ``advance_case``) on the rule book of
@@ -11,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -32,9 +33,11 @@ from archive import (
     StageGateError,
     ValidationError,
     advance_case,
+    case_cover_sheets,
     case_public,
     case_review_fields,
     check_case,
+    cover_stages,
     flow_stages,
     get_case,
     next_stage,
@@ -141,9 +144,11 @@ def review_context(
         "next_stage": None,
         "flow_problem": "",
         "review": None,
+        "cover_stages": [],
     }
     try:
         context["next_stage"] = next_stage(case, rule_set)
+        context["cover_stages"] = cover_stages(case, rule_set)
         check = check_case(session, case, public.stage, rule_set=rule_set)
     except ValidationError as error:
         context["flow_problem"] = error.message
@@ -188,6 +193,24 @@ def case_page(
     actor.require(Permission.read)
     case = get_case(session, case_no=case_no)
     return case_page_response(request, session, actor, case, rules=rules)
+
+
+@router.get("/cases/{case_no}/cover-sheets")
+def cover_sheets(
+    case_no: str,
+    session: SessionDep,
+    rules: RulesDep,
+    actor: PageActorDep,
+    stage: Annotated[str | None, Query(max_length=40)] = None,
+) -> Response:
+    """The case's 资料封面 as a PDF to print: one page per document the stage requires."""
+    actor.require(Permission.print_covers)
+    case = get_case(session, case_no=case_no)
+    return Response(
+        case_cover_sheets(case, rules=rules, stage=stage),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{case.case_no}-cover-sheets.pdf"'},
+    )
 
 
 def refusal_of(error: StageGateError, *, reason: str) -> Refusal:

@@ -74,6 +74,7 @@ PAGES = {
     "GET /cases/new": "POST /api/v1/cases",
     "POST /cases/new": "POST /api/v1/cases",
     "GET /cases/{}": "GET /api/v1/cases/{}",
+    "GET /cases/{}/cover-sheets": "GET /api/v1/cases/{}/cover-sheets",
     "POST /cases/{}/advance": "POST /api/v1/cases/{}/advance",
     "POST /cases/{}/upload": "POST /api/v1/cases/{}/documents",
     "GET /documents/{}": "GET /api/v1/documents/{}",

@@ -88,6 +88,7 @@ def test_the_settings_with_their_defaults_are_valid_production_settings(
     assert settings.search_backend == "elasticsearch"
     assert settings.elasticsearch_url == "http://elasticsearch:9200"
     assert settings.intake_in_process is False
+    assert settings.watch_dir is None  # off unless the operator sets YEKUO_WATCH_DIR
 
 
 @pytest.mark.parametrize("missing", sorted(_OPERATOR_ENV))
