@@ -31,11 +31,13 @@ from archive._jobs import (
     _replace_queue_findings,
     release,
 )
-from archive._vocabulary import DocumentStatus, Severity
+from archive._vocabulary import DocType, DocumentStatus, Severity
 from archive.db._models import Case, Document
 
 COVER_PAGE_SOURCE = "cover_sheet"
 """``source`` of a stored OCR page that was a cover sheet (intake's ``COVER_SOURCE``)."""
+
+_DOC_TYPES = frozenset(doc_type.value for doc_type in DocType)
 
 PageUnderstanding = Callable[[list[dict[str, Any]], str | None], IntakeOutcome]
 """Understands stored OCR pages (``Document.ocr["pages"]`` items) as one document, with an
@@ -97,7 +99,7 @@ def _add_part(session: Session, parent: Document, found: PartOutcome, actor: Act
         media_type=parent.media_type,
         original_filename=parent.original_filename,
         status=DocumentStatus.done.value,
-        doc_type_hint=found.cover_doc_type,
+        doc_type_hint=found.cover_doc_type if found.cover_doc_type in _DOC_TYPES else None,
         uploaded_by=parent.uploaded_by,
         stage=case.stage,
         attempts=parent.attempts,

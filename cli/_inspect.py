@@ -17,8 +17,11 @@ from intake import Analysis, OcrEngine, PartAnalysis, StackAnalysis, analyse_sta
 
 
 def _as_json(path: Path, found: PartAnalysis) -> dict[str, Any]:
-    """The stable JSON shape of DESIGN.md: file, part, page_range, doc_type, fields …"""
+    """The stable JSON shape of DESIGN.md: file, part, page_range, doc_type, fields …, and
+    ``cover`` (case_no, doc_type) when a cover sheet came before the document."""
     analysis = found.analysis
+    cover = found.part.case_no, found.part.cover_doc_type
+    named = {"cover": {"case_no": cover[0], "doc_type": cover[1]}} if cover[0] else {}
     return {
         "file": str(path),
         "part": found.part.part,
@@ -29,6 +32,7 @@ def _as_json(path: Path, found: PartAnalysis) -> dict[str, Any]:
         "findings": [asdict(finding) for finding in analysis.findings],
         "pages": len(analysis.pages),
         "seconds": analysis.seconds,
+        **named,
     }
 
 

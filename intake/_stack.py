@@ -20,6 +20,7 @@ from PIL import Image
 from core import Settings, today_in_china
 from intake._analyse import Analysis, _media_type, understand
 from intake._classify import OTHER
+from intake._cover import read_cover as read_cover_sheet
 from intake._engines import open_ocr_engine
 from intake._ocr import OcrEngine, OcrPage
 from intake._reading import ReadDocument, ReadLimits, read_document
@@ -144,13 +145,14 @@ def analyse_stack(
     hint: str | None = None,
     engine: OcrEngine | None = None,
     today: date | None = None,
-    read_cover: CoverReader | None = None,
+    read_cover: CoverReader | None = read_cover_sheet,
 ) -> StackAnalysis:
     """Read, find cover sheets, OCR, split and analyse the file at path, part by part.
 
-    The arguments are ``analyse``'s; ``read_cover`` (None: look for no cover sheets) decodes
-    a page's cover QR code. Each part's ``seconds`` is its share (by pages) of the time the
-    whole file took. Raises IntakeError when the file cannot be read or the engine fails.
+    The arguments are ``analyse``'s; ``read_cover`` decodes a page's cover-sheet QR code
+    (default: ``intake.read_cover``; None: look for no cover sheets). Each part's ``seconds``
+    is its share (by pages) of the time the whole file took. Raises IntakeError when the file
+    cannot be read or the engine fails.
     """
     started = time.perf_counter()
     read = read_document(path, _media_type(media_type), limits=_limits(settings))

@@ -40,6 +40,7 @@ from intake import (
     open_ocr_engine,
     understand,
 )
+from intake import read_cover as read_cover_sheet
 from search import SearchIndex, index_pending, indexed_document
 from worker._worker import IntakeJobError, UnreadableDocumentError, WorkerParts
 
@@ -59,14 +60,14 @@ RETRYABLE = frozenset({FailureCode.ocr_failed})
 
 class IntakeAnalyser:
     """Runs ``intake.analyse_stack`` in archive terms, with one OCR engine loaded on first use
-    and ``read_cover`` finding cover sheets (None: none are looked for)."""
+    and ``read_cover`` finding cover sheets (default ``intake.read_cover``; None: none)."""
 
     def __init__(
         self,
         settings: Settings,
         engine: OcrEngine | None = None,
         *,
-        read_cover: CoverReader | None = None,
+        read_cover: CoverReader | None = read_cover_sheet,
     ) -> None:
         self.settings = settings
         self._engine = engine

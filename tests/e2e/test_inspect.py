@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from archive._cover_pdf import cover_image
+from archive._cover_sheets import CoverPage
 from cli import main
+from intake import CoverSheet
 from synthetic import build_stack, jpeg_bytes, render, scanned_pdf_bytes
 
 
@@ -81,14 +84,27 @@ def test_inspect_without_json_is_readable(tmp_path: Path) -> None:
 def test_a_scanned_stack_prints_one_object_per_document(tmp_path: Path) -> None:
     rng = random.Random("inspect-stack")
     docs = [render("business_license", rng), render("id_card", rng)]
+    sheet = CoverSheet(case_no="YK-9", doc_type="id_card")
+    cover = cover_image(
+        CoverPage(
+            sheet=sheet,
+            customer_name="王小明",
+            doc_type_zh="居民身份证",
+            requirement_zh="申请人身份证明",
+            stage_zh="受理",
+            alternatives_zh=(),
+        )
+    )
     scan = tmp_path / "stack.pdf"
-    scan.write_bytes(scanned_pdf_bytes(build_stack(docs).images))
+    scan.write_bytes(scanned_pdf_bytes(build_stack(docs, covers=[None, cover]).images))
     result = CliRunner().invoke(main, ["inspect", "--json", str(scan)])
     assert result.exit_code == 0, result.output
     license, card = _objects(result.output)
     assert [(o["part"], o["page_range"], o["doc_type"], o["pages"]) for o in (license, card)] == [
         (1, [1, 1], "business_license", 1),
-        (2, [2, 2], "id_card", 1),
+        (2, [3, 3], "id_card", 1),
     ]
+    assert "cover" not in license
+    assert card["cover"] == {"case_no": "YK-9", "doc_type": "id_card"}
     assert license["fields"] == docs[0].fields
     assert card["fields"] == docs[1].fields

@@ -7,15 +7,17 @@ which pages go where and what each part is, not about OCR.
 
 from __future__ import annotations
 
+import io
 import random
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import segno
 from PIL import Image
 
 from core import Settings
-from intake import COVER_SOURCE, OcrPage, analyse_stack
+from intake import COVER_SOURCE, CoverSheet, OcrPage, analyse_stack, cover_payload
 from synthetic import SyntheticStack, build_stack, render, tiff_bytes
 from tests.unit.intake.test_split import truth_pages
 
@@ -129,3 +131,28 @@ def test_one_document_is_one_part_over_all_pages_with_the_uploaders_hint(
         "supply_contract",
     )
     assert only.analysis.evidence[0] == "hint supply_contract agrees with the page"
+
+
+def test_a_printed_cover_sheet_is_found_by_default(tmp_path: Path, settings: Settings) -> None:
+    sheet = CoverSheet(case_no="YK-3", doc_type="id_card")
+    qr = Image.open(io.BytesIO(_qr_png(cover_payload(sheet))))
+    cover = Image.new("RGB", (800, 1130), "white")
+    cover.paste(qr, (150, 200))
+    card = render("id_card", random.Random("printed"))
+    stack = build_stack([card], covers=[cover])
+    path = tmp_path / "covered.tif"
+    path.write_bytes(tiff_bytes([cover, Image.new("RGB", SMALL, "white")]))
+    engine = TruthEngine(stack)
+    result = analyse_stack(
+        path, media_type="image/tiff", settings=settings, engine=engine, today=TODAY
+    )
+    assert engine.read == [2]
+    assert [(p.part.page_range, p.part.case_no, p.analysis.doc_type) for p in result.parts] == [
+        ((2, 2), "YK-3", "id_card")
+    ]
+
+
+def _qr_png(text: str) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="png", scale=10)
+    return buffer.getvalue()
