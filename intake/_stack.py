@@ -53,8 +53,8 @@ class StackAnalysis:
 
     @property
     def is_single(self) -> bool:
-        """Whether the file is one document over all its pages, no cover sheet in it."""
-        return len(self.parts) == 1 and self.parts[0].part.page_range == (1, len(self.pages))
+        """Whether the file holds one document (perhaps behind its cover sheet)."""
+        return len(self.parts) == 1
 
 
 def _limits(settings: Settings) -> ReadLimits:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from datetime import date
 from functools import partial
@@ -142,8 +143,9 @@ def outcome_of(analysis: Analysis, *, engine: str) -> IntakeOutcome:
 
 def stack_outcome_of(stack: StackAnalysis, *, engine: str) -> IntakeOutcome:
     """What the archive stores of a file: one document's outcome, or a stack's with its parts."""
-    if stack.is_single:
-        return outcome_of(stack.parts[0].analysis, engine=engine)
+    if stack.is_single:  # one document, as before stacks: every page is its page
+        whole = dataclasses.replace(stack.parts[0].analysis, pages=stack.pages)
+        return outcome_of(whole, engine=engine)
     parts = [
         PartOutcome(
             part=found.part.part,

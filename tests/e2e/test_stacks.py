@@ -114,6 +114,23 @@ def test_a_single_document_stays_one_document(
     assert (body["parent_id"], body["parts"]) == (None, [])
 
 
+def test_a_document_behind_its_cover_sheet_stays_one_document(
+    client: ApiClient, settings: Settings, tmp_path: Path, docs: list[Any]
+) -> None:
+    client.create_case("YK-1")
+    stack = build_stack(docs[2:], covers=[Image.new("RGB", SMALL, "black")])
+    document_id = upload_stack(client, tmp_path, stack)
+    run_intake(settings, stack, document_id)
+    body = document(client, document_id)
+    assert (body["status"], body["doc_type"], body["pages"], body["parts"]) == (
+        "done",
+        "business_license",
+        2,
+        [],
+    )
+    assert body["fields"] == docs[2].fields
+
+
 def test_a_reviewer_moves_a_boundary_and_both_parts_are_read_again(
     client: ApiClient, settings: Settings, tmp_path: Path, docs: list[Any]
 ) -> None:
