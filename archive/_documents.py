@@ -139,7 +139,7 @@ def document_public(document: Document) -> DocumentPublic:
             "seconds": document.seconds,
             "attempts": document.attempts,
             "index_status": document.index_status,
-            **_place_in_stack(document),
+            "parts": [child.id for child in document.parts],
         }
     )
 
@@ -150,10 +150,8 @@ def _place_in_stack(document: Document) -> dict[str, Any]:
         page_range = [document.page_first, document.page_last]
         return {"parent_id": document.parent_id, "part": document.part, "page_range": page_range}
     whole = [1, document.pages] if document.pages else None
-    if document.status == DocumentStatus.stack:
-        parts = [child.id for child in document.parts]
-        return {"parent_id": None, "part": None, "page_range": whole, "parts": parts}
-    return {"parent_id": None, "part": 1 if whole else None, "page_range": whole}
+    single = whole is not None and document.status != DocumentStatus.stack
+    return {"parent_id": None, "part": 1 if single else None, "page_range": whole}
 
 
 def _summary_fields(document: Document) -> dict[str, Any]:
@@ -167,6 +165,7 @@ def _summary_fields(document: Document) -> dict[str, Any]:
         "media_type": document.media_type,
         "size_bytes": document.size_bytes,
         "created_at": document.created_at,
+        **_place_in_stack(document),
     }
 
 

@@ -170,6 +170,17 @@ class DocumentSummary(BaseModel):
     media_type: str
     size_bytes: int
     created_at: dt.datetime
+    parent_id: str | None = Field(
+        default=None, description="The stack this document is a part of; null for an upload"
+    )
+    part: int | None = Field(
+        default=None,
+        description="Its part number (from 1) in the uploaded file; 1 for a file holding one "
+        "document, null for a stack or before intake",
+    )
+    page_range: list[int] | None = Field(
+        default=None, description="[first, last] page of the uploaded file (1-based, inclusive)"
+    )
 
 
 class DocumentPublic(DocumentSummary):
@@ -197,17 +208,6 @@ class DocumentPublic(DocumentSummary):
     seconds: float | None = Field(default=None, description="How long intake took")
     attempts: int = Field(default=0, description="Intake attempts so far")
     index_status: str = Field(description="pending, indexed or failed (retried)")
-    parent_id: str | None = Field(
-        default=None, description="The stack this document is a part of; null for an upload"
-    )
-    part: int | None = Field(
-        default=None,
-        description="Its part number (from 1) in the uploaded file; 1 for a file holding one "
-        "document, null for a stack or before intake",
-    )
-    page_range: list[int] | None = Field(
-        default=None, description="[first, last] page of the uploaded file (1-based, inclusive)"
-    )
     parts: list[str] = Field(
         default_factory=list, description="For a stack split into documents: their ids, in order"
     )

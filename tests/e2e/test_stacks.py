@@ -215,6 +215,8 @@ def test_the_document_page_lists_the_parts_and_moves_a_boundary(
     assert "原件拆分" in page.text
     assert f'href="/documents/{contract_id}">第 2 部分' in page.text
     assert 'action="/documents/' + stack_id + '/split"' in page.text
+    case_page = client.http.get("/cases/YK-1")
+    assert "第 2 部分 · 原件第 2–4 页" in case_page.text
     part_page = client.http.get(f"/documents/{contract_id}")
     assert "原件第 2–4 页" in part_page.text
     assert f'src="/documents/{contract_id}/pages/2"' in part_page.text
