@@ -45,6 +45,7 @@ from archive import (
     move_boundary,
     note_access,
 )
+from core import Settings
 from worker import stored_understanding
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -157,18 +158,7 @@ def document_page(
     if document.media_type in BROWSER_IMAGE_TYPES:
         images = [f"/documents/{document_id}/original"]
     elif document.media_type in RENDERED_TYPES:
-        # A part of a stack shows its own pages of the original, the first one as its page 1.
-        offset = (row.page_first or 1) - 1
-        pages = (row.page_last or 0) - offset if row.parent_id else 0
-        pages = (
-            pages
-            or row.pages
-            or page_count(
-                store.get_bytes(row.sha256),
-                document.media_type,
-                max_pixels=settings.intake_max_page_pixels,
-            )
-        )
+        pages, offset = _pages_in_original(row, store, settings)
         shown = range(first_page, min(first_page + PAGE_WINDOW, pages + 1))
         images = [f"/documents/{document_id}/pages/{n + offset}" for n in shown]
     else:
@@ -187,6 +177,21 @@ def document_page(
         },
         actor=actor,
     )
+
+
+def _pages_in_original(
+    document: Document, store: ObjectStore, settings: Settings
+) -> tuple[int, int]:
+    """How many pages of the original the document has, and how many of the original's come
+    before its first (a part of a stack shows its own pages, its first as its page 1)."""
+    if document.parent_id is not None and document.page_first and document.page_last:
+        return document.page_last - document.page_first + 1, document.page_first - 1
+    pages = document.pages or page_count(
+        store.get_bytes(document.sha256),
+        document.media_type,
+        max_pixels=settings.intake_max_page_pixels,
+    )
+    return pages, 0
 
 
 def stack_parts(document: Document) -> list[dict[str, Any]]:

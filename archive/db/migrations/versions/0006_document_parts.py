@@ -2,6 +2,7 @@
 
 The stack and its parts share one sha256 (the original is stored once), so the unique
 constraint on (case_id, sha256) becomes one on (case_id, sha256, part); uploads have part 0.
+Downgrading needs a database without parts (their rows would break the old constraint).
 
 Revision ID: 0006
 Revises: 0005
