@@ -19,8 +19,15 @@ PII_DOC_TYPES = frozenset({"id_card"})
 
 
 def may_open_original(actor: Actor, document: Document) -> bool:
-    """Whether ``actor`` may see the original of ``document`` (its page images included)."""
-    return document.doc_type not in PII_DOC_TYPES or actor.can(Permission.view_pii)
+    """Whether ``actor`` may see the original of ``document`` (its page images included).
+
+    A stack's parts share one original file: if any part is an ID card, the file of every part
+    (and of the stack) holds the number.
+    """
+    if actor.can(Permission.view_pii):
+        return True
+    stack = document.parent or document
+    return all(d.doc_type not in PII_DOC_TYPES for d in (stack, *stack.parts))
 
 
 def require_original_access(actor: Actor, document: Document) -> None:

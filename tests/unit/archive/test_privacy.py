@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from archive import SYSTEM, AuditEvent, CaseCreate, Database, create_case
+from archive import (
+    SYSTEM,
+    Actor,
+    AuditEvent,
+    CaseCreate,
+    Database,
+    Document,
+    Role,
+    create_case,
+    may_open_original,
+)
 from archive._privacy import mask_citizen_id, mask_payload
 from tests.e2e.helpers import VALID_ID, case_body
 
@@ -43,3 +53,16 @@ def test_a_masked_text_keeps_its_length() -> None:
     text = f"甲{VALID_ID}乙 {VALID_ID.lower()}"
     assert len(mask_citizen_id(text)) == len(text)
     assert mask_citizen_id(text).count("********") == 2
+
+
+def test_a_stack_holding_an_id_card_is_withheld_from_every_part() -> None:
+    archivist, reviewer = Actor("a", Role.archivist), Actor("r", Role.reviewer)
+    stack = Document(doc_type=None)
+    contract, card = Document(doc_type="supply_contract"), Document(doc_type="id_card")
+    stack.parts = [contract, card]
+    alone = Document(doc_type="supply_contract")
+    for document in (stack, contract, card):
+        assert not may_open_original(archivist, document)
+        assert may_open_original(reviewer, document)
+    assert may_open_original(archivist, alone)
+    assert not may_open_original(Actor("r", Role.reviewer, view_pii=False), card)
