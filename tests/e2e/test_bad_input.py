@@ -22,6 +22,8 @@ HUGE = str(2**63)
     [
         ("DELETE", f"/tokens/{HUGE}", {}),
         ("DELETE", "/tokens/0", {}),
+        ("DELETE", f"/tokens/{2**31}", {}),  # past PostgreSQL's INTEGER
+        ("POST", f"/findings/{2**31}/dismiss", {"json": {"reason": "duplicate"}}),
         ("POST", f"/findings/{HUGE}/dismiss", {"json": {"reason": "duplicate"}}),
         ("GET", f"/audit?offset={HUGE}", {}),
         ("GET", f"/audit?limit={HUGE}", {}),
