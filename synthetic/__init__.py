@@ -164,9 +164,7 @@ def _arrive(image: Image.Image, how: Level | Condition, rng: random.Random) -> I
     return capture(image, how, rng)
 
 
-def write_scan(
-    doc: SyntheticDoc, level: Level | Condition, rng: random.Random, path: Path
-) -> Path:
+def write_scan(doc: SyntheticDoc, level: Level | Condition, rng: random.Random, path: Path) -> Path:
     """``doc`` degraded to ``level`` (or captured under that condition) and written as an
     upload (TIFF when it has several pages, PNG when clean or a fax, JPEG otherwise);
     ``path``'s suffix is set here. Returns the file's path."""
