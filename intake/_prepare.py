@@ -16,6 +16,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 from PIL import Image, ImageFilter, ImageOps
 
+from intake._fax import clean_fax
 from intake._page_find import find_page, unwarp
 from intake._upscale import upscale
 
@@ -42,6 +43,7 @@ class Preparation:
     page: bool = True
     orientation: bool = True
     red_channel: bool = True
+    fax: bool = False
     flatten: bool = False
     contrast: bool = False
     deskew: bool = False
@@ -61,6 +63,8 @@ def prepare(
         image = turn(image, rotation)
     if steps.red_channel:
         image = red_channel(image)
+    if steps.fax:
+        image = clean_fax(image)
     if steps.flatten or found is not None:
         image = flatten_lighting(image)
     if steps.contrast:
