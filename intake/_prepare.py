@@ -38,7 +38,12 @@ class OrientationDetector(Protocol):
 
 @dataclass(frozen=True)
 class Preparation:
-    """Which preparation steps run, in the order listed."""
+    """Which preparation steps run, in the order listed.
+
+    ``page`` cuts the page out of a phone photo and undoes its perspective (a found page's
+    lighting is then always flattened); ``fax`` cleans a bilevel page's streaks and specks
+    and smooths its print; ``upscale`` enlarges a page whose print is small in pixels.
+    """
 
     page: bool = True
     orientation: bool = True
