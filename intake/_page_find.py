@@ -4,8 +4,9 @@ A photo of a page lying on a desk shows the page as a convex quadrilateral brigh
 what surrounds it. ``find_page`` looks for that quadrilateral (the page's edges first; the
 largest bright region when the edges are broken, e.g. by a shadow across them) and accepts
 it only when the image really is a photo of a page on a background: the quadrilateral
-covers a good part of the image, leaves some of it outside, and what is outside is clearly
-darker than the paper. A flat scan, whose margins are paper, has no such page and is left
+covers a good part of the image, the background shows along at least three of the image's
+sides, and it is clearly darker than the paper (a shadow across a flat scan's corner is
+neither). A flat scan, whose margins are paper, has no such page and is left
 as it is. ``unwarp`` maps the quadrilateral onto a rectangle of the page's own resolution.
 """
 
@@ -21,7 +22,9 @@ from PIL import Image
 _WORK_SIDE = 900  # the page is looked for on a copy this long: edges, not print, matter
 _MIN_AREA = 0.2  # of the image: a smaller quadrilateral is a card or a box on the page
 _MAX_AREA = 0.97  # of the image: a larger one leaves no background to tell a photo by
-_MIN_CONTRAST = 40  # grey levels the background must be darker than the paper
+_MIN_CONTRAST = 60  # grey levels the background must be darker than the paper
+_SIDE = 0.02  # of the image: the strip along each side looked at for the background
+_MIN_SIDES = 3  # sides along which most of the strip must be background
 _A4_RATIO = 2**0.5
 _SNAP = 0.08  # a page whose sides are within 8 % of A4's ratio is taken to be A4
 _MAX_SIDE = 2400  # the unwarped page's long side at most (A4 at about 200 dpi)
@@ -95,6 +98,13 @@ def _bright_candidate(grey: np.ndarray) -> np.ndarray | None:
     return _order(box) if cv2.contourArea(box) >= _MIN_AREA * grey.size else None
 
 
+def _background_sides(inside: np.ndarray) -> int:
+    """How many of the image's sides have most of their edge strip outside the page."""
+    strip = max(1, round(_SIDE * min(inside.shape)))
+    strips = (inside[:strip], inside[-strip:], inside[:, :strip], inside[:, -strip:])
+    return sum(float(part.mean()) < 0.5 for part in strips)
+
+
 def _separation(grey: np.ndarray, quad: np.ndarray) -> tuple[float, float] | None:
     """The paper's and the background's grey levels, if the quad leaves a background."""
     inside = np.zeros(grey.shape, np.uint8)
@@ -104,7 +114,7 @@ def _separation(grey: np.ndarray, quad: np.ndarray) -> tuple[float, float] | Non
         inside, np.ones((9, 9), np.uint8)
     )
     share = float(inside.mean())
-    if not _MIN_AREA <= share <= _MAX_AREA:
+    if not _MIN_AREA <= share <= _MAX_AREA or _background_sides(inside) < _MIN_SIDES:
         return None
     paper = float(np.percentile(grey[(inside == 1) & (band == 0)], 80))
     outside = grey[(inside == 0) & (band == 0)]

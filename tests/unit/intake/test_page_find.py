@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 
 from intake import Preparation, prepare
 from intake._page_find import find_page, unwarp
-from synthetic import capture, degrade, phone_photo
+from synthetic import capture, degrade, phone_photo, render
 
 
 def _page() -> Image.Image:
@@ -81,6 +81,13 @@ def test_a_sideways_photo_comes_back_upright_and_evenly_lit() -> None:
 def test_a_flat_scan_is_not_taken_for_a_photo(condition: str) -> None:
     scan = capture(_page(), condition, random.Random(7))  # type: ignore[arg-type]
     assert find_page(scan) is None
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_hard_copy_with_a_shadow_across_it_is_not_taken_for_a_photo(seed: int) -> None:
+    rng = random.Random(seed)
+    doc = render("id_card", rng)
+    assert find_page(degrade(doc.images[0], "hard", rng)) is None
 
 
 def test_a_flat_scan_passes_through_preparation_unchanged() -> None:
