@@ -73,9 +73,9 @@ class Side:
 
     label: str
     engine: TimedEngine
-    tallies: dict[Level, Tally] = field(default_factory=dict)
-    engine_seconds: dict[Level, float] = field(default_factory=dict)
-    cpu_seconds: dict[Level, float] = field(default_factory=dict)
+    tallies: dict[str, Tally] = field(default_factory=dict)
+    engine_seconds: dict[str, float] = field(default_factory=dict)
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
 
     def run(self, scan: Scan, settings: Settings) -> None:
         """Analyse one scan and add its score, engine time and CPU time to its level."""
@@ -84,9 +84,9 @@ class Side:
         tally = measure(scan, self.engine, settings)
         cpu = time.process_time() - cpu
         inside = self.engine.recognise_seconds + self.engine.orientation_seconds - before
-        self.tallies.setdefault(scan.level, Tally()).add(tally)
-        self.engine_seconds[scan.level] = self.engine_seconds.get(scan.level, 0.0) + inside
-        self.cpu_seconds[scan.level] = self.cpu_seconds.get(scan.level, 0.0) + cpu
+        self.tallies.setdefault(scan.capture, Tally()).add(tally)
+        self.engine_seconds[scan.capture] = self.engine_seconds.get(scan.capture, 0.0) + inside
+        self.cpu_seconds[scan.capture] = self.cpu_seconds.get(scan.capture, 0.0) + cpu
 
     def cells(self, levels: Sequence[Level]) -> str:
         """Doc-type accuracy, key fields, CER, engine, total and CPU seconds per page, over

@@ -1,26 +1,30 @@
 """The whole intake pipeline on the synthetic corpus: accuracy, speed and scaling, both engines.
 
-Renders every document type the generator draws, in each of its layouts, at every
-``--levels`` level, ``--per-cell`` scans each, writes them as archivists upload them (PNG
-when clean, JPEG otherwise, a TIFF for several pages) and runs each file through
-``intake.analyse`` once per engine, one page at a time. Prints, per level and document type
-and for each engine side by side: the share classified right, the share of key fields (the
+Renders every document type the generator draws, in each of its layouts, under every
+``--conditions`` capture condition (clean, office_scan, phone_photo, fax, turned, low_res:
+``synthetic.CONDITIONS``) and at every ``--levels`` degradation level (``mild``, ``hard``;
+none by default), ``--per-cell`` scans each, writes them as archivists upload them (PNG
+when clean or a fax, JPEG otherwise, a TIFF for several pages) and runs each file through
+``intake.analyse`` once per engine, one page at a time. Prints, per condition and document
+type and for each engine side by side: the share classified right, the share of key fields (the
 ground truth's fields) exactly right, the character error rate of the text (``bench.ocr``'s
 measure, against the printed lines in raster order as ``SyntheticDoc.text`` gives them) and
-seconds per page; then the totals per level; then the same per layout of the types drawn in
-several, with a total for the layouts extraction is tuned on and one for those held out of
-tuning (``synthetic.HELD_OUT_LAYOUTS``); and the share of analyse's wall time spent outside
+seconds per page; then the totals per condition; then the same per layout of the types drawn
+in several, with a total for the layouts extraction is tuned on and one for those held out of
+tuning (``synthetic.HELD_OUT_LAYOUTS``); then a summary, one line per condition (all layouts,
+and the held-out ones apart); and the share of analyse's wall time spent outside
 the OCR engine (its ``recognise`` calls, and those plus orientation detection, which also
 runs its models).
 
-``--workers-check N`` then analyses N of the same files (spread over types and levels) in 1
+``--workers-check N`` then analyses N of the same files (spread over types and conditions) in 1
 and in 2 worker processes, each loading its own engine of the first ``--engines`` entry, and
 prints documents per minute and the ratio: first with each process's engine sized as
 ``YEKUO_INTAKE_WORKERS=1`` sizes it (ONNX Runtime on every core), then with one thread per
 engine (the cores shared out among two processes), and the best against the best.
 
     .venv/bin/python -m bench.intake_accuracy [--per-cell 6] [--engines rapidocr,tesseract]
-        [--levels clean,mild,hard] [--seed 1] [--workers-check 24]
+        [--conditions clean,office_scan,phone_photo,fax,turned,low_res] [--levels mild,hard]
+        [--seed 1] [--workers-check 24]
 """
 
 from __future__ import annotations
@@ -43,10 +47,12 @@ from bench.ocr import comparable, edit_distance
 from core import Settings
 from intake import OcrEngine, OcrPage, OrientationDetector, analyse, open_ocr_engine
 from synthetic import (
+    CONDITIONS,
     DOC_TYPES,
     HELD_OUT_LAYOUTS,
     LAYOUTS,
     LEVELS,
+    Condition,
     Level,
     SyntheticDoc,
     render,
@@ -55,6 +61,9 @@ from synthetic import (
 
 _TODAY = date(2024, 6, 1)
 _INVALID_EVERY = 4  # every fourth document has invalid identifiers, read as printed
+
+Capture = Condition | Level
+"""How a scan was made: a capture condition, or one of ``synthetic.degrade``'s levels."""
 
 
 class TimedEngine:
@@ -100,27 +109,29 @@ def timed(engine: OcrEngine) -> TimedEngine:
 
 @dataclass(frozen=True)
 class Scan:
-    """One document of the corpus: its ground truth, level and the file written for it."""
+    """One document of the corpus: its ground truth, capture and the file written for it."""
 
     doc: SyntheticDoc
-    level: Level
+    capture: Capture
     path: Path
 
 
-def build_corpus(levels: Sequence[Level], per_cell: int, seed: int, directory: Path) -> list[Scan]:
-    """``per_cell`` scans of every type in every layout at every level, written to directory;
-    seeded."""
+def build_corpus(
+    captures: Sequence[Capture], per_cell: int, seed: int, directory: Path
+) -> list[Scan]:
+    """``per_cell`` scans of every type in every layout under every capture, written to
+    directory; seeded."""
     scans = []
-    for level in levels:
+    for capture in captures:
         for doc_type in DOC_TYPES:
             for layout in LAYOUTS[doc_type]:
                 for index in range(per_cell):
-                    key = f"{seed}-{level}-{doc_type}-{layout}-{index}"
+                    key = f"{seed}-{capture}-{doc_type}-{layout}-{index}"
                     valid = index % _INVALID_EVERY != _INVALID_EVERY - 1
                     rng = random.Random(key)
                     doc = render(doc_type, rng, valid_identifiers=valid, layout=layout)
-                    path = write_scan(doc, level, random.Random(key), directory / key)
-                    scans.append(Scan(doc, level, path))
+                    path = write_scan(doc, capture, random.Random(key), directory / key)
+                    scans.append(Scan(doc, capture, path))
     return scans
 
 
@@ -157,11 +168,11 @@ def measure(scan: Scan, engine: TimedEngine, settings: Settings) -> Tally:
 
 @dataclass
 class EngineRun:
-    """One engine's tallies per (level, type) and its time inside and outside the engine."""
+    """One engine's tallies per (capture, type) and its time inside and outside the engine."""
 
     engine: TimedEngine
-    cells: dict[tuple[Level, str], Tally] = field(default_factory=dict)
-    layouts: dict[tuple[Level, str], Tally] = field(default_factory=dict)
+    cells: dict[tuple[Capture, str], Tally] = field(default_factory=dict)
+    layouts: dict[tuple[Capture, str], Tally] = field(default_factory=dict)
     analyse_seconds: float = 0.0
 
 
@@ -169,7 +180,7 @@ def header(engines: Sequence[str]) -> str:
     """The table's two header lines."""
     names = "".join(f" | {name:^27}" for name in engines)
     columns = " | class fields    CER s/page" * len(engines)
-    return f"{'':36} {'':>4}{names}\n{'level / type':36} {'docs'}{columns}"
+    return f"{'':36} {'':>4}{names}\n{'condition / type':36} {'docs'}{columns}"
 
 
 def row(label: str, tallies: Sequence[Tally]) -> str:
@@ -178,7 +189,7 @@ def row(label: str, tallies: Sequence[Tally]) -> str:
     return f"{label:36} {tallies[0].documents:4}{columns}"
 
 
-def accuracy(scans: Sequence[Scan], engines: Sequence[str], levels: Sequence[Level]) -> None:
+def accuracy(scans: Sequence[Scan], engines: Sequence[str], captures: Sequence[Capture]) -> None:
     """Analyse every scan with every engine and print the table and the overhead."""
     settings = Settings(intake_workers=1, _env_file=None)
     runs = [
@@ -191,19 +202,21 @@ def accuracy(scans: Sequence[Scan], engines: Sequence[str], levels: Sequence[Lev
         for run in runs:
             tally = measure(scan, run.engine, settings)
             run.analyse_seconds += tally.seconds
-            run.cells.setdefault((scan.level, scan.doc.doc_type), Tally()).add(tally)
-            run.layouts.setdefault((scan.level, scan.doc.layout), Tally()).add(tally)
+            run.cells.setdefault((scan.capture, scan.doc.doc_type), Tally()).add(tally)
+            run.layouts.setdefault((scan.capture, scan.doc.layout), Tally()).add(tally)
     print(header(engines))
-    for level in levels:
+    for capture in captures:
         totals = [Tally() for _ in runs]
         for doc_type in DOC_TYPES:
-            tallies = [run.cells.get((level, doc_type), Tally()) for run in runs]
+            tallies = [run.cells.get((capture, doc_type), Tally()) for run in runs]
             for total, tally in zip(totals, tallies, strict=True):
                 total.add(tally)
-            print(row(f"{level} {doc_type}", tallies))
-        print(row(f"{level} TOTAL", totals), flush=True)
+            print(row(f"{capture} {doc_type}", tallies))
+        print(row(f"{capture} TOTAL", totals), flush=True)
     print()
-    layout_table(runs, engines, levels)
+    layout_table(runs, engines, captures)
+    print()
+    summary(runs, engines, captures)
     print()
     for run in runs:
         engine = run.engine
@@ -217,10 +230,23 @@ def accuracy(scans: Sequence[Scan], engines: Sequence[str], levels: Sequence[Lev
         )
 
 
+def summary(runs: Sequence[EngineRun], engines: Sequence[str], captures: Sequence[Capture]) -> None:
+    """One line per capture over every document, then the held-out layouts' line apart."""
+    print(header(engines).replace("condition / type  ", "summary           "))
+    for held_out in (False, True):
+        for capture in captures:
+            totals = [Tally() for _ in runs]
+            for run, total in zip(runs, totals, strict=True):
+                for (at, layout), tally in run.layouts.items():
+                    if at == capture and (not held_out or layout in HELD_OUT_LAYOUTS):
+                        total.add(tally)
+            print(row(f"{capture}{' held-out' if held_out else ''}", totals))
+
+
 def layout_table(
-    runs: Sequence[EngineRun], engines: Sequence[str], levels: Sequence[Level]
+    runs: Sequence[EngineRun], engines: Sequence[str], captures: Sequence[Capture]
 ) -> None:
-    """Per level: each layout of the types drawn in several, then the tuned and the held-out
+    """Per capture: each layout of the types drawn in several, then the tuned and the held-out
     layouts' totals (every single-layout type counts as tuned)."""
     varied = [
         layout
@@ -228,19 +254,19 @@ def layout_table(
         if len(LAYOUTS[doc_type]) > 1
         for layout in LAYOUTS[doc_type]
     ]
-    print(header(engines).replace("level / type  ", "level / layout"))
-    for level in levels:
+    print(header(engines).replace("condition / type  ", "condition / layout"))
+    for capture in captures:
         groups = {"tuned": [Tally() for _ in runs], "held-out": [Tally() for _ in runs]}
         for run, tuned, held_out in zip(runs, groups["tuned"], groups["held-out"], strict=True):
             for (at, layout), tally in run.layouts.items():
-                if at == level:
+                if at == capture:
                     (held_out if layout in HELD_OUT_LAYOUTS else tuned).add(tally)
         for layout in dict.fromkeys(varied):
             mark = " *" if layout in HELD_OUT_LAYOUTS else ""
-            tallies = [run.layouts.get((level, layout), Tally()) for run in runs]
-            print(row(f"{level} {layout}{mark}", tallies))
+            tallies = [run.layouts.get((capture, layout), Tally()) for run in runs]
+            print(row(f"{capture} {layout}{mark}", tallies))
         for name, totals in groups.items():
-            print(row(f"{level} TOTAL {name}", totals), flush=True)
+            print(row(f"{capture} TOTAL {name}", totals), flush=True)
     print("(* held out of tuning)")
 
 
@@ -295,28 +321,43 @@ def workers_check(scans: Sequence[Scan], count: int, engine: str) -> None:
     print(f"  best 2 processes / best 1 process: {best[2] / best[1]:.2f}")
 
 
+def choose_captures(conditions: str, levels: str) -> list[Capture]:
+    """The comma-separated conditions, then the levels not among them, in their canonical
+    order. Raises SystemExit naming the accepted names for a name that is neither."""
+    wanted = {name for name in f"{conditions},{levels}".split(",") if name}
+    known: list[Capture] = [*CONDITIONS, *(level for level in LEVELS if level not in CONDITIONS)]
+    unknown = wanted - set(known)
+    if unknown:
+        raise SystemExit(
+            f"unknown condition or level {', '.join(sorted(unknown))}; conditions: "
+            f"{', '.join(CONDITIONS)}; levels: {', '.join(LEVELS)}"
+        )
+    return [capture for capture in known if capture in wanted]
+
+
 def main() -> None:
     """Parse the command line, build the corpus, print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--per-cell", type=int, default=6, help="scans per type and level")
+    parser.add_argument("--per-cell", type=int, default=6, help="scans per type and condition")
     parser.add_argument("--engines", default="rapidocr,tesseract")
-    parser.add_argument("--levels", default=",".join(LEVELS))
+    parser.add_argument("--conditions", default=",".join(CONDITIONS), help="capture conditions")
+    parser.add_argument("--levels", default="", help="synthetic.degrade levels (mild, hard)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--workers-check", type=int, default=24, help="documents for 1 vs 2 processes (0: skip)"
     )
     args = parser.parse_args()
-    levels = [level for level in LEVELS if level in args.levels.split(",")]
+    captures = choose_captures(args.conditions, args.levels)
     engines = args.engines.split(",")
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="yekuo-bench-") as tmp:
-        scans = build_corpus(levels, args.per_cell, args.seed, Path(tmp))
+        scans = build_corpus(captures, args.per_cell, args.seed, Path(tmp))
         layouts = sum(len(LAYOUTS[doc_type]) for doc_type in DOC_TYPES)
         print(
             f"corpus: {len(scans)} scans ({len(DOC_TYPES)} types in {layouts} layouts "
-            f"× {', '.join(levels)})"
+            f"× {', '.join(captures)})"
         )
-        accuracy(scans, engines, levels)
+        accuracy(scans, engines, captures)
         if args.workers_check:
             workers_check(scans, args.workers_check, engines[0])
     print(f"\nwall time {time.perf_counter() - started:.0f} s")

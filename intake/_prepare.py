@@ -1,8 +1,11 @@
-"""Preparing a page image for OCR: turn it upright, then make its print stand out.
+"""Preparing a page image for OCR: flatten a photographed page, turn it upright, then make
+its print stand out.
 
 Each step is a plain function on a Pillow image; ``prepare`` runs those that
-``Preparation`` switches on, in a fixed order. Which steps are on by default, per engine,
-is decided by ``bench/ocr.py`` on the synthetic corpus (see ``PREPARATIONS``).
+``Preparation`` switches on, in a fixed order. A photo of a page on a background is cut
+out and unwarped first (``intake._page_find``), and its lighting is always flattened.
+Which steps are on by default, per engine, is decided by ``bench/ocr.py`` and
+``bench/intake_accuracy.py`` on the synthetic corpus (see ``PREPARATIONS``).
 """
 
 from __future__ import annotations
@@ -12,6 +15,10 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 from PIL import Image, ImageFilter, ImageOps
+
+from intake._fax import clean_fax
+from intake._page_find import find_page, unwarp
+from intake._upscale import upscale
 
 _SKEW_SIDE = 900
 _SKEW_LIMIT = 5.0
@@ -31,31 +38,46 @@ class OrientationDetector(Protocol):
 
 @dataclass(frozen=True)
 class Preparation:
-    """Which preparation steps run, in the order listed."""
+    """Which preparation steps run, in the order listed.
 
+    ``page`` cuts the page out of a phone photo and undoes its perspective (a found page's
+    lighting is then always flattened); ``fax`` cleans a bilevel page's streaks and specks
+    and smooths its print; ``upscale`` enlarges a page whose print is small in pixels.
+    """
+
+    page: bool = True
     orientation: bool = True
     red_channel: bool = True
+    fax: bool = False
     flatten: bool = False
     contrast: bool = False
     deskew: bool = False
+    upscale: bool = False
 
 
 def prepare(
     image: Image.Image, *, steps: Preparation, detector: OrientationDetector | None
 ) -> tuple[Image.Image, int]:
     """The page ready for OCR and the clockwise rotation (degrees) that made it upright."""
+    found = find_page(image) if steps.page else None
+    if found is not None:
+        image = unwarp(image, found)
     rotation = 0
     if steps.orientation and detector is not None:
         rotation = detector.detect_rotation(image) % 360
         image = turn(image, rotation)
     if steps.red_channel:
         image = red_channel(image)
-    if steps.flatten:
+    if steps.fax:
+        image = clean_fax(image)
+    if steps.flatten or found is not None:
         image = flatten_lighting(image)
     if steps.contrast:
         image = stretch_contrast(image)
     if steps.deskew:
         image = deskew(image)
+    if steps.upscale:
+        image = upscale(image)
     return image, rotation
 
 

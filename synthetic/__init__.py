@@ -3,9 +3,11 @@
 ``render(doc_type, rng)`` draws a document (fields and text known exactly) in one of the
 layouts ``LAYOUTS`` lists for its type; ``HELD_OUT_LAYOUTS`` are the layouts extraction is
 not tuned on, which benchmarks report apart to show how it does on templates it never saw;
-``degrade(image, level, rng)`` makes a page look photocopied or photographed, and the
-``*_bytes`` writers turn pages into the files archivists upload. Every person, company and
-identifier is invented; the same seed always gives the same corpus.
+``degrade(image, level, rng)`` makes a page look photocopied or photographed,
+``capture(image, condition, rng)`` makes it arrive as ``CONDITIONS`` name (a phone photo,
+a fax, a turned page, a low-resolution copy), and the ``*_bytes`` writers turn pages into
+the files archivists upload. Every person, company and identifier is invented; the same
+seed always gives the same corpus.
 """
 
 from __future__ import annotations
@@ -14,6 +16,18 @@ import random
 from collections.abc import Callable
 from pathlib import Path
 
+from PIL import Image
+
+from synthetic._capture import (
+    CONDITIONS,
+    Condition,
+    PhonePhoto,
+    capture,
+    fax,
+    low_res,
+    phone_photo,
+    turned,
+)
 from synthetic._degrade import LEVELS, Level, degrade
 from synthetic._files import (
     jpeg_bytes,
@@ -152,13 +166,20 @@ def render_stack(
     return build_stack([render(rng.choice(doc_types), rng) for _ in range(documents)])
 
 
-def write_scan(doc: SyntheticDoc, level: Level, rng: random.Random, path: Path) -> Path:
-    """``doc`` degraded to ``level`` and written as an upload (TIFF when it has several pages,
-    PNG when clean, JPEG otherwise); ``path``'s suffix is set here. Returns the file's path."""
-    pages = [degrade(image, level, rng) for image in doc.images]
+def _arrive(image: Image.Image, how: Level | Condition, rng: random.Random) -> Image.Image:
+    if how == "mild" or how == "hard":
+        return degrade(image, how, rng)
+    return capture(image, how, rng)
+
+
+def write_scan(doc: SyntheticDoc, level: Level | Condition, rng: random.Random, path: Path) -> Path:
+    """``doc`` degraded to ``level`` (or captured under that condition) and written as an
+    upload (TIFF when it has several pages, PNG when clean or a fax, JPEG otherwise);
+    ``path``'s suffix is set here. Returns the file's path."""
+    pages = [_arrive(image, level, rng) for image in doc.images]
     if len(pages) > 1:
         target, data = path.with_suffix(".tif"), tiff_bytes(pages)
-    elif level == "clean":
+    elif level in ("clean", "fax"):
         target, data = path.with_suffix(".png"), png_bytes(pages[0])
     else:
         target, data = path.with_suffix(".jpg"), jpeg_bytes(pages[0])
@@ -167,22 +188,30 @@ def write_scan(doc: SyntheticDoc, level: Level, rng: random.Random, path: Path) 
 
 
 __all__ = [
+    "CONDITIONS",
     "DOC_TYPES",
     "HELD_OUT_LAYOUTS",
     "LAYOUTS",
     "LEVELS",
+    "Condition",
     "Level",
+    "PhonePhoto",
     "StackPart",
     "SyntheticDoc",
     "SyntheticStack",
     "build_stack",
+    "capture",
     "degrade",
+    "fax",
     "jpeg_bytes",
+    "low_res",
+    "phone_photo",
     "png_bytes",
     "render",
     "render_stack",
     "scanned_pdf_bytes",
     "text_pdf_bytes",
     "tiff_bytes",
+    "turned",
     "write_scan",
 ]
