@@ -76,6 +76,7 @@ from archive._findings import FindingDraft, finding_public, intake_finding
 from archive._jobs import (
     Claim,
     IntakeOutcome,
+    PartOutcome,
     claim_next,
     due_jobs,
     fail_job,
@@ -114,6 +115,7 @@ from archive._schemas import (
     FindingDismissal,
     FindingPublic,
     JobRelease,
+    SplitMove,
     StageDuePublic,
     TokenCreate,
     TokenCreated,
@@ -121,6 +123,7 @@ from archive._schemas import (
     UploadAccepted,
 )
 from archive._sessions import end_session, session_actor, start_session
+from archive._stacks import PageUnderstanding, finish_stack, move_boundary
 from archive._stages import (
     StageGateError,
     advance_case,
@@ -233,12 +236,15 @@ __all__ = [
     "ObjectNotFoundError",
     "ObjectStore",
     "ObjectStoreError",
+    "PageUnderstanding",
+    "PartOutcome",
     "Permission",
     "Role",
     "RuleBook",
     "RuleSetError",
     "S3ObjectStore",
     "Severity",
+    "SplitMove",
     "SpooledUpload",
     "Stage",
     "StageDue",
@@ -280,6 +286,7 @@ __all__ = [
     "fail_job",
     "finding_public",
     "finish_job",
+    "finish_stack",
     "flow_stages",
     "get_case",
     "get_document",
@@ -295,6 +302,7 @@ __all__ = [
     "mark_damaged",
     "mask_citizen_id",
     "may_open_original",
+    "move_boundary",
     "next_stage",
     "not_yet_imported",
     "note_access",

@@ -125,6 +125,8 @@ def _why_not_counting(document: Document, expiry_code: str | None) -> str | None
     """None if the document counts, else the reason it does not."""
     if document.status in (DocumentStatus.queued, DocumentStatus.processing):
         return f"still being processed ({document.status}); check again when intake is done"
+    if document.status == DocumentStatus.stack:
+        return "it is a stack split into documents; its parts count instead"
     if document.status == DocumentStatus.failed:
         return f"intake failed: {document.error or 'unreadable'}; rescan or retry it"
     if not document.doc_type:

@@ -86,7 +86,9 @@ def store_upload(
 
 def _by_checksum(session: Session, *, case: Case, sha256: str) -> Document | None:
     return session.scalar(
-        select(Document).where(Document.case_id == case.id, Document.sha256 == sha256)
+        select(Document).where(
+            Document.case_id == case.id, Document.sha256 == sha256, Document.part == 0
+        )
     )
 
 
@@ -138,8 +140,19 @@ def document_public(document: Document) -> DocumentPublic:
             "seconds": document.seconds,
             "attempts": document.attempts,
             "index_status": document.index_status,
+            "parts": [child.id for child in document.parts],
         }
     )
+
+
+def _place_in_stack(document: Document) -> dict[str, Any]:
+    """Where a document is in its file: a part of a stack, a stack, or the whole upload."""
+    if document.parent_id is not None:
+        page_range = [document.page_first, document.page_last]
+        return {"parent_id": document.parent_id, "part": document.part, "page_range": page_range}
+    whole = [1, document.pages] if document.pages else None
+    single = whole is not None and document.status != DocumentStatus.stack
+    return {"parent_id": None, "part": 1 if single else None, "page_range": whole}
 
 
 def _summary_fields(document: Document) -> dict[str, Any]:
@@ -153,6 +166,7 @@ def _summary_fields(document: Document) -> dict[str, Any]:
         "media_type": document.media_type,
         "size_bytes": document.size_bytes,
         "created_at": document.created_at,
+        **_place_in_stack(document),
     }
 
 

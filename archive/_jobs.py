@@ -65,6 +65,22 @@ class IntakeOutcome:
     engine: str
     seconds: float
     findings: list[FindingDraft] = field(default_factory=list)
+    parts: list[PartOutcome] = field(default_factory=list)
+    """Set when the file is a stack of several documents (see ``PartOutcome``); then the
+    outcome's own type, fields and findings are empty and ``ocr_pages`` holds every page."""
+
+
+@dataclass(frozen=True)
+class PartOutcome:
+    """One document found in a stack: its part number (from 1), its pages in the original
+    (1-based, inclusive), what intake found on them, and the case a cover sheet named."""
+
+    part: int
+    page_first: int
+    page_last: int
+    outcome: IntakeOutcome
+    case_no: str | None = None
+    cover_doc_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -200,12 +216,7 @@ def finish_job(
     document.text = outcome.text
     document.seconds = round(outcome.seconds, 3)
     document.status = DocumentStatus.done.value
-    document.error = None
-    document.error_code = None
-    document.leased_by = None
-    document.lease_expires_at = None
-    document.next_attempt_at = None
-    document.index_status = "pending"
+    release(document)
     for draft in outcome.findings:
         add_finding(session, case=document.case, draft=_on(draft, document))
     record_event(
@@ -226,6 +237,16 @@ def finish_job(
         },
     )
     return document
+
+
+def release(document: Document) -> None:
+    """Clear what a finished job leaves behind: its lease, error, next try; index it anew."""
+    document.error = None
+    document.error_code = None
+    document.leased_by = None
+    document.lease_expires_at = None
+    document.next_attempt_at = None
+    document.index_status = "pending"
 
 
 def _on(draft: FindingDraft, document: Document) -> FindingDraft:

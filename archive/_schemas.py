@@ -170,6 +170,17 @@ class DocumentSummary(BaseModel):
     media_type: str
     size_bytes: int
     created_at: dt.datetime
+    parent_id: str | None = Field(
+        default=None, description="The stack this document is a part of; null for an upload"
+    )
+    part: int | None = Field(
+        default=None,
+        description="Its part number (from 1) in the uploaded file; 1 for a file holding one "
+        "document, null for a stack or before intake",
+    )
+    page_range: list[int] | None = Field(
+        default=None, description="[first, last] page of the uploaded file (1-based, inclusive)"
+    )
 
 
 class DocumentPublic(DocumentSummary):
@@ -197,6 +208,9 @@ class DocumentPublic(DocumentSummary):
     seconds: float | None = Field(default=None, description="How long intake took")
     attempts: int = Field(default=0, description="Intake attempts so far")
     index_status: str = Field(description="pending, indexed or failed (retried)")
+    parts: list[str] = Field(
+        default_factory=list, description="For a stack split into documents: their ids, in order"
+    )
 
 
 class UploadAccepted(BaseModel):
@@ -400,6 +414,16 @@ class DocTypeUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     doc_type: Line = Field(min_length=1, max_length=40)
+
+
+class SplitMove(BaseModel):
+    """Body of ``POST /documents/{document_id}/split``: part ``part + 1`` of the stack starts
+    at ``first_page`` (pages between move from one part to its neighbour)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    part: int = Field(ge=1, le=10_000, description="The earlier of two neighbouring parts")
+    first_page: int = Field(ge=2, le=10_000, description="The new first page of part + 1")
 
 
 class FieldCorrection(BaseModel):

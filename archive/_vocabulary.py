@@ -68,6 +68,7 @@ class DocumentStatus(StrEnum):
     processing = "processing"
     done = "done"
     failed = "failed"
+    stack = "stack"  # split into documents: its parts are their own rows
 
 
 class FailureCode(StrEnum):
@@ -187,6 +188,7 @@ LABELS_ZH: dict[str, str] = {
     DocumentStatus.processing: "处理中",
     DocumentStatus.done: "已完成",
     DocumentStatus.failed: "失败",
+    DocumentStatus.stack: "已拆分",
     FailureCode.unreadable_file: "文件无法读取",
     FailureCode.corrupt_file: "文件已损坏或不完整",
     FailureCode.encrypted_pdf: "PDF 已加密",

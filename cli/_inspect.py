@@ -13,26 +13,36 @@ import click
 from archive import DocType
 from cli._errors import ExitCode
 from core import Settings, YekuoError, get_settings, today_in_china
-from intake import Analysis, OcrEngine, analyse, open_ocr_engine
+from intake import Analysis, OcrEngine, PartAnalysis, StackAnalysis, analyse_stack, open_ocr_engine
 
 
-def _as_json(path: Path, analysis: Analysis) -> dict[str, Any]:
-    """The stable JSON shape of DESIGN.md: file, doc_type, confidence, fields, findings …"""
+def _as_json(path: Path, found: PartAnalysis) -> dict[str, Any]:
+    """The stable JSON shape of DESIGN.md: file, part, page_range, doc_type, fields …, and
+    ``cover`` (case_no, doc_type) when a cover sheet came before the document."""
+    analysis = found.analysis
+    cover = found.part.case_no, found.part.cover_doc_type
+    named = {"cover": {"case_no": cover[0], "doc_type": cover[1]}} if cover[0] else {}
     return {
         "file": str(path),
+        "part": found.part.part,
+        "page_range": list(found.part.page_range),
         "doc_type": analysis.doc_type,
         "confidence": analysis.confidence,
         "fields": analysis.values,
         "findings": [asdict(finding) for finding in analysis.findings],
         "pages": len(analysis.pages),
         "seconds": analysis.seconds,
+        **named,
     }
 
 
-def _echo_human(path: Path, analysis: Analysis) -> None:
+def _echo_human(path: Path, found: PartAnalysis, *, parts: int) -> None:
+    analysis: Analysis = found.analysis
     pages = len(analysis.pages)
+    first, last = found.part.page_range
+    where = f" part {found.part.part} of {parts} (pages {first}–{last})" if parts > 1 else ""
     click.echo(
-        f"{path}: {analysis.doc_type} (confidence {analysis.confidence:.2f}), "
+        f"{path}{where}: {analysis.doc_type} (confidence {analysis.confidence:.2f}), "
         f"{pages} page{'s' if pages != 1 else ''}, {analysis.seconds:.1f} s"
     )
     click.echo(f"  evidence: {'; '.join(analysis.evidence)}")
@@ -45,10 +55,10 @@ def _echo_human(path: Path, analysis: Analysis) -> None:
 
 def _analyse_one(
     path: Path, *, settings: Settings, engine: OcrEngine, hint: str | None
-) -> Analysis | str:
-    """The analysis of one file, or why it could not be made."""
+) -> StackAnalysis | str:
+    """The analysis of one file (each document in it), or why it could not be made."""
     try:
-        return analyse(
+        return analyse_stack(
             path,
             media_type=None,
             settings=settings,
@@ -64,7 +74,9 @@ def _analyse_one(
 
 @click.command("inspect")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per file and line.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="One JSON object per document found, one a line."
+)
 @click.option(
     "--engine",
     type=click.Choice(["rapidocr", "tesseract"]),
@@ -82,7 +94,9 @@ def inspect_command(
 ) -> None:
     """Read, OCR, classify and extract FILES without storing them.
 
-    Exits with status 2 when any file could not be read; the others are still reported.
+    A file holding several documents (a scanned stack) is split: each document found is
+    reported with its part number and pages. Exits with status 2 when any file could not be
+    read; the others are still reported.
     """
     settings = get_settings()
     if engine is not None:
@@ -98,8 +112,10 @@ def inspect_command(
             else:
                 click.echo(f"{path}: ERROR {outcome}", err=True)
         elif as_json:
-            click.echo(json.dumps(_as_json(path, outcome), ensure_ascii=False))
+            for found in outcome.parts:
+                click.echo(json.dumps(_as_json(path, found), ensure_ascii=False))
         else:
-            _echo_human(path, outcome)
+            for found in outcome.parts:
+                _echo_human(path, found, parts=len(outcome.parts))
     if failed:
         sys.exit(ExitCode.usage)

@@ -50,10 +50,20 @@ from intake._sniff import (
     describe_unaccepted,
     sniff_media_type,
 )
+from intake._split import CoverMark, Part, split_pages
+from intake._stack import (
+    COVER_SOURCE,
+    CoverReader,
+    PartAnalysis,
+    StackAnalysis,
+    analyse_stack,
+    understand_stack,
+)
 from intake._validity import FieldFinding, validity_findings
 
 __all__ = [
     "ACCEPTED_DESCRIPTION",
+    "COVER_SOURCE",
     "CREDIT_CODE_ALPHABET",
     "LONG_TERM",
     "PREPARATIONS",
@@ -61,6 +71,8 @@ __all__ = [
     "TEXT_LAYER",
     "Analysis",
     "CorruptFileError",
+    "CoverMark",
+    "CoverReader",
     "CoverSheet",
     "EncryptedPdfError",
     "FieldFinding",
@@ -72,13 +84,17 @@ __all__ = [
     "OcrLine",
     "OcrPage",
     "OrientationDetector",
+    "Part",
+    "PartAnalysis",
     "Preparation",
     "ReadLimits",
+    "StackAnalysis",
     "TooLargeError",
     "UnreadableFileError",
     "ValidityPeriod",
     "address_similarity",
     "analyse",
+    "analyse_stack",
     "citizen_id_birth_date",
     "citizen_id_check_char",
     "citizen_id_gender",
@@ -105,6 +121,8 @@ __all__ = [
     "repair_citizen_id",
     "repair_credit_code",
     "sniff_media_type",
+    "split_pages",
     "understand",
+    "understand_stack",
     "validity_findings",
 ]

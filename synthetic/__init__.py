@@ -46,6 +46,7 @@ from synthetic._render_works import (
     render_meter_installation,
 )
 from synthetic._sheet import SyntheticDoc
+from synthetic._stack import StackPart, SyntheticStack, build_stack
 
 
 def _party(rng: random.Random, *, valid: bool, company: bool | None = None) -> Party:
@@ -144,6 +145,13 @@ def render(
     return renderer(rng, valid_identifiers, layout)
 
 
+def render_stack(
+    rng: random.Random, *, documents: int, doc_types: tuple[str, ...] = DOC_TYPES
+) -> SyntheticStack:
+    """A stack of ``documents`` clean documents, each of a type drawn from ``doc_types``."""
+    return build_stack([render(rng.choice(doc_types), rng) for _ in range(documents)])
+
+
 def write_scan(doc: SyntheticDoc, level: Level, rng: random.Random, path: Path) -> Path:
     """``doc`` degraded to ``level`` and written as an upload (TIFF when it has several pages,
     PNG when clean, JPEG otherwise); ``path``'s suffix is set here. Returns the file's path."""
@@ -164,11 +172,15 @@ __all__ = [
     "LAYOUTS",
     "LEVELS",
     "Level",
+    "StackPart",
     "SyntheticDoc",
+    "SyntheticStack",
+    "build_stack",
     "degrade",
     "jpeg_bytes",
     "png_bytes",
     "render",
+    "render_stack",
     "scanned_pdf_bytes",
     "text_pdf_bytes",
     "tiff_bytes",

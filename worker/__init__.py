@@ -11,7 +11,7 @@ from worker._queue import (
     QueueError,
     run_until_signalled,
 )
-from worker._steps import worker_parts
+from worker._steps import stored_understanding, worker_parts
 from worker._watch import BackgroundWatch, WatchFolder, WatchResult, background_watch, watch_dir
 from worker._worker import (
     Attempt,
@@ -36,6 +36,7 @@ __all__ = [
     "WorkerParts",
     "background_watch",
     "run_until_signalled",
+    "stored_understanding",
     "watch_dir",
     "worker_parts",
 ]

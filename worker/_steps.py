@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
+from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -10,27 +13,35 @@ from sqlalchemy.orm import Session
 
 from archive import (
     Database,
+    DocType,
     Document,
     FailureCode,
     IntakeOutcome,
     ObjectStore,
+    PageUnderstanding,
+    PartOutcome,
     intake_finding,
     recheck_case,
 )
-from core import Settings
+from core import Settings, today_in_china
 from intake import (
     Analysis,
     CorruptFileError,
+    CoverReader,
     EncryptedPdfError,
     IntakeError,
     OcrEngine,
     OcrEngineError,
+    OcrLine,
     OcrPage,
+    StackAnalysis,
     TooLargeError,
     UnreadableFileError,
-    analyse,
+    analyse_stack,
     open_ocr_engine,
+    understand,
 )
+from intake import read_cover as read_cover_sheet
 from search import SearchIndex, index_pending, indexed_document
 from worker._worker import IntakeJobError, UnreadableDocumentError, WorkerParts
 
@@ -49,11 +60,19 @@ RETRYABLE = frozenset({FailureCode.ocr_failed})
 
 
 class IntakeAnalyser:
-    """Runs ``intake.analyse`` in archive terms, with one OCR engine loaded on first use."""
+    """Runs ``intake.analyse_stack`` in archive terms, with one OCR engine loaded on first use
+    and ``read_cover`` finding cover sheets (default ``intake.read_cover``; None: none)."""
 
-    def __init__(self, settings: Settings, engine: OcrEngine | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        engine: OcrEngine | None = None,
+        *,
+        read_cover: CoverReader | None = read_cover_sheet,
+    ) -> None:
         self.settings = settings
         self._engine = engine
+        self._read_cover = read_cover
         self._lock = threading.Lock()
 
     @property
@@ -65,23 +84,25 @@ class IntakeAnalyser:
             return self._engine
 
     def __call__(self, path: Path, *, media_type: str, hint: str | None) -> IntakeOutcome:
-        """Analyse one stored original; a file that cannot be read is not retried.
+        """Analyse one stored original (a stack: each document in it); a file that cannot be
+        read is not retried.
 
         Raises UnreadableDocumentError for a bad file and IntakeJobError when the OCR engine
         failed, each with the code of intake's error (``FAILURE_CODES``).
         """
         engine = self.engine
         try:
-            analysis = analyse(
+            stack = analyse_stack(
                 path,
                 media_type=media_type,
                 settings=self.settings,
                 hint=hint,
                 engine=engine,
+                read_cover=self._read_cover,
             )
         except IntakeError as error:
             raise _intake_job_error(error) from error
-        return outcome_of(analysis, engine=engine.name)
+        return stack_outcome_of(stack, engine=engine.name)
 
 
 def _intake_job_error(error: IntakeError) -> IntakeJobError:
@@ -119,6 +140,68 @@ def outcome_of(analysis: Analysis, *, engine: str) -> IntakeOutcome:
         seconds=analysis.seconds,
         findings=[intake_finding(finding) for finding in analysis.findings],
     )
+
+
+def stack_outcome_of(stack: StackAnalysis, *, engine: str) -> IntakeOutcome:
+    """What the archive stores of a file: one document's outcome, or a stack's with its parts."""
+    if stack.is_single:  # one document, as before stacks: every page is its page
+        whole = dataclasses.replace(stack.parts[0].analysis, pages=stack.pages)
+        return outcome_of(whole, engine=engine)
+    parts = [
+        PartOutcome(
+            part=found.part.part,
+            page_first=found.part.page_range[0],
+            page_last=found.part.page_range[1],
+            outcome=outcome_of(found.analysis, engine=engine),
+            case_no=found.part.case_no,
+            cover_doc_type=found.part.cover_doc_type,
+        )
+        for found in stack.parts
+    ]
+    return IntakeOutcome(
+        doc_type="other",
+        confidence=0.0,
+        evidence=[],
+        fields={},
+        field_details={},
+        pages=len(stack.pages),
+        text="",
+        ocr_pages=[_page_json(page) for page in stack.pages],
+        engine=engine,
+        seconds=stack.seconds,
+        parts=parts,
+    )
+
+
+def understand_stored(
+    pages: list[dict[str, Any]], hint: str | None, *, engine: str, today: date
+) -> IntakeOutcome:
+    """Stored OCR pages (``_page_json``'s form) understood again as one document, no OCR."""
+    read = [_page_of(page) for page in pages]
+    known = hint if hint in {doc_type.value for doc_type in DocType} else None
+    return outcome_of(understand(read, hint=known, today=today), engine=engine)
+
+
+def stored_understanding(stack: Document) -> PageUnderstanding:
+    """How the parts of ``stack`` are read again from its stored OCR (its engine, today)."""
+    engine = str(stack.ocr.get("engine", ""))
+    return partial(understand_stored, engine=engine, today=today_in_china())
+
+
+def _page_of(page: dict[str, Any]) -> OcrPage:
+    return OcrPage(
+        number=page["number"],
+        width=page["width"],
+        height=page["height"],
+        lines=[_line_of(line) for line in page["lines"]],
+        source=page["source"],
+        rotation=page["rotation"],
+    )
+
+
+def _line_of(line: dict[str, Any]) -> OcrLine:
+    left, top, right, bottom = line["box"]
+    return OcrLine(line["text"], (left, top, right, bottom), line["confidence"])
 
 
 def _page_json(page: OcrPage) -> dict[str, Any]:

@@ -51,6 +51,7 @@ from archive import (
     clear_damage,
     fail_job,
     finish_job,
+    finish_stack,
     lease_holder,
     mark_damaged,
     renew_lease,
@@ -191,16 +192,26 @@ class IntakeWorker:
         except Exception as error:
             log.warning("storing the intake of %s failed: %s", claim.document_id, error)
             return self._fail(claim, _job_error(error))
-        if finished and self.parts.index is not None:
-            self._index(claim.document_id)
+        if self.parts.index is not None:
+            for document_id in finished or ():
+                self._index(document_id)
         return None
 
-    def _finish(self, session: Session, claim: Claim, outcome: IntakeOutcome) -> bool:
-        document = finish_job(session, claim, worker=self.name, outcome=outcome)
-        clear_damage(session, document=document, actor=SYSTEM)  # it was just read whole
+    def _finish(self, session: Session, claim: Claim, outcome: IntakeOutcome) -> list[str]:
+        """Store the outcome and run the checks of every case it touched; the ids to index."""
+        if outcome.parts:
+            stack = finish_stack(session, claim, worker=self.name, outcome=outcome)
+            clear_damage(session, document=stack, actor=SYSTEM)  # it was just read whole
+            documents = list(stack.parts)
+        else:
+            document = finish_job(session, claim, worker=self.name, outcome=outcome)
+            clear_damage(session, document=document, actor=SYSTEM)  # it was just read whole
+            documents = [document]
         if self.parts.after_intake is not None:
-            self.parts.after_intake(session, document)
-        return True
+            one_per_case = {document.case_id: document for document in documents}
+            for document in one_per_case.values():
+                self.parts.after_intake(session, document)
+        return [document.id for document in documents]
 
     def _fail_damaged(self, claim: Claim, error: DamagedOriginalError) -> None:
         """Fail the document at once (no retry reads other bytes) and mark it damaged."""

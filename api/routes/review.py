@@ -23,6 +23,7 @@ from archive import (
     FindingDismissal,
     FindingPublic,
     Permission,
+    SplitMove,
     Stage,
     StageGateError,
     advance_case,
@@ -33,12 +34,14 @@ from archive import (
     finding_public,
     get_case,
     get_document,
+    move_boundary,
     rebase_case,
     rule_set_for,
     set_case_facts,
     set_document_type,
     today_in_china,
 )
+from worker import stored_understanding
 
 router = APIRouter(tags=["review"])
 
@@ -165,6 +168,28 @@ def put_field(
     )
     session.commit()
     return document_public(document)
+
+
+@router.post("/documents/{document_id}/split")
+def post_split(
+    document_id: str,
+    body: SplitMove,
+    session: SessionDep,
+    actor: Annotated[Actor, Depends(require(Permission.correct))],
+) -> list[DocumentPublic]:
+    """Move the boundary between two neighbouring parts of a stack; both are read again from
+    their new pages (no new OCR) and the case is checked again. Answers the two parts."""
+    stack = get_document(session, document_id=document_id)
+    parts = move_boundary(
+        session,
+        stack,
+        part=body.part,
+        first_page=body.first_page,
+        actor=actor,
+        understand=stored_understanding(stack),
+    )
+    session.commit()
+    return [document_public(part) for part in parts]
 
 
 @router.post("/findings/{finding_id}/dismiss")

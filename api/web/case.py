@@ -84,6 +84,8 @@ def not_counting_zh(document: DocumentSummary | None) -> str:
         return "仍在识别中，识别完成后才计入"
     if document.status == DocumentStatus.failed:
         return "识别失败：可重试识别，或重新扫描上传"
+    if document.status == DocumentStatus.stack:
+        return "已拆分为多份资料，由拆出的各部分分别计入"
     if document.doc_type is None:
         return "资料类型未识别：请审核员在资料页设定类型"
     return "不计入：见下方问题（如证件已过期）"

@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -26,6 +26,7 @@ from api.deps import (
     StoreDep,
     form_actor,
 )
+from api.web.corrections import form_body
 from api.web.images import BROWSER_IMAGE_TYPES, RENDERED_TYPES, page_count, render_page
 from api.web.render import PageRoute, label_zh, render
 from archive import (
@@ -40,21 +41,24 @@ from archive import (
     ObjectStore,
     Permission,
     RuleBook,
+    SplitMove,
     damaged_original,
     document_public,
     get_document,
     mask_citizen_id,
     may_open_original,
+    move_boundary,
     note_access,
     record_reveal,
     require_original_access,
 )
 from core import Settings
+from worker import stored_understanding
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 script_router = APIRouter(include_in_schema=False)
 
-FINAL_STATUSES = frozenset({DocumentStatus.done, DocumentStatus.failed})
+FINAL_STATUSES = frozenset({DocumentStatus.done, DocumentStatus.failed, DocumentStatus.stack})
 PAGE_WINDOW = 20
 """How many pages of an original one document page shows."""
 
@@ -208,13 +212,9 @@ def document_page_response(
     elif document.media_type in BROWSER_IMAGE_TYPES:
         images = [f"/documents/{row.id}/original"]
     elif document.media_type in RENDERED_TYPES:
-        pages = row.pages or page_count(
-            store.get_bytes(row.sha256),
-            document.media_type,
-            max_pixels=settings.intake_max_page_pixels,
-        )
+        pages, offset = _pages_in_original(row, store, settings)
         shown = range(first, min(first + PAGE_WINDOW, pages + 1))
-        images = [f"/documents/{row.id}/pages/{n}" for n in shown]
+        images = [f"/documents/{row.id}/pages/{n + offset}" for n in shown]
     else:
         images = []
     return render(
@@ -233,6 +233,7 @@ def document_page_response(
             "status": status_of(document),
             "doc_types": doc_type_choices(rules),
             "damaged": damaged,
+            "stack_parts": stack_parts(row),
         },
         actor=actor,
     )
@@ -241,6 +242,38 @@ def document_page_response(
 def is_damaged(document: DocumentPublic) -> bool:
     """Whether the document carries the open mark of a damaged original."""
     return any(f.code == ORIGINAL_DAMAGED and f.status == "open" for f in document.findings)
+
+
+def _pages_in_original(
+    document: Document, store: ObjectStore, settings: Settings
+) -> tuple[int, int]:
+    """How many pages of the original the document has, and how many of the original's come
+    before its first (a part of a stack shows its own pages, its first as its page 1)."""
+    if document.parent_id is not None and document.page_first and document.page_last:
+        return document.page_last - document.page_first + 1, document.page_first - 1
+    pages = document.pages or page_count(
+        store.get_bytes(document.sha256),
+        document.media_type,
+        max_pixels=settings.intake_max_page_pixels,
+    )
+    return pages, 0
+
+
+def stack_parts(document: Document) -> list[dict[str, Any]]:
+    """The parts of a stack (of the stack a part belongs to), as its page lists them."""
+    stack = document.parent or document
+    return [
+        {
+            "document_id": part.id,
+            "part": part.part,
+            "first": part.page_first,
+            "last": part.page_last,
+            "case_no": part.case.case_no,
+            "doc_type_label": label_zh(part.doc_type) or "未识别",
+            "current": part.id == document.id,
+        }
+        for part in stack.parts
+    ]
 
 
 def page_window(first: int, pages: int) -> dict[str, int | None]:
@@ -311,3 +344,30 @@ async def document_page_image(
         media_type="image/png",
         headers={"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"},
     )
+
+
+@router.post("/documents/{document_id}/split")
+def move_split(
+    document_id: str,
+    session: SessionDep,
+    actor: Annotated[Actor, Depends(form_actor(Permission.correct))],
+    part: Annotated[str, Form(max_length=6)] = "",
+    first_page: Annotated[str, Form(max_length=6)] = "",
+) -> RedirectResponse:
+    """Move the boundary between two parts of a stack (the API's ``POST …/split``)."""
+    body = form_body(
+        SplitMove,
+        {"part": part, "first_page": first_page},
+        problem_zh="请选择要调整的部分，并填写下一部分的起始页（原件页码）",
+    )
+    stack = get_document(session, document_id=document_id)
+    move_boundary(
+        session,
+        stack,
+        part=body.part,
+        first_page=body.first_page,
+        actor=actor,
+        understand=stored_understanding(stack),
+    )
+    session.commit()
+    return RedirectResponse(f"/documents/{document_id}?saved=split", status_code=303)

@@ -129,10 +129,17 @@ class Case(Base):
 
 
 class Document(Base):
-    """One uploaded file of a case; its bytes live in the object store under its sha256."""
+    """One uploaded file of a case, or one part of a stack; bytes stored under its sha256.
+
+    An uploaded file has ``part`` 0. A stack split into documents keeps its row (status
+    ``stack``) and gets one child per part (``parent_id``, ``part`` from 1, ``page_first`` and
+    ``page_last`` in the original, inclusive) sharing its sha256: the bytes are stored once.
+    """
 
     __tablename__ = "documents"
-    __table_args__ = (UniqueConstraint("case_id", "sha256", name="uq_documents_case_sha256"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "sha256", "part", name="uq_documents_case_sha256_part"),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -164,9 +171,16 @@ class Document(Base):
     index_status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # A part of a split stack: the stack's document, its part number and its pages.
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("documents.id"), index=True)
+    part: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    page_first: Mapped[int | None] = mapped_column(Integer)
+    page_last: Mapped[int | None] = mapped_column(Integer)
 
     case: Mapped[Case] = relationship(back_populates="documents")
     findings: Mapped[list[Finding]] = relationship(back_populates="document", order_by="Finding.id")
+    parent: Mapped[Document | None] = relationship(remote_side=[id], back_populates="parts")
+    parts: Mapped[list[Document]] = relationship(back_populates="parent", order_by="Document.part")
 
 
 class Finding(Base):

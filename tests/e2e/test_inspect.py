@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from archive._cover_pdf import cover_image
+from archive._cover_sheets import CoverPage
 from cli import main
-from synthetic import jpeg_bytes, render
+from intake import CoverSheet
+from synthetic import build_stack, jpeg_bytes, render, scanned_pdf_bytes
 
 
 def _objects(output: str) -> list[dict[str, object]]:
@@ -46,8 +49,19 @@ def test_inspect_prints_one_json_object_per_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["inspect", "--json", str(scan), str(broken)])
     assert result.exit_code == 2, result.output
     card, error = _objects(result.output)
-    assert set(card) == {"file", "doc_type", "confidence", "fields", "findings", "pages", "seconds"}
+    assert set(card) == {
+        "file",
+        "part",
+        "page_range",
+        "doc_type",
+        "confidence",
+        "fields",
+        "findings",
+        "pages",
+        "seconds",
+    }
     assert (card["file"], card["doc_type"], card["pages"]) == (str(scan), "id_card", 1)
+    assert (card["part"], card["page_range"]) == (1, [1, 1])
     assert card["fields"] == doc.fields
     findings = card["findings"]
     assert isinstance(findings, list)
@@ -64,3 +78,33 @@ def test_inspect_without_json_is_readable(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert f"{scan}: business_license" in result.output
     assert f"credit_code: {doc.fields['credit_code']}" in result.output
+
+
+@pytest.mark.slow
+def test_a_scanned_stack_prints_one_object_per_document(tmp_path: Path) -> None:
+    rng = random.Random("inspect-stack")
+    docs = [render("business_license", rng), render("id_card", rng)]
+    sheet = CoverSheet(case_no="YK-9", doc_type="id_card")
+    cover = cover_image(
+        CoverPage(
+            sheet=sheet,
+            customer_name="王小明",
+            doc_type_zh="居民身份证",
+            requirement_zh="申请人身份证明",
+            stage_zh="受理",
+            alternatives_zh=(),
+        )
+    )
+    scan = tmp_path / "stack.pdf"
+    scan.write_bytes(scanned_pdf_bytes(build_stack(docs, covers=[None, cover]).images))
+    result = CliRunner().invoke(main, ["inspect", "--json", str(scan)])
+    assert result.exit_code == 0, result.output
+    license, card = _objects(result.output)
+    assert [(o["part"], o["page_range"], o["doc_type"], o["pages"]) for o in (license, card)] == [
+        (1, [1, 1], "business_license", 1),
+        (2, [3, 3], "id_card", 1),
+    ]
+    assert "cover" not in license
+    assert card["cover"] == {"case_no": "YK-9", "doc_type": "id_card"}
+    assert license["fields"] == docs[0].fields
+    assert card["fields"] == docs[1].fields

@@ -86,6 +86,7 @@ PAGES = {
     "POST /documents/{}/fields/{}": "PUT /api/v1/documents/{}/fields/{}",
     "POST /documents/{}/retry": "POST /api/v1/documents/{}/retry",
     "POST /documents/{}/release": "POST /api/v1/documents/{}/release",
+    "POST /documents/{}/split": "POST /api/v1/documents/{}/split",
     "POST /findings/{}/dismiss": "POST /api/v1/findings/{}/dismiss",
     "GET /search": "GET /api/v1/search",
     "GET /audit": "GET /api/v1/audit",
@@ -174,6 +175,7 @@ _BODIES: dict[str, Any] = {
     "PUT /api/v1/documents/{}/fields/{}": {"value": "王小明"},
     "POST /api/v1/findings/{}/dismiss": {"reason": "test"},
     "POST /api/v1/documents/{}/release": {"reason": "test"},
+    "POST /api/v1/documents/{}/split": {"part": 1, "first_page": 2},
 }
 _FORMS = {
     "POST /cases/{}/advance": {"to": "survey"},
@@ -181,6 +183,7 @@ _FORMS = {
     "POST /documents/{}/fields/{}": {"value": "王小明"},
     "POST /findings/{}/dismiss": {"reason": "test"},
     "POST /documents/{}/release": {"reason": "test"},
+    "POST /documents/{}/split": {"part": "1", "first_page": "2"},
 }
 
 
