@@ -29,7 +29,7 @@ MIN_PASSWORD_LENGTH = 10
 MAX_FAILED_ATTEMPTS = 5
 LOCK_OUT = dt.timedelta(minutes=15)
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
-_HASHER = PasswordHasher()
+_HASHER = PasswordHasher()  # argon2id, RFC 9106's low-memory profile
 _WRONG = "用户名或密码错误 / wrong user name or password"
 
 
