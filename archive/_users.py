@@ -92,8 +92,10 @@ def create_user(
     actor: Actor,
     display_name: str = "",
     unit: str | None = None,
+    temporary: bool = False,
 ) -> User:
-    """A new active user whose password is their own (no change forced); audited.
+    """A new active user whose password is their own (no change forced), or, ``temporary``,
+    one an admin hands over and the user must change at the first sign-in; audited.
 
     ValidationError for a malformed user name or a password the policy refuses; ConflictError
     when the user name is taken.
@@ -112,6 +114,7 @@ def create_user(
         role=role.value,
         unit=unit,
         password_hash=hash_password(password),
+        must_change_password=temporary,
         created_by=actor.name,
     )
     session.add(user)
@@ -148,10 +151,26 @@ def set_active(session: Session, *, username: str, active: bool, actor: Actor) -
     return user
 
 
+def new_temporary_password() -> str:
+    """A random password for an admin to hand over (16 characters, URL-safe)."""
+    return secrets.token_urlsafe(12)
+
+
+def update_user(
+    session: Session, *, username: str, role: Role, unit: str | None, actor: Actor
+) -> User:
+    """Give a user another role or unit (their next request acts with it); audited."""
+    user = get_user(session, username)
+    before = user_public(user).model_dump(mode="json")
+    user.role, user.unit = role.value, unit
+    _audit(session, user, actor=actor, action="user.update", before=before)
+    return user
+
+
 def reset_password(session: Session, *, username: str, actor: Actor) -> str:
     """Give the user a temporary password, to be changed at the next sign-in; audited."""
     user = get_user(session, username)
-    temporary = secrets.token_urlsafe(12)
+    temporary = new_temporary_password()
     user.password_hash = hash_password(temporary)
     user.must_change_password = True
     user.failed_attempts, user.locked_until = 0, None
@@ -234,12 +253,20 @@ def _dummy_hash() -> str:
     return hash_password(secrets.token_urlsafe(16))
 
 
-def _audit(session: Session, user: User, *, actor: Actor, action: str) -> None:
+def _audit(
+    session: Session,
+    user: User,
+    *,
+    actor: Actor,
+    action: str,
+    before: dict[str, object] | None = None,
+) -> None:
     record_event(
         session,
         actor=actor,
         action=action,
         entity_type="user",
         entity_id=user.username,
+        before=before,
         after=user_public(user).model_dump(mode="json"),
     )

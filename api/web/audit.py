@@ -27,6 +27,7 @@ ACTIONS_ZH = {
     "user.create": "创建用户",
     "user.disable": "停用用户",
     "user.enable": "启用用户",
+    "user.update": "修改用户角色或单位",
     "user.password_reset": "重置密码",
     "user.password_changed": "修改密码",
     "user.locked": "账号锁定",

@@ -1,10 +1,11 @@
-"""The admin's page of users: who may sign in, their role and unit; disable, enable, reset."""
+"""The admin's page of users: who may sign in, their role and unit; create, change, disable,
+enable, reset."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -13,11 +14,16 @@ from api.web.render import PageRoute, render
 from archive import (
     Actor,
     Permission,
+    Role,
+    ValidationError,
+    create_user,
     list_tokens,
     list_users,
+    new_temporary_password,
     reset_password,
     set_active,
     token_public,
+    update_user,
     user_public,
 )
 
@@ -45,6 +51,7 @@ def _page(
             "tokens": [token_public(token) for token in list_tokens(session)],
             "message": message,
             "temporary": temporary,
+            "roles": list(Role),
         },
         actor=actor,
     )
@@ -84,3 +91,60 @@ def reset_user(
         message=f"已重置用户 {username} 的密码，请当面或通过安全渠道告知；下次登录须修改。",
         temporary=temporary,
     )
+
+
+def _role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        accepted = ", ".join(role.value for role in Role)
+        raise ValidationError(f"角色 {value!r} 无效 / unknown role; accepted: {accepted}") from None
+
+
+@router.post("/admin/users")
+def create_user_page(
+    request: Request,
+    session: SessionDep,
+    actor: AdminFormDep,
+    username: Annotated[str, Form(max_length=64)] = "",
+    display_name: Annotated[str, Form(max_length=200)] = "",
+    role: Annotated[str, Form(max_length=16)] = "",
+    unit: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    """Create a user with a temporary password, shown here once, to change at first sign-in."""
+    temporary = new_temporary_password()
+    user = create_user(
+        session,
+        username=username.strip(),
+        password=temporary,
+        role=_role(role),
+        display_name=display_name,
+        unit=unit.strip() or None,
+        temporary=True,
+        actor=actor,
+    )
+    session.commit()
+    return _page(
+        request,
+        session,
+        actor,
+        message=f"已创建用户 {user.username}，请通过安全渠道告知临时密码；首次登录须修改。",
+        temporary=temporary,
+    )
+
+
+@router.post("/admin/users/{username}/update")
+def update_user_page(
+    request: Request,
+    username: str,
+    session: SessionDep,
+    actor: AdminFormDep,
+    role: Annotated[str, Form(max_length=16)] = "",
+    unit: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    """Give a user another role or unit."""
+    update_user(
+        session, username=username, role=_role(role), unit=unit.strip() or None, actor=actor
+    )
+    session.commit()
+    return _page(request, session, actor, message=f"已修改用户 {username} 的角色与单位。")

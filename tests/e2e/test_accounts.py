@@ -294,3 +294,36 @@ def test_the_command_line_refuses_a_weak_password_and_lists_users(
     assert listed.output.splitlines() == ["li.si\t李四\tauditor\tXGS02\tactive"]
     taken = runner.invoke(main, create, input="x" * 12)
     assert taken.exit_code == 4, taken.output
+
+
+def test_the_admin_page_creates_users_and_changes_role_and_unit(
+    client: ApiClient, wang: str
+) -> None:
+    signin(client, Role.admin)
+    csrf = page_csrf(client, "/admin/users")
+    created = client.http.post(
+        "/admin/users",
+        data={
+            "csrf_token": csrf,
+            "username": "li.si",
+            "display_name": "李四",
+            "role": "reviewer",
+            "unit": "XGS02",
+        },
+    )
+    temporary = re.search(r'class="temporary-password">([^<]+)<', created.text)
+    assert temporary is not None
+    assert "change it first" in login(client, "li.si", temporary.group(1))[1]["message"]
+    bad = client.http.post(
+        f"/admin/users/{wang}/update", data={"csrf_token": csrf, "role": "boss", "unit": ""}
+    )
+    assert bad.status_code == 422
+    client.http.post(
+        f"/admin/users/{wang}/update", data={"csrf_token": csrf, "role": "reviewer", "unit": ""}
+    )
+    users = {u["username"]: u for u in client.request("GET", "/users", Role.admin).json()}
+    assert (users[wang]["role"], users[wang]["unit"]) == ("reviewer", None)
+    assert (users["li.si"]["role"], users["li.si"]["unit"]) == ("reviewer", "XGS02")
+    _status, body = login(client, wang, PASSWORD)
+    bearer = {"Authorization": f"Bearer {body['token']}"}
+    assert client.http.get(f"{API}/search", params={"q": "x"}, headers=bearer).status_code == 200

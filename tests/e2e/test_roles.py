@@ -103,6 +103,8 @@ PAGES = {
     "POST /admin/users/{}/disable": "GET /api/v1/users",
     "POST /admin/users/{}/enable": "GET /api/v1/users",
     "POST /admin/users/{}/reset": "GET /api/v1/users",
+    "POST /admin/users": "GET /api/v1/users",
+    "POST /admin/users/{}/update": "GET /api/v1/users",
 }
 """Each web page or page script, and the README endpoint whose roles it allows."""
 
@@ -206,6 +208,8 @@ _FORMS = {
     "POST /findings/{}/dismiss": {"reason": "test"},
     "POST /documents/{}/release": {"reason": "test"},
     "POST /documents/{}/split": {"part": "1", "first_page": "2"},
+    "POST /admin/users": {"username": "page.user", "role": "auditor"},
+    "POST /admin/users/{}/update": {"role": "reviewer", "unit": "GDS02"},
 }
 
 
