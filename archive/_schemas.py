@@ -280,6 +280,8 @@ class TokenCreate(BaseModel):
 
     name: Line = Field(min_length=1, max_length=200)
     role: Role
+    user: str | None = Field(default=None, max_length=64)
+    """The user name of the person answerable for the machine that holds it."""
 
 
 class TokenPublic(BaseModel):

@@ -17,7 +17,9 @@ from archive import (
     TokenCreate,
     TokenCreated,
     TokenPublic,
+    ValidationError,
     create_token,
+    find_user,
     list_tokens,
     query_events,
     revoke_token,
@@ -32,8 +34,11 @@ AuditorDep = Annotated[Actor, Depends(require(Permission.read_audit))]
 
 @router.post("/tokens", status_code=201, tags=["tokens"])
 def post_token(body: TokenCreate, session: SessionDep, actor: AdminDep) -> TokenCreated:
-    """Create a token; its secret is in this response only (admin)."""
-    token, secret = create_token(session, name=body.name, role=body.role, actor=actor)
+    """Create a token, owned by ``user`` if given; its secret is in this response only (admin)."""
+    owner = find_user(session, body.user) if body.user else None
+    if body.user and owner is None:
+        raise ValidationError(f"no user {body.user!r} to own the token; see GET /api/v1/users")
+    token, secret = create_token(session, name=body.name, role=body.role, actor=actor, owner=owner)
     public = token_public(token)
     session.commit()
     return TokenCreated(**public.model_dump(), token=secret)

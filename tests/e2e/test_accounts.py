@@ -327,3 +327,13 @@ def test_the_admin_page_creates_users_and_changes_role_and_unit(
     _status, body = login(client, wang, PASSWORD)
     bearer = {"Authorization": f"Bearer {body['token']}"}
     assert client.http.get(f"{API}/search", params={"q": "x"}, headers=bearer).status_code == 200
+
+
+def test_an_admin_gives_a_token_an_owner(client: ApiClient, wang: str) -> None:
+    body = {"name": "scanner-2", "role": "archivist", "user": wang}
+    created = client.request("POST", "/tokens", Role.admin, json=body)
+    assert created.status_code == 201, created.text
+    assert created.json()["user"] == wang
+    unknown = client.request("POST", "/tokens", Role.admin, json={**body, "user": "nobody"})
+    assert unknown.status_code == 422
+    assert "no user 'nobody'" in unknown.json()["message"]
