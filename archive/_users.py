@@ -15,7 +15,7 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from archive._audit import record_event
@@ -23,7 +23,7 @@ from archive._auth import Actor
 from archive._errors import ConflictError, NotFoundError, UnauthenticatedError, ValidationError
 from archive._schemas import UserPublic
 from archive._vocabulary import Role
-from archive.db._models import User, utcnow
+from archive.db._models import User, WebSession, utcnow
 
 MIN_PASSWORD_LENGTH = 10
 MAX_FAILED_ATTEMPTS = 5
@@ -168,8 +168,14 @@ def update_user(
 
 
 def reset_password(session: Session, *, username: str, actor: Actor) -> str:
-    """Give the user a temporary password, to be changed at the next sign-in; audited."""
+    """Give the user a temporary password, to be changed at the next sign-in, and end their
+    live sign-ins; audited."""
     user = get_user(session, username)
+    session.execute(
+        update(WebSession)
+        .where(WebSession.user_id == user.id, WebSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
     temporary = new_temporary_password()
     user.password_hash = hash_password(temporary)
     user.must_change_password = True

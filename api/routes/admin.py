@@ -28,6 +28,7 @@ from archive import (
 )
 
 router = APIRouter()
+_WHO = "who acted: a user as user name（display name）, e.g. wang.xm（王小明）, or a token's name"
 AdminDep = Annotated[Actor, Depends(require(Permission.manage_tokens))]
 AuditorDep = Annotated[Actor, Depends(require(Permission.read_audit))]
 
@@ -63,7 +64,10 @@ def get_audit(
     session: SessionDep,
     actor: AuditorDep,
     case_no: str | None = None,
-    user: Annotated[str | None, Query(description="the token name that acted")] = None,
+    user: Annotated[
+        str | None,
+        Query(description="who acted: a user as user name（display name）, or a token's name"),
+    ] = None,
     action: str | None = None,
     since: Annotated[IsoDateTime | None, Query(description="events at or after")] = None,
     until: Annotated[IsoDateTime | None, Query(description="events before")] = None,

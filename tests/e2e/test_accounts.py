@@ -100,9 +100,12 @@ def test_a_wrong_password_is_401_and_the_fifth_locks_the_account(
 def test_a_reset_password_must_be_changed_before_it_signs_in(
     client: ApiClient, settings: Settings, wang: str, cli_settings: Settings
 ) -> None:
+    _status, before = login(client, wang, PASSWORD)
     reset = CliRunner().invoke(main, ["user", "reset-password", wang])
     assert reset.exit_code == 0, reset.output
     temporary = reset.output.strip()
+    ended = {"Authorization": f"Bearer {before['token']}"}
+    assert client.http.get(f"{API}/cases", headers=ended).status_code == 401
     status, body = login(client, wang, temporary)
     assert status == 401
     assert "change it first" in body["message"]
