@@ -5,6 +5,8 @@ FastAPI documents only the success and a 422 of its own shape; yekuo answers eve
 decided by what the operation is, so a new route is documented like the others:
 
 - every operation that needs a token: 401 (no or unknown token) and 403 (the role may not);
+- signing in (``/auth/login``, ``/auth/password``): 401 (a wrong password, a locked or
+  disabled account, a password to change first);
 - a path with parameters: 404 (no such case, document, token …);
 - parameters or a body: 422 (a value refused), replacing FastAPI's own 422 body;
 - every write (POST, PUT, DELETE): 409 (the state forbids it: a duplicate, a finished job …);
@@ -30,7 +32,9 @@ _ERROR_BODY: dict[str, Any] = {
 }
 _DESCRIPTIONS = {
     400: "The upload is empty or broken",
-    401: "No API token, or an unknown or revoked one",
+    401: "No API token, or an unknown or revoked one; signing in: a wrong user name or "
+    "password, an account disabled or locked (15 minutes after 5 wrong passwords in a row), "
+    "or a password an admin reset that must be changed first",
     403: "The token's role may not do this",
     404: "What the path names does not exist",
     409: "The current state forbids it",
@@ -40,6 +44,7 @@ _DESCRIPTIONS = {
     422: "A parameter or the body is refused; the message names it",
     503: "A backend (database, object store, search index, queue) does not answer",
 }
+_SIGN_INS = ("/auth/login", "/auth/password")
 _WRITES = frozenset({"post", "put", "delete", "patch"})
 
 
@@ -48,6 +53,8 @@ def error_statuses(path: str, method: str, operation: dict[str, Any]) -> list[in
     statuses = {503}
     if operation.get("security"):
         statuses |= {401, 403}
+    if path.endswith(_SIGN_INS):
+        statuses.add(401)
     if "{" in path:
         statuses.add(404)
     if operation.get("parameters") or operation.get("requestBody"):

@@ -23,7 +23,7 @@ from archive import (
     ObjectStore,
     Permission,
     RuleBook,
-    authenticate,
+    bearer_actor,
     load_rule_book,
     session_actor,
 )
@@ -31,7 +31,11 @@ from core import Settings
 from search import SearchIndex
 from worker import IntakeQueue
 
-_bearer = HTTPBearer(auto_error=False, description="An API token from `yekuo token create`")
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="An API token from `yekuo token create`, or a session token from "
+    "POST /api/v1/auth/login",
+)
 
 
 def get_settings(request: Request) -> Settings:
@@ -95,13 +99,14 @@ def get_actor(
     settings: Annotated[Settings, Depends(get_settings)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
-    """The actor behind the bearer token (401 if none or unknown).
+    """The actor behind the bearer token: an API token or a login's session token (401 if
+    none, unknown or ended).
 
     Its JSON answers carry citizen ID numbers in full only when it has ``view_pii``.
     """
-    actor = _with_pii(
-        authenticate(session, credentials.credentials if credentials else None), settings
-    )
+    secret = credentials.credentials if credentials else None
+    idle = dt.timedelta(minutes=settings.session_idle_minutes)
+    actor = _with_pii(bearer_actor(session, secret=secret, idle=idle), settings)
     reveal_citizen_ids(request, actor.can(Permission.view_pii))
     return actor
 

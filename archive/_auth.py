@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from archive._errors import ForbiddenError, UnauthenticatedError
 from archive._vocabulary import Role
-from archive.db._models import ApiToken
+from archive.db._models import ApiToken, utcnow
 
 TOKEN_PREFIX = "yk_"
 
@@ -28,6 +29,7 @@ class Permission(StrEnum):
     search = "search"
     read_audit = "read_audit"
     manage_tokens = "manage_tokens"
+    manage_users = "manage_users"
     view_pii = "view_pii"
     print_covers = "print_covers"
     release_job = "release_job"
@@ -57,7 +59,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 
 @dataclass(frozen=True)
 class Actor:
-    """Who makes a request: a token's name and role (``system`` for the CLI and workers)."""
+    """Who makes a request: a user (``wang.xm（王小明）``) or a token's label, and the role
+    (``system`` for workers, ``cli`` for the server's command line)."""
 
     name: str
     role: Role
@@ -78,7 +81,7 @@ class Actor:
                 role.value for role, perms in ROLE_PERMISSIONS.items() if permission in perms
             )
             raise ForbiddenError(
-                f"role {self.role.value} (token {self.name!r}) may not {permission.value}; "
+                f"role {self.role.value} ({self.name}) may not {permission.value}; "
                 f"this needs one of the roles {', '.join(allowed)}"
             )
 
@@ -91,26 +94,45 @@ def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+_TOUCH_EVERY = dt.timedelta(seconds=60)
+
+
 def authenticate(session: Session, secret: str | None) -> Actor:
-    """The actor a bearer token belongs to; UnauthenticatedError if none or revoked."""
-    return actor_of(valid_token(session, secret))
+    """The actor an API token belongs to; UnauthenticatedError if none, revoked or its owner
+    is disabled. Its last use is noted (at most once a minute, committed at once)."""
+    token = valid_token(session, secret)
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at >= _TOUCH_EVERY:
+        token.last_used_at = now
+        session.commit()
+    return actor_of(token)
 
 
 def actor_of(token: ApiToken) -> Actor:
-    """Who acts with ``token``."""
+    """Who acts with ``token``: its label, which the audit trail names."""
     return Actor(name=token.name, role=Role(token.role))
 
 
+def find_token(session: Session, secret: str) -> ApiToken | None:
+    """The token whose secret this is, revoked or not."""
+    return session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(secret)))
+
+
 def valid_token(session: Session, secret: str | None) -> ApiToken:
-    """The unrevoked token whose secret this is; UnauthenticatedError otherwise."""
+    """The unrevoked token, of an active owner, whose secret this is; UnauthenticatedError
+    otherwise."""
     if not secret:
         raise UnauthenticatedError(
-            "no API token: send 'Authorization: Bearer <token>'; an admin creates tokens with "
-            "`yekuo token create`"
+            "no API token: send 'Authorization: Bearer <token>' with an API token (`yekuo "
+            "token create`) or a session token (POST /api/v1/auth/login)"
         )
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(secret)))
+    token = find_token(session, secret)
     if token is None or token.revoked_at is not None:
         raise UnauthenticatedError(
             "the API token is unknown or revoked; ask an admin for a new one"
+        )
+    if token.user is not None and not token.user.active:
+        raise UnauthenticatedError(
+            f"the API token belongs to the disabled user {token.user.username!r}"
         )
     return token

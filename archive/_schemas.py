@@ -280,6 +280,8 @@ class TokenCreate(BaseModel):
 
     name: Line = Field(min_length=1, max_length=200)
     role: Role
+    user: str | None = Field(default=None, max_length=64)
+    """The user name of the person answerable for the machine that holds it."""
 
 
 class TokenPublic(BaseModel):
@@ -291,6 +293,44 @@ class TokenPublic(BaseModel):
     created_at: dt.datetime
     created_by: str
     revoked_at: dt.datetime | None
+    user: str | None = None
+    """The user name of the person the token belongs to (none for tokens of before accounts)."""
+    last_used_at: dt.datetime | None = None
+
+
+class UserPublic(BaseModel):
+    """A user as listed: never the password hash."""
+
+    username: str
+    display_name: str
+    role: Role
+    unit: str | None
+    active: bool
+    locked_until: dt.datetime | None
+    must_change_password: bool
+    created_at: dt.datetime
+
+
+class LoginRequest(BaseModel):
+    """A user name and password to sign in with."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class PasswordChange(LoginRequest):
+    """The current password and the new one (at least 10 characters, not the user name)."""
+
+    new_password: str = Field(min_length=1, max_length=200)
+
+
+class LoginAnswer(BaseModel):
+    """A session token, sent as ``Authorization: Bearer``, and when it ends."""
+
+    token: str
+    expires_at: dt.datetime
 
 
 class TokenCreated(TokenPublic):

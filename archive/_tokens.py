@@ -12,7 +12,7 @@ from archive._auth import TOKEN_PREFIX, Actor, hash_token
 from archive._errors import NotFoundError, ValidationError
 from archive._schemas import TokenPublic
 from archive._vocabulary import Role
-from archive.db._models import ApiToken, utcnow
+from archive.db._models import ApiToken, User, utcnow
 
 
 def token_public(token: ApiToken) -> TokenPublic:
@@ -24,13 +24,18 @@ def token_public(token: ApiToken) -> TokenPublic:
         created_at=token.created_at,
         created_by=token.created_by,
         revoked_at=token.revoked_at,
+        user=token.user.username if token.user is not None else None,
+        last_used_at=token.last_used_at,
     )
 
 
-def create_token(session: Session, *, name: str, role: Role, actor: Actor) -> tuple[ApiToken, str]:
+def create_token(
+    session: Session, *, name: str, role: Role, actor: Actor, owner: User | None = None
+) -> tuple[ApiToken, str]:
     """A new token row and its secret, which is shown once and never stored; audited.
 
-    ValidationError when ``name`` is blank: a token must say who or what holds it.
+    ``owner`` is the person answerable for the machine that holds it. ValidationError when
+    ``name`` is blank: a token must say who or what holds it.
     """
     if not name.strip():
         raise ValidationError(
@@ -38,7 +43,11 @@ def create_token(session: Session, *, name: str, role: Role, actor: Actor) -> tu
         )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
-        name=name.strip(), role=role.value, token_hash=hash_token(secret), created_by=actor.name
+        name=name.strip(),
+        role=role.value,
+        token_hash=hash_token(secret),
+        created_by=actor.name,
+        user=owner,
     )
     session.add(token)
     session.flush()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from archive import Actor, Role, create_token, open_database
+from archive import Actor, Role, create_token, get_user, open_database
 from core import get_settings
 
 CLI_ACTOR = Actor(name="cli", role=Role.admin)
@@ -19,10 +19,14 @@ def token_group() -> None:
 @token_group.command("create")
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option("--name", required=True, help="who or what holds the token")
-def token_create(role: str, name: str) -> None:
+@click.option("--owner", default=None, help="the user name of the person answerable for it")
+def token_create(role: str, name: str, owner: str | None) -> None:
     """Print a new API token (only its hash is stored)."""
     with open_database(get_settings()) as database:
         database.upgrade()
         with database.transaction() as session:
-            _row, secret = create_token(session, name=name, role=Role(role), actor=CLI_ACTOR)
+            user = get_user(session, owner) if owner else None
+            _row, secret = create_token(
+                session, name=name, role=Role(role), actor=CLI_ACTOR, owner=user
+            )
     click.echo(secret)

@@ -24,7 +24,8 @@ a stable ``code``, ``cli._errors`` to an exit status)::
     │   │   └── ConditionSyntaxError                  a condition does not parse (also ValueError)
     │   ├── CalendarRangeError                        a date beyond the holiday calendar
     │   └── AuthError
-    │       ├── UnauthenticatedError                  no, unknown, revoked token; no live session
+    │       ├── UnauthenticatedError                  no valid token or session; a refused sign-in
+    │       │   └── PasswordChangeRequiredError       a reset password to change first
     │       └── ForbiddenError                        the role may not do this
     ├── intake.IntakeError                            reading a file, OCR
     │   ├── UnreadableFileError                       the file is not what its bytes claim

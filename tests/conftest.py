@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
 from archive import Database, LocalObjectStore
 from core import Settings
@@ -18,6 +19,15 @@ def pytest_configure() -> None:
     for name in list(os.environ):
         if name.startswith("YEKUO_") and not name.startswith("YEKUO_TEST_"):
             del os.environ[name]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 with its cheapest parameters: a test's sign-ins cost milliseconds, not 50 ms each
+    (hashes carry their parameters, so checking them is as cheap)."""
+    monkeypatch.setattr(
+        "archive._users._HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    )
 
 
 def pytest_report_header() -> str:

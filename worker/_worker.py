@@ -201,11 +201,12 @@ class IntakeWorker:
         """Store the outcome and run the checks of every case it touched; the ids to index."""
         if outcome.parts:
             stack = finish_stack(session, claim, worker=self.name, outcome=outcome)
+            clear_damage(session, document=stack, actor=SYSTEM)  # it was just read whole
             documents = list(stack.parts)
         else:
-            documents = [finish_job(session, claim, worker=self.name, outcome=outcome)]
-        claimed = session.get_one(Document, claim.document_id)
-        clear_damage(session, document=claimed, actor=SYSTEM)  # it was just read whole
+            document = finish_job(session, claim, worker=self.name, outcome=outcome)
+            clear_damage(session, document=document, actor=SYSTEM)  # it was just read whole
+            documents = [document]
         if self.parts.after_intake is not None:
             one_per_case = {document.case_id: document for document in documents}
             for document in one_per_case.values():

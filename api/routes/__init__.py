@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from api.routes.admin import router as admin_router
+from api.routes.auth import router as auth_router
 from api.routes.cases import router as cases_router
 from api.routes.documents import router as documents_router
 from api.routes.health import router as health_router
@@ -14,7 +15,14 @@ API_PREFIX = "/api/v1"
 router = APIRouter(prefix=API_PREFIX)
 """Every JSON route, under ``API_PREFIX``."""
 
-for _api_router in (cases_router, documents_router, admin_router, search_router, review_router):
+for _api_router in (
+    cases_router,
+    documents_router,
+    admin_router,
+    auth_router,
+    search_router,
+    review_router,
+):
     router.include_router(_api_router)
 
 __all__ = ["API_PREFIX", "health_router", "router"]

@@ -17,7 +17,9 @@ from archive import (
     TokenCreate,
     TokenCreated,
     TokenPublic,
+    ValidationError,
     create_token,
+    find_user,
     list_tokens,
     query_events,
     revoke_token,
@@ -26,14 +28,18 @@ from archive import (
 )
 
 router = APIRouter()
+_WHO = "who acted: a user as user name（display name）, e.g. wang.xm（王小明）, or a token's name"
 AdminDep = Annotated[Actor, Depends(require(Permission.manage_tokens))]
 AuditorDep = Annotated[Actor, Depends(require(Permission.read_audit))]
 
 
 @router.post("/tokens", status_code=201, tags=["tokens"])
 def post_token(body: TokenCreate, session: SessionDep, actor: AdminDep) -> TokenCreated:
-    """Create a token; its secret is in this response only (admin)."""
-    token, secret = create_token(session, name=body.name, role=body.role, actor=actor)
+    """Create a token, owned by ``user`` if given; its secret is in this response only (admin)."""
+    owner = find_user(session, body.user) if body.user else None
+    if body.user and owner is None:
+        raise ValidationError(f"no user {body.user!r} to own the token; see GET /api/v1/users")
+    token, secret = create_token(session, name=body.name, role=body.role, actor=actor, owner=owner)
     public = token_public(token)
     session.commit()
     return TokenCreated(**public.model_dump(), token=secret)
@@ -58,7 +64,10 @@ def get_audit(
     session: SessionDep,
     actor: AuditorDep,
     case_no: str | None = None,
-    user: Annotated[str | None, Query(description="the token name that acted")] = None,
+    user: Annotated[
+        str | None,
+        Query(description="who acted: a user as user name（display name）, or a token's name"),
+    ] = None,
     action: str | None = None,
     since: Annotated[IsoDateTime | None, Query(description="events at or after")] = None,
     until: Annotated[IsoDateTime | None, Query(description="events before")] = None,

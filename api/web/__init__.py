@@ -10,6 +10,7 @@ from api.web.documents import router as documents_router
 from api.web.documents import script_router as documents_script_router
 from api.web.search import router as search_router
 from api.web.signin import router as signin_router
+from api.web.users import router as users_router
 
 router = APIRouter()
 """Every page of the web UI (none of them in the OpenAPI schema)."""
@@ -23,6 +24,7 @@ for _page_router in (
     documents_script_router,
     search_router,
     audit_router,
+    users_router,
 ):
     router.include_router(_page_router)
 

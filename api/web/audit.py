@@ -24,6 +24,13 @@ ACTIONS_ZH = {
     "document.upload": "上传资料",
     "token.create": "创建令牌",
     "token.revoke": "吊销令牌",
+    "user.create": "创建用户",
+    "user.disable": "停用用户",
+    "user.enable": "启用用户",
+    "user.update": "修改用户角色或单位",
+    "user.password_reset": "重置密码",
+    "user.password_changed": "修改密码",
+    "user.locked": "账号锁定",
 }
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from api._session import (
     CSRF_FIELD,
@@ -24,10 +25,15 @@ from api.web.render import PageRoute, render
 from archive import (
     STAGE_LABELS_ZH,
     NotFoundError,
+    PasswordChangeRequiredError,
     Stage,
     UnauthenticatedError,
+    ValidationError,
+    change_password,
     end_session,
+    sign_in,
     start_session,
+    start_user_session,
 )
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -60,16 +66,23 @@ def _safe_next(target: str | None) -> str:
 
 
 def _signin_page(
-    request: Request, *, next_url: str, message: str = "", status_code: int = 200
+    request: Request,
+    *,
+    next_url: str,
+    message: str = "",
+    status_code: int = 200,
+    template: str = "signin.html",
+    username: str = "",
 ) -> Response:
     signin_csrf = new_signin_csrf()
     response = render(
         request,
-        "signin.html",
+        template,
         {
             "next_url": next_url,
             "message": message,
             "signin_csrf": signin_csrf,
+            "username": username,
             "stages": [STAGE_LABELS_ZH[stage] for stage in Stage],
         },
         actor=None,
@@ -79,9 +92,17 @@ def _signin_page(
     return response
 
 
+def _signed_in(
+    request: Request, secret: str, *, target: str, lifetime: dt.timedelta
+) -> RedirectResponse:
+    response = RedirectResponse(target, status_code=303)
+    set_session_cookie(request, response, secret, max_age=int(lifetime.total_seconds()))
+    return response
+
+
 @router.get("/signin")
 def signin_form(request: Request, next: str | None = None) -> Response:
-    """The sign-in form: paste the API token an administrator created."""
+    """The sign-in form: user name and password (or, for a machine's holder, an API token)."""
     return _signin_page(request, next_url=_safe_next(next))
 
 
@@ -90,14 +111,45 @@ def signin(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
+    username: Annotated[str, Form(max_length=64)] = "",
+    password: Annotated[str, Form(max_length=200)] = "",
     token: Annotated[str, Form(max_length=200)] = "",
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
     next_url: Annotated[str, Form(alias="next")] = "/cases",
 ) -> Response:
-    """Check the token, start a session in an HttpOnly cookie, go where the user was going."""
+    """Check the password (or token), start a session in an HttpOnly cookie, go where the user
+    was going; a password an admin reset leads to the page that changes it."""
     check_signin_csrf(request, csrf_token)
     target = _safe_next(next_url)
     lifetime = dt.timedelta(hours=settings.session_hours)
+    if not username.strip():
+        return _token_signin(request, session, token=token, target=target, lifetime=lifetime)
+    try:
+        user = sign_in(session, username=username.strip(), password=password)
+    except PasswordChangeRequiredError:
+        return _signin_page(
+            request,
+            next_url=target,
+            message="管理员已重置您的密码，请先设置新密码。",
+            template="password.html",
+            username=username.strip(),
+        )
+    except UnauthenticatedError as error:
+        return _signin_page(
+            request,
+            next_url=target,
+            message=error.message.split(" / ", 1)[0] + "。",
+            status_code=401,
+            username=username.strip(),
+        )
+    secret, _expires = start_user_session(session, user=user, lifetime=lifetime, kind="web")
+    session.commit()
+    return _signed_in(request, secret, target=target, lifetime=lifetime)
+
+
+def _token_signin(
+    request: Request, session: Session, *, token: str, target: str, lifetime: dt.timedelta
+) -> Response:
     try:
         secret = start_session(session, api_token=token.strip(), lifetime=lifetime)
     except UnauthenticatedError:
@@ -108,9 +160,54 @@ def signin(
             status_code=401,
         )
     session.commit()
-    response = RedirectResponse(target, status_code=303)
-    set_session_cookie(request, response, secret, max_age=int(lifetime.total_seconds()))
-    return response
+    return _signed_in(request, secret, target=target, lifetime=lifetime)
+
+
+@router.get("/signin/password")
+def password_form(request: Request, next: str | None = None) -> Response:
+    """The form that changes a password (required after an admin's reset)."""
+    return _signin_page(request, next_url=_safe_next(next), template="password.html")
+
+
+@router.post("/signin/password")
+def password_change(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    username: Annotated[str, Form(max_length=64)] = "",
+    password: Annotated[str, Form(max_length=200)] = "",
+    new_password: Annotated[str, Form(max_length=200)] = "",
+    new_password_again: Annotated[str, Form(max_length=200)] = "",
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+    next_url: Annotated[str, Form(alias="next")] = "/cases",
+) -> Response:
+    """Change the password with the current one, then sign in with the new one."""
+    check_signin_csrf(request, csrf_token)
+    target = _safe_next(next_url)
+    lifetime = dt.timedelta(hours=settings.session_hours)
+    name = username.strip()
+
+    def again(message: str, status_code: int) -> Response:
+        return _signin_page(
+            request,
+            next_url=target,
+            message=message,
+            status_code=status_code,
+            template="password.html",
+            username=name,
+        )
+
+    if new_password != new_password_again:
+        return again("两次输入的新密码不一致。", 422)
+    try:
+        user = change_password(session, username=name, password=password, new_password=new_password)
+    except UnauthenticatedError as error:
+        return again(error.message.split(" / ", 1)[0] + "。", 401)
+    except ValidationError as error:
+        return again(error.message.split(" / ", 1)[0] + "。", 422)
+    secret, _expires = start_user_session(session, user=user, lifetime=lifetime, kind="web")
+    session.commit()
+    return _signed_in(request, secret, target=target, lifetime=lifetime)
 
 
 @router.post("/signout")

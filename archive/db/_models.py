@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -22,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false, true
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -227,8 +229,29 @@ class AuditEvent(Base):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
+class User(Base):
+    """A person who signs in with a user name and password (argon2 hash only)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    unit: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    password_hash: Mapped[str] = mapped_column(String(200))
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[dt.datetime | None] = mapped_column()
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200))
+
+
 class ApiToken(Base):
-    """An API token; only the sha256 of the secret is stored."""
+    """An API token; only the sha256 of the secret is stored. Owned by a user (old ones not)."""
 
     __tablename__ = "api_tokens"
 
@@ -239,21 +262,32 @@ class ApiToken(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str] = mapped_column(String(200))
     revoked_at: Mapped[dt.datetime | None] = mapped_column()
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column()
+
+    user: Mapped[User | None] = relationship()
 
 
 class WebSession(Base):
-    """A signed-in browser: the sha256 of its random cookie, the token it signed in with."""
+    """A sign-in: the sha256 of its random secret, and the token or user it signed in as.
+
+    ``kind`` ``web`` is a browser's cookie; ``api`` a session token from ``POST /auth/login``,
+    sent as Bearer. Each is accepted only where it was given.
+    """
 
     __tablename__ = "web_sessions"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id"), index=True)
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8), default="web", server_default="web")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column()
     ended_at: Mapped[dt.datetime | None] = mapped_column()
 
-    token: Mapped[ApiToken] = relationship()
+    token: Mapped[ApiToken | None] = relationship()
+    user: Mapped[User | None] = relationship()
 
 
 class StageTransition(Base):

@@ -1,4 +1,5 @@
-"""A real yekuo server on a free loopback port, tokens of every role, and headless Chromium."""
+"""A real yekuo server on a free loopback port, a user and a token of every role, and headless
+Chromium."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from api import create_app
-from archive import SYSTEM, Role, create_token, open_database
+from archive import SYSTEM, Role, create_token, create_user, open_database
 from core import Settings
-from tests.browser.helpers import Screenshots, Server
+from tests.browser.helpers import BROWSER_PASSWORD, Screenshots, Server
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT_DIR_VARIABLE = "YEKUO_TEST_SCREENSHOT_DIR"
@@ -40,6 +41,15 @@ def server(settings: Settings) -> Iterator[Server]:
                 role: create_token(session, name=f"{role.value}-user", role=role, actor=SYSTEM)
                 for role in Role
             }
+            for role in Role:
+                create_user(
+                    session,
+                    username=f"{role.value}.user",
+                    display_name=f"{role.value} 用户",
+                    password=BROWSER_PASSWORD,
+                    role=role,
+                    actor=SYSTEM,
+                )
     secrets = {role: secret for role, (_row, secret) in tokens.items()}
     port = _free_port()
     config = uvicorn.Config(

@@ -12,10 +12,13 @@ from playwright.sync_api import ConsoleMessage, Page
 from archive import Role
 from synthetic import jpeg_bytes, png_bytes, render, scanned_pdf_bytes
 
+BROWSER_PASSWORD = "a browser passphrase"
+"""The password of each role's user, ``ROLE.user`` (e.g. ``archivist.user``)."""
+
 
 @dataclass(frozen=True)
 class Server:
-    """A running yekuo: its base URL and a token of every role."""
+    """A running yekuo (each role has a user ``ROLE.user``): its URL and a token of every role."""
 
     url: str
     tokens: dict[Role, str]
@@ -38,10 +41,12 @@ class Screenshots:
 
 
 def sign_in(page: Page, server: Server, role: Role) -> None:
-    """Sign in through the form as ``role`` and land on the cases list."""
+    """Sign in through the form with the user name and password of ``role``'s user and land
+    on the cases list."""
     page.goto(f"{server.url}/signin")
-    page.get_by_label("访问令牌").fill(server.tokens[role])
-    page.get_by_role("button", name="登录").click()
+    page.get_by_label("用户名").fill(f"{role.value}.user")
+    page.get_by_label("密码").fill(BROWSER_PASSWORD)
+    page.get_by_role("button", name="登录", exact=True).click()
     page.wait_for_url(f"{server.url}/cases")
 
 

@@ -163,5 +163,5 @@ def test_reviewer_sees_what_is_missing_corrects_a_field_and_overrides_the_gate(
     expect(page.get_by_text("当前环节：装表接电")).to_be_visible()
     overrides = page.get_by_role("region", name="强制推进记录")
     expect(overrides).to_contain_text("申请表与产权证明原件已现场核验")
-    expect(overrides).to_contain_text("reviewer-user")
+    expect(overrides).to_contain_text("reviewer.user（reviewer 用户）")  # the person, by name
     screenshots.take(page, "review-overridden")

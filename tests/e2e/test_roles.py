@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx2 as httpx
 import pytest
 from fastapi.routing import iter_route_contexts
 
 from api import API_PREFIX, create_app
-from archive import Role
+from archive import SYSTEM, Role, create_user, open_database
 from core import Settings
 from tests.e2e.helpers import VALID_ID, ApiClient, case_body, png_bytes
 from tests.e2e.test_pages import page_csrf, signin
@@ -51,6 +52,8 @@ def readme_table() -> dict[str, frozenset[Role]]:
 TABLE = readme_table()
 
 SIGN_IN = "POST /signin"
+PASSWORD_FORM = "POST /signin/password"
+WORLD_PASSWORD = "a long passphrase"
 
 PUBLIC = frozenset(
     {
@@ -61,6 +64,10 @@ PUBLIC = frozenset(
         "GET /static/{}",
         "GET /signin",
         SIGN_IN,
+        "GET /signin/password",
+        PASSWORD_FORM,
+        "POST /api/v1/auth/login",
+        "POST /api/v1/auth/password",
     }
 )
 """Routes anyone may call, without a token."""
@@ -92,6 +99,12 @@ PAGES = {
     "GET /audit": "GET /api/v1/audit",
     "POST /cases/{}/reveal": VIEW_PII,
     "POST /documents/{}/reveal": VIEW_PII,
+    "GET /admin/users": "GET /api/v1/users",
+    "POST /admin/users/{}/disable": "GET /api/v1/users",
+    "POST /admin/users/{}/enable": "GET /api/v1/users",
+    "POST /admin/users/{}/reset": "GET /api/v1/users",
+    "POST /admin/users": "GET /api/v1/users",
+    "POST /admin/users/{}/update": "GET /api/v1/users",
 }
 """Each web page or page script, and the README endpoint whose roles it allows."""
 
@@ -147,8 +160,12 @@ def test_every_route_is_in_the_table() -> None:
 
 
 @pytest.fixture
-def world(client: ApiClient) -> dict[str, str]:
-    """A case with a finding and a document, and a spare token to revoke."""
+def world(client: ApiClient, settings: Settings) -> dict[str, str]:
+    """A case with a finding and a document, a spare token to revoke, a user to manage."""
+    with open_database(settings) as database, database.transaction() as session:
+        create_user(
+            session, username="world.user", password=WORLD_PASSWORD, role=Role.auditor, actor=SYSTEM
+        )
     wrong = VALID_ID[:17] + "1"
     case = client.create_case("YK-001", customer={"name": "王小明", "id_number": wrong})
     assert case.status_code == 201, case.text
@@ -162,6 +179,7 @@ def world(client: ApiClient) -> dict[str, str]:
         "token_id": str(spare.json()["id"]),
         "finding_id": str(case.json()["findings"][0]["id"]),
         "page": "1",
+        "username": "world.user",
     }
 
 
@@ -176,6 +194,12 @@ _BODIES: dict[str, Any] = {
     "POST /api/v1/findings/{}/dismiss": {"reason": "test"},
     "POST /api/v1/documents/{}/release": {"reason": "test"},
     "POST /api/v1/documents/{}/split": {"part": 1, "first_page": 2},
+    "POST /api/v1/auth/login": {"username": "world.user", "password": WORLD_PASSWORD},
+    "POST /api/v1/auth/password": {
+        "username": "world.user",
+        "password": WORLD_PASSWORD,
+        "new_password": "short",  # refused (422) after the password was checked
+    },
 }
 _FORMS = {
     "POST /cases/{}/advance": {"to": "survey"},
@@ -184,6 +208,8 @@ _FORMS = {
     "POST /findings/{}/dismiss": {"reason": "test"},
     "POST /documents/{}/release": {"reason": "test"},
     "POST /documents/{}/split": {"part": "1", "first_page": "2"},
+    "POST /admin/users": {"username": "page.user", "role": "auditor"},
+    "POST /admin/users/{}/update": {"role": "reviewer", "unit": "GDS02"},
 }
 
 
@@ -206,6 +232,8 @@ def as_role(client: ApiClient, route: Route, role: Role, request: dict[str, Any]
     """The status of the request made as ``role``: by token, or signed in for pages."""
     if route.key == SIGN_IN:
         return signin(client, role).status_code
+    if route.key == PASSWORD_FORM:
+        return password_form(client).status_code
     if route.path.startswith(API_PREFIX) or route.key in PUBLIC:
         return client.http.request(headers=client.headers(role), **request).status_code
     client.http.cookies.clear()
@@ -216,6 +244,24 @@ def as_role(client: ApiClient, route: Route, role: Role, request: dict[str, Any]
     elif route.method == "POST":
         request = {**request, "data": {**_FORMS.get(route.key, {}), "csrf_token": csrf}}
     return client.http.request(follow_redirects=False, **request).status_code
+
+
+def password_form(client: ApiClient) -> httpx.Response:
+    """The password change form posted with the right password and two new ones that differ."""
+    form = client.http.get("/signin/password")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+    assert csrf is not None
+    return client.http.post(
+        "/signin/password",
+        data={
+            "username": "world.user",
+            "password": WORLD_PASSWORD,
+            "new_password": "one new passphrase",
+            "new_password_again": "another new passphrase",
+            "csrf_token": csrf.group(1),
+        },
+        follow_redirects=False,
+    )
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda route: route.key)
@@ -230,7 +276,7 @@ def test_each_role_gets_what_readme_says(
         else:
             assert status == 403, (role, status)
     client.http.cookies.clear()
-    if route.key == SIGN_IN:
+    if route.key in (SIGN_IN, PASSWORD_FORM):
         return  # signing in is how a browser gets a token (tests/e2e/test_pages.py)
     anonymous = client.http.request(follow_redirects=False, **call(route, world, 9))
     if route.key in PUBLIC:

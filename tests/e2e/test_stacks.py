@@ -47,7 +47,7 @@ def upload_stack(client: ApiClient, tmp_path: Path, stack: SyntheticStack) -> st
 
 
 def document(client: ApiClient, document_id: str) -> dict[str, Any]:
-    response = client.request("GET", f"/documents/{document_id}", Role.reviewer)
+    response = client.request("GET", f"/documents/{document_id}", Role.reviewer)  # view_pii
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
