@@ -90,6 +90,8 @@ from archive._leases import (
     release_document,
     renew_lease,
 )
+from archive._notice_pdf import case_missing_notice
+from archive._outstanding import missing_by_stage
 from archive._pii_access import (
     PII_DOC_TYPES,
     may_open_original,
@@ -106,6 +108,7 @@ from archive._schemas import (
     CaseCreate,
     CaseFactsUpdate,
     CaseList,
+    CaseMissing,
     CasePublic,
     CaseRebase,
     DocTypeUpdate,
@@ -235,6 +238,7 @@ __all__ = [
     "CaseCreate",
     "CaseFactsUpdate",
     "CaseList",
+    "CaseMissing",
     "CasePublic",
     "CaseRebase",
     "Category",
@@ -305,6 +309,7 @@ __all__ = [
     "authenticate",
     "bearer_actor",
     "case_cover_sheets",
+    "case_missing_notice",
     "case_public",
     "case_review_fields",
     "change_password",
@@ -350,6 +355,7 @@ __all__ = [
     "mark_damaged",
     "mask_citizen_id",
     "may_open_original",
+    "missing_by_stage",
     "move_boundary",
     "new_temporary_password",
     "next_stage",

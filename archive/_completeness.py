@@ -100,6 +100,7 @@ def _missing(requirement: Requirement, stage: Stage, *, found: int) -> MissingDo
         alternatives=list(requirement.documents),
         count=requirement.count,
         found=found,
+        originals=requirement.originals,
     )
 
 

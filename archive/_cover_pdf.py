@@ -9,31 +9,19 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from functools import lru_cache
-from pathlib import Path
 
 import segno
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from archive._cover_sheets import CoverPage, cover_pages
-from archive._errors import FontMissingError
+from archive._page_draw import DPI, MARGIN, PAGE_SIZE, cjk_font, wrap
 from archive.db._models import Case
 from archive.rules import RuleBook, rule_set_for
 from intake import cover_payload
 
-DPI = 200
-PAGE_SIZE = (1654, 2339)  # A4, 210 × 297 mm at 200 dpi
-MARGIN = 150
 INSTRUCTION_ZH = "请将本页放在该资料首页之前一并扫描"
 _QR_SIDE = 620  # pixels, about 79 mm, quiet zone included
 _MIN_MODULE = 10  # pixels: 1.27 mm
-
-# (path, index in the collection): Noto Sans CJK SC is face 2 of its .ttc; WenQuanYi is what
-# the Docker image installs.
-FONT_CANDIDATES: tuple[tuple[Path, int], ...] = (
-    (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"), 2),
-    (Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"), 0),
-)
 
 
 def cover_sheets_pdf(pages: Sequence[CoverPage]) -> bytes:
@@ -85,8 +73,8 @@ def _centred(
     draw: ImageDraw.ImageDraw, text: str, *, top: int, size: int, width: int | None = None
 ) -> int:
     """Draw ``text`` centred (wrapped to ``width``); returns the bottom of its last line."""
-    font = _font(size)
-    for line in _wrap(text, font, width or PAGE_SIZE[0]):
+    font = cjk_font(size)
+    for line in wrap(text, font, width or PAGE_SIZE[0]):
         left = (PAGE_SIZE[0] - draw.textlength(line, font=font)) / 2
         draw.text((left, top), line, font=font, fill=0)
         top += round(size * 1.35)
@@ -95,40 +83,13 @@ def _centred(
 
 def _row(draw: ImageDraw.ImageDraw, label: str, value: str, *, top: int, width: int) -> int:
     """A label and its value, the value wrapped beside the label; the bottom of the row."""
-    font = _font(44)
+    font = cjk_font(44)
     label_width = round(draw.textlength("所需资料：", font=font)) + 10
     draw.text((MARGIN, top), f"{label}：", font=font, fill=0)
-    for line in _wrap(value, font, width - label_width):
+    for line in wrap(value, font, width - label_width):
         draw.text((MARGIN + label_width, top), line, font=font, fill=0)
         top += 62
     return top + 8
-
-
-def _wrap(text: str, font: ImageFont.FreeTypeFont, width: float) -> list[str]:
-    """``text`` broken into lines no wider than ``width`` (by character: Chinese has no spaces)."""
-    lines = [""]
-    for char in text:
-        if lines[-1] and font.getlength(lines[-1] + char) > width:
-            lines.append("")
-        lines[-1] += char
-    return lines
-
-
-@lru_cache(maxsize=16)
-def _font(size: int) -> ImageFont.FreeTypeFont:
-    return load_font(size, FONT_CANDIDATES)
-
-
-def load_font(size: int, candidates: Sequence[tuple[Path, int]]) -> ImageFont.FreeTypeFont:
-    """The first installed font of ``candidates`` at ``size`` pixels; FontMissingError if none."""
-    for path, index in candidates:
-        if path.is_file():
-            return ImageFont.truetype(str(path), size=size, index=index)
-    tried = ", ".join(str(path) for path, _ in candidates)
-    raise FontMissingError(
-        f"cannot print cover sheets: no Chinese font is installed (tried {tried}); "
-        "install one with: apt-get install -y fonts-noto-cjk (or fonts-wqy-microhei)"
-    )
 
 
 def case_cover_sheets(case: Case, *, rules: RuleBook, stage: str | None = None) -> bytes:

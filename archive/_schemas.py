@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -372,6 +372,7 @@ class MissingDocument(BaseModel):
     alternatives: list[str] = Field(description="Every accepted document type")
     count: int = Field(description="How many are needed")
     found: int = Field(description="How many counting documents there are")
+    originals: bool = Field(default=False, description="The paper original must be shown")
 
 
 class SatisfiedRule(BaseModel):
@@ -404,6 +405,27 @@ class CaseCheck(BaseModel):
     satisfied: list[SatisfiedRule]
     not_counting: list[NotCountingDocument]
     findings: list[FindingPublic]
+
+
+class StageMissing(BaseModel):
+    """What one stage of a case's flow still needs."""
+
+    stage: Stage
+    position: Literal["passed", "current", "later"] = Field(
+        description="passed: the case went past it (by an override); current: the case's stage"
+        " (needed before it advances); later: a stage still to come"
+    )
+    missing: list[MissingDocument]
+
+
+class CaseMissing(BaseModel):
+    """Body of ``GET /cases/{case_no}/missing``: every document still missing, by stage."""
+
+    case_no: str
+    stage: Stage = Field(description="The case's current stage")
+    rules_version: str
+    total: int = Field(description="Missing requirements over every stage")
+    stages: list[StageMissing] = Field(description="Each stage of the flow, in order")
 
 
 class AdvanceRequest(BaseModel):

@@ -1,4 +1,4 @@
-"""Routes of cases: create, list, read, print their cover sheets."""
+"""Routes of cases: create, list, read, what is missing, print cover sheets and notices."""
 
 from __future__ import annotations
 
@@ -8,20 +8,25 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from api._input import Offset
+from api._pdf import inline_pdf
 from api.deps import RulesDep, SessionDep, require
 from archive import (
     Actor,
     CaseCreate,
     CaseList,
+    CaseMissing,
     CasePublic,
     Category,
     Permission,
     Stage,
     case_cover_sheets,
+    case_missing_notice,
     case_public,
     create_case,
     get_case,
     list_cases,
+    missing_by_stage,
+    rule_set_for,
     today_in_china,
 )
 
@@ -90,15 +95,6 @@ CoverStage = Annotated[
 ]
 
 
-def cover_sheets_response(case_no: str, pdf: bytes) -> Response:
-    """The cover-sheet PDF as the browser shows it, ready to print."""
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{case_no}-cover-sheets.pdf"'},
-    )
-
-
 @router.get(
     "/cases/{case_no}/cover-sheets",
     response_class=Response,
@@ -113,4 +109,34 @@ def get_cover_sheets(
 ) -> Response:
     """资料封面: a PDF, one A4 page per document a stage requires, each with its QR code."""
     case = get_case(session, case_no=case_no)
-    return cover_sheets_response(case.case_no, case_cover_sheets(case, rules=rules, stage=stage))
+    pdf = case_cover_sheets(case, rules=rules, stage=stage)
+    return inline_pdf(pdf, filename=f"{case.case_no}-cover-sheets.pdf")
+
+
+@router.get("/cases/{case_no}/missing")
+def get_missing(
+    case_no: str,
+    session: SessionDep,
+    rules: RulesDep,
+    actor: Annotated[Actor, Depends(require(Permission.read))],
+) -> CaseMissing:
+    """Every document the case still lacks, by stage: the current one's and each later one's."""
+    case = get_case(session, case_no=case_no)
+    return missing_by_stage(session, case, rule_set=rule_set_for(rules, case))
+
+
+@router.get(
+    "/cases/{case_no}/missing-notice",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}, "description": "A4 pages to print"}},
+)
+def get_missing_notice(
+    case_no: str,
+    session: SessionDep,
+    rules: RulesDep,
+    actor: Annotated[Actor, Depends(require(Permission.print_covers))],
+) -> Response:
+    """一次性告知单: a PDF for the customer naming every document still missing, by stage."""
+    case = get_case(session, case_no=case_no)
+    pdf = case_missing_notice(session, case, rules=rules, today=today_in_china())
+    return inline_pdf(pdf, filename=f"{case.case_no}-missing-notice.pdf")

@@ -1,5 +1,5 @@
 """The case page: stage flow, due date, the checklist for the next stage, findings, advancing,
-and its 资料封面 (cover sheets) to print.
+what every later stage still needs, and its 资料封面 (cover sheets) and 一次性告知单 to print.
 
 The checklist, the due date and the stage gate come from the review API's own services
 (``check_case``, ``case_review_fields``, ``next_stage``, ``advance_case``) on the rule book of
@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from api._pdf import inline_pdf
 from api._privacy import reveal_citizen_ids
 from api.deps import PageActorDep, RulesDep, SessionDep, form_actor
 from api.web.render import PageRoute, optional_choice, render
@@ -35,6 +36,7 @@ from archive import (
     ValidationError,
     advance_case,
     case_cover_sheets,
+    case_missing_notice,
     case_public,
     case_review_fields,
     check_case,
@@ -42,6 +44,7 @@ from archive import (
     damaged_documents,
     flow_stages,
     get_case,
+    missing_by_stage,
     next_stage,
     queue_stats,
     record_reveal,
@@ -150,11 +153,13 @@ def review_context(
         "flow_problem": "",
         "review": None,
         "cover_stages": [],
+        "missing": None,
     }
     try:
         context["next_stage"] = next_stage(case, rule_set)
         context["cover_stages"] = cover_stages(case, rule_set)
         check = check_case(session, case, public.stage, rule_set=rule_set)
+        context["missing"] = missing_by_stage(session, case, rule_set=rule_set)
     except ValidationError as error:
         context["flow_problem"] = error.message
         return context
@@ -231,11 +236,19 @@ def cover_sheets(
     """The case's 资料封面 as a PDF to print: one page per document the stage requires."""
     actor.require(Permission.print_covers)
     case = get_case(session, case_no=case_no)
-    return Response(
-        case_cover_sheets(case, rules=rules, stage=stage),
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{case.case_no}-cover-sheets.pdf"'},
-    )
+    pdf = case_cover_sheets(case, rules=rules, stage=stage)
+    return inline_pdf(pdf, filename=f"{case.case_no}-cover-sheets.pdf")
+
+
+@router.get("/cases/{case_no}/missing-notice")
+def missing_notice(
+    case_no: str, session: SessionDep, rules: RulesDep, actor: PageActorDep
+) -> Response:
+    """The case's 一次性告知单 as a PDF to print and hand to the customer."""
+    actor.require(Permission.print_covers)
+    case = get_case(session, case_no=case_no)
+    pdf = case_missing_notice(session, case, rules=rules, today=today_in_china())
+    return inline_pdf(pdf, filename=f"{case.case_no}-missing-notice.pdf")
 
 
 def refusal_of(error: StageGateError, *, reason: str) -> Refusal:

@@ -152,11 +152,11 @@ def test_reviewer_sees_what_is_missing_corrects_a_field_and_overrides_the_gate(
     screenshots.take(page, "review-field-saved", full_page=False)
 
     page.get_by_role("link", name=re.compile("← 案件 YK-REV-001")).click()
-    page.get_by_role("button", name="推进到「装表接电」", exact=True).click()
-    refusal = page.get_by_role("alert")
-    expect(refusal).to_contain_text("未能进入下一环节：缺少 用电申请表")
-    expect(page.locator("#override_reason")).to_be_focused()
-    screenshots.take(page, "review-advance-refused")
+    # The advance button says what blocks it before anyone presses it.
+    advance = page.get_by_role("button", name="推进到「装表接电」", exact=True)
+    expect(advance).to_be_disabled()
+    expect(page.locator("#advance-blockers")).to_contain_text("暂不能推进：缺少「用电申请表")
+    screenshots.take(page, "review-advance-blocked")
     page.get_by_label("强制推进理由").fill("申请表与产权证明原件已现场核验，扫描件次日补传")
     page.get_by_role("button", name="强制推进到「装表接电」").click()
     expect(page.get_by_text("已进入「装表接电」环节")).to_be_visible()

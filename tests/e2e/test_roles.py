@@ -83,6 +83,7 @@ PAGES = {
     "POST /cases/new": "POST /api/v1/cases",
     "GET /cases/{}": "GET /api/v1/cases/{}",
     "GET /cases/{}/cover-sheets": "GET /api/v1/cases/{}/cover-sheets",
+    "GET /cases/{}/missing-notice": "GET /api/v1/cases/{}/missing-notice",
     "POST /cases/{}/advance": "POST /api/v1/cases/{}/advance",
     "POST /cases/{}/upload": "POST /api/v1/cases/{}/documents",
     "GET /documents/{}": "GET /api/v1/documents/{}",

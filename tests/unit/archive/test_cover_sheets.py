@@ -9,8 +9,9 @@ import pypdfium2
 import pytest
 
 from archive import FontMissingError, Stage, ValidationError, load_rule_book, rule_set_for
-from archive._cover_pdf import INSTRUCTION_ZH, cover_image, cover_sheets_pdf, load_font
+from archive._cover_pdf import INSTRUCTION_ZH, cover_image, cover_sheets_pdf
 from archive._cover_sheets import CoverPage, cover_pages, cover_stages
+from archive._page_draw import load_font
 from archive.db import Case
 from intake import CoverSheet, read_cover
 from tests.unit.archive.rules.test_rules_cases import PERSON, make_case, open_session
