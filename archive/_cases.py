@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from archive._audit import record_event
 from archive._auth import Actor
-from archive._deadlines import StageDue
 from archive._documents import document_summary
 from archive._errors import ConflictError, NotFoundError, ValidationError
 from archive._findings import FindingDraft, add_finding, finding_public, invalid_checksum
@@ -20,20 +19,14 @@ from archive._schemas import (
     CaseCreate,
     CaseList,
     CasePublic,
-    CaseSummary,
+    CaseSort,
     CustomerPublic,
     LegalRepresentativePublic,
 )
-from archive._stages import (
-    case_due,
-    case_review_fields,
-    due_public,
-    overdue_cases,
-    recorded_facts,
-    stage_overrides,
-)
+from archive._stages import case_review_fields, recorded_facts, stage_overrides
 from archive._vocabulary import Stage
-from archive.db._models import Case, Customer, Document, Finding, LegalRepresentative
+from archive._worklist import WorkFilters, worklist
+from archive.db._models import Case, Customer, Finding, LegalRepresentative
 from archive.rules._loader import check_facts, rule_set_for
 from archive.rules._model import RuleBook
 from core import today_in_china
@@ -148,15 +141,22 @@ def list_cases(
     text: str | None = None,
     rules: RuleBook | None = None,
     overdue: bool = False,
+    has_errors: bool = False,
+    has_missing: bool = False,
+    intake_failed: bool = False,
+    sort: CaseSort | None = None,
+    counts: bool = False,
     today: dt.date | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> CaseList:
-    """Cases matching the filters, most recently changed first.
+    """Cases matching the filters, with what needs doing on each (see ``archive._worklist``).
 
-    With ``rules`` each case carries the time limit of its stage (as of ``today``, default
-    today in China); ``overdue`` (which needs ``rules``) keeps the cases past it, most
-    working days over first.
+    With ``rules`` each case carries its open findings, missing documents, intake counts and
+    the time limit of its stage as of ``today`` (default today in China); the filters on
+    those (``overdue``, ``has_errors``, ``has_missing``, ``intake_failed``), ``sort="due"``
+    and ``counts`` need ``rules``. Default order: most recently changed first, or with
+    ``overdue`` most working days over first.
     """
     query = select(Case).join(Case.customer)
     if stage is not None:
@@ -172,45 +172,19 @@ def list_cases(
                 Customer.name.icontains(needle, autoescape=True),
             )
         )
-    today = today or today_in_china()
-    dues: dict[int, StageDue | None]
-    if overdue:
-        if rules is None:
-            raise ValueError("overdue cases are found with the rule book: pass rules")
-        late = overdue_cases(session, book=rules, today=today, among=query)
-        total = len(late)
-        cases = [o.case for o in late[offset : offset + limit]]
-        dues = {o.case.id: o.due for o in late}
-    else:
-        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        cases = list(
-            session.scalars(
-                query.order_by(Case.updated_at.desc()).limit(limit).offset(offset)
-            ).unique()
-        )
-        dues = {c.id: case_due(c, book=rules, today=today) for c in cases} if rules else {}
-    counted = select(Document.case_id, func.count()).where(
-        Document.case_id.in_([case.id for case in cases])
+    filters = WorkFilters(
+        overdue=overdue, has_errors=has_errors, has_missing=has_missing, intake_failed=intake_failed
     )
-    counts: dict[int, int] = dict(session.execute(counted.group_by(Document.case_id)).all())
-    return CaseList(
-        total=total,
-        cases=[_summary(case, counts.get(case.id, 0), dues.get(case.id)) for case in cases],
-    )
-
-
-def _summary(case: Case, documents: int, due: StageDue | None) -> CaseSummary:
-    return CaseSummary(
-        case_no=case.case_no,
-        category=case.category,
-        business_type=case.business_type,
-        capacity_kva=case.capacity_kva,
-        stage=case.stage,
-        customer_name=case.customer.name,
-        accepted_on=case.accepted_on,
-        documents=documents,
-        updated_at=case.updated_at,
-        due=due_public(due) if due is not None else None,
+    return worklist(
+        session,
+        query,
+        book=rules,
+        filters=filters,
+        sort=sort,
+        counts=counts,
+        today=today or today_in_china(),
+        limit=limit,
+        offset=offset,
     )
 
 

@@ -8,7 +8,7 @@ reviewer's corrected type and fields count as corrected.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -45,11 +45,20 @@ def stages_up_to(case: Case, rule_set: RuleSet, stage: Stage) -> list[StageRules
     return stages[: names.index(stage) + 1]
 
 
-def check_case(session: Session, case: Case, stage: Stage, *, rule_set: RuleSet) -> CaseCheck:
-    """Completeness of ``case`` for ``stage`` under ``rule_set``, with all its findings."""
-    findings = list(
-        session.scalars(select(Finding).where(Finding.case_id == case.id).order_by(Finding.id))
-    )
+def check_case(
+    session: Session,
+    case: Case,
+    stage: Stage,
+    *,
+    rule_set: RuleSet,
+    findings: Sequence[Finding] | None = None,
+) -> CaseCheck:
+    """Completeness of ``case`` for ``stage`` under ``rule_set``, with all its findings
+    (``findings``: the case's findings already loaded, in id order, by a caller checking many)."""
+    if findings is None:
+        findings = list(
+            session.scalars(select(Finding).where(Finding.case_id == case.id).order_by(Finding.id))
+        )
     expired = {
         f.document_id: f.code
         for f in findings

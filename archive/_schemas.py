@@ -264,6 +264,37 @@ class CaseSummary(BaseModel):
     due: StageDuePublic | None = Field(
         default=None, description="The current stage's time limit (none if it has none)"
     )
+    due_on: dt.date | None = Field(default=None, description="The current stage's due date")
+    working_days_left: int | None = Field(
+        default=None, description="Working days to due_on; negative: that many days over"
+    )
+    open_findings: int = Field(default=0, description="Findings not yet resolved")
+    open_errors: int = Field(default=0, description="Open findings of severity error")
+    missing_count: int | None = Field(
+        default=None,
+        description="Requirements of the current stage no document satisfies yet (none: the"
+        " case's rules cannot check it; its own check says why)",
+    )
+    intake_pending: int = Field(default=0, description="Documents queued or being read")
+    intake_failed: int = Field(default=0, description="Documents whose intake failed")
+    last_actor: str | None = Field(
+        default=None, description="Who last changed the case or its documents (not workers)"
+    )
+    last_acted_at: dt.datetime | None = None
+
+
+CaseSort = Literal["updated", "due", "case_no", "accepted_on"]
+"""Orders of a case list: most recently changed first, fewest working days left first,
+by case number, oldest application first."""
+
+
+class CaseCounts(BaseModel):
+    """How many cases of a list each worklist filter would keep."""
+
+    overdue: int
+    has_errors: int
+    has_missing: int
+    intake_failed: int
 
 
 class CaseList(BaseModel):
@@ -271,6 +302,9 @@ class CaseList(BaseModel):
 
     total: int
     cases: list[CaseSummary]
+    counts: CaseCounts | None = Field(
+        default=None, description="Per filter, how many of the listed cases it keeps (counts=true)"
+    )
 
 
 class TokenCreate(BaseModel):

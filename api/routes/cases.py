@@ -16,6 +16,7 @@ from archive import (
     CaseList,
     CaseMissing,
     CasePublic,
+    CaseSort,
     Category,
     Permission,
     Stage,
@@ -57,10 +58,28 @@ def get_cases(
     overdue: Annotated[
         bool, Query(description="only cases past their stage's time limit, most days over first")
     ] = False,
+    has_errors: Annotated[bool, Query(description="only cases with open error findings")] = False,
+    has_missing: Annotated[
+        bool, Query(description="only cases whose stage still lacks a document")
+    ] = False,
+    intake_failed: Annotated[
+        bool, Query(description="only cases with a document whose intake failed")
+    ] = False,
+    sort: Annotated[
+        CaseSort | None,
+        Query(
+            description="updated (default), due (fewest working days left first), case_no,"
+            " accepted_on"
+        ),
+    ] = None,
+    counts: Annotated[
+        bool, Query(description="also count, per filter, the cases it would keep")
+    ] = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Offset = 0,
 ) -> CaseList:
-    """List cases, most recently changed first, each with its stage's time limit."""
+    """List cases with what needs doing on each: open findings, documents missing for the
+    stage, documents in intake or failed, due date and working days left, who last acted."""
     return list_cases(
         session,
         stage=stage,
@@ -68,6 +87,11 @@ def get_cases(
         text=q,
         rules=rules,
         overdue=overdue,
+        has_errors=has_errors,
+        has_missing=has_missing,
+        intake_failed=intake_failed,
+        sort=sort,
+        counts=counts,
         today=today_in_china(),
         limit=limit,
         offset=offset,

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 import pydantic
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from api._input import Offset
@@ -18,16 +18,14 @@ from archive import (
     Actor,
     BusinessType,
     CaseCreate,
-    CaseList,
+    CaseSort,
     Category,
     ConflictError,
     Permission,
     Stage,
-    StageDue,
     ValidationError,
     create_case,
     list_cases,
-    overdue_cases,
     today_in_china,
 )
 
@@ -52,6 +50,22 @@ FIELD_LABELS = {
 }
 
 
+STATUS_FILTERS_ZH = {
+    "overdue": "已超期",
+    "has_errors": "有未处理错误",
+    "has_missing": "本环节缺资料",
+    "intake_failed": "有识别失败",
+}
+"""The worklist's filters on what needs doing, as the page names them."""
+
+SORTS_ZH: dict[CaseSort, str] = {
+    "updated": "最近更新",
+    "due": "剩余工作日（少的在前）",
+    "case_no": "案件编号",
+    "accepted_on": "受理日期（早的在前）",
+}
+
+
 @router.get("/cases")
 def cases_page(
     request: Request,
@@ -62,34 +76,46 @@ def cases_page(
     category: Annotated[str, Query(max_length=40)] = "",
     q: Annotated[str, Query(max_length=200)] = "",
     overdue: Annotated[str, Query(max_length=1)] = "",
+    has_errors: Annotated[str, Query(max_length=1)] = "",
+    has_missing: Annotated[str, Query(max_length=1)] = "",
+    intake_failed: Annotated[str, Query(max_length=1)] = "",
+    sort: Annotated[str, Query(max_length=20)] = "",
     offset: Offset = 0,
 ) -> Response:
-    """Cases, most recently changed first (overdue ones: most days over first), filtered."""
+    """The worklist: cases with what needs doing on each, filtered (the filters in the URL, so
+    a view can be bookmarked), counted per filter and sorted."""
     actor.require(Permission.read)
     chosen_stage = optional_choice(Stage, stage, label="环节")
     chosen_category = optional_choice(Category, category, label="客户类别")
-    filters: dict[str, Any] = {
-        "stage": chosen_stage,
-        "category": chosen_category.value if chosen_category else None,
-        "text": q.strip() or None,
-    }
-    late: dict[str, StageDue] = {}
-    if overdue:
-        late = {
-            o.case_no: o.due for o in overdue_cases(session, book=rules, today=today_in_china())
-        }
-        found = overdue_page(session, late, offset=offset, **filters)
-    else:
-        found = list_cases(session, limit=PAGE_SIZE, offset=offset, **filters)
+    if sort and sort not in SORTS_ZH:
+        raise ValidationError(f"排序方式 {sort!r} 无效：可选 {'、'.join(SORTS_ZH.values())}")
+    flags = {"overdue": overdue, "has_errors": has_errors, "has_missing": has_missing}
+    flags["intake_failed"] = intake_failed
+    found = list_cases(
+        session,
+        stage=chosen_stage,
+        category=chosen_category.value if chosen_category else None,
+        text=q.strip() or None,
+        rules=rules,
+        sort=sort or None,
+        counts=True,
+        today=today_in_china(),
+        limit=PAGE_SIZE,
+        offset=offset,
+        **{name: bool(value) for name, value in flags.items()},
+    )
+    filters = {"q": q, "stage": stage, "category": category, **flags, "sort": sort}
     return render(
         request,
         "cases.html",
         {
             "found": found,
-            "late": late,
             "stages": list(Stage),
             "categories": list(Category),
-            "filters": {"stage": stage, "category": category, "q": q, "overdue": overdue},
+            "status_filters": STATUS_FILTERS_ZH,
+            "sorts": SORTS_ZH,
+            "filters": filters,
+            "link": lambda **changes: worklist_link(filters, **changes),
             "offset": offset,
             "page_size": PAGE_SIZE,
         },
@@ -97,30 +123,11 @@ def cases_page(
     )
 
 
-def overdue_page(
-    session: Session,
-    late: dict[str, StageDue],
-    *,
-    stage: Stage | None,
-    category: str | None,
-    text: str | None,
-    offset: int,
-) -> CaseList:
-    """One page of the cases matching the filters that are in ``late``, most days over first.
-
-    ``list_cases`` cannot filter by case number, so every matching case is listed and the
-    late ones kept; ``overdue_cases`` looks at every open case anyway.
-    """
-    if not late:
-        return CaseList(total=0, cases=[])
-    filters: dict[str, Any] = {"stage": stage, "category": category, "text": text}
-    matching = list_cases(session, limit=0, **filters).total
-    order = {case_no: position for position, case_no in enumerate(late)}
-    cases = sorted(
-        (c for c in list_cases(session, limit=matching, **filters).cases if c.case_no in late),
-        key=lambda c: order[c.case_no],
-    )
-    return CaseList(total=len(cases), cases=cases[offset : offset + PAGE_SIZE])
+def worklist_link(filters: dict[str, str], **changes: str | int) -> str:
+    """The URL of the cases list with ``filters`` and ``changes`` (empty values left out)."""
+    values = {**filters, **{name: str(value) for name, value in changes.items()}}
+    kept = {name: value for name, value in values.items() if value and value != "0"}
+    return "/cases" + (f"?{urlencode(kept)}" if kept else "")
 
 
 def _new_case_page(
