@@ -171,6 +171,7 @@ from archive._users import (
     user_public,
 )
 from archive._vocabulary import (
+    AUDIT_ACTIONS_ZH,
     FIELD_LABELS_ZH,
     LABELS_ZH,
     STAGE_LABELS_ZH,
@@ -214,6 +215,7 @@ from archive.storage import (
 from core import today_in_china
 
 __all__ = [
+    "AUDIT_ACTIONS_ZH",
     "CITIZEN_ID_PATTERN",
     "FIELD_LABELS_ZH",
     "LABELS_ZH",

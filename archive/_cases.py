@@ -144,6 +144,7 @@ def list_cases(
     has_errors: bool = False,
     has_missing: bool = False,
     intake_failed: bool = False,
+    ready: bool = False,
     sort: CaseSort | None = None,
     counts: bool = False,
     today: dt.date | None = None,
@@ -154,9 +155,9 @@ def list_cases(
 
     With ``rules`` each case carries its open findings, missing documents, intake counts and
     the time limit of its stage as of ``today`` (default today in China); the filters on
-    those (``overdue``, ``has_errors``, ``has_missing``, ``intake_failed``), ``sort="due"``
-    and ``counts`` need ``rules``. Default order: most recently changed first, or with
-    ``overdue`` most working days over first.
+    those (``overdue``, ``has_errors``, ``has_missing``, ``intake_failed``, ``ready``),
+    ``sort="due"`` and ``counts`` need ``rules``. Default order: most recently changed first,
+    or with ``overdue`` most working days over first.
     """
     query = select(Case).join(Case.customer)
     if stage is not None:
@@ -173,7 +174,11 @@ def list_cases(
             )
         )
     filters = WorkFilters(
-        overdue=overdue, has_errors=has_errors, has_missing=has_missing, intake_failed=intake_failed
+        overdue=overdue,
+        has_errors=has_errors,
+        has_missing=has_missing,
+        intake_failed=intake_failed,
+        ready=ready,
     )
     return worklist(
         session,

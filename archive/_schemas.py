@@ -295,6 +295,7 @@ class CaseCounts(BaseModel):
     has_errors: int
     has_missing: int
     intake_failed: int
+    ready: int
 
 
 class CaseList(BaseModel):

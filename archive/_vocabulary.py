@@ -202,3 +202,40 @@ LABELS_ZH: dict[str, str] = {
     Role.admin: "管理员",
 }
 """Chinese labels of every code, for the UI; codes are shown by these, never raw."""
+
+
+AUDIT_ACTIONS_ZH: dict[str, str] = {
+    "case.create": "新建案件",
+    "case.advance": "推进环节",
+    "case.override": "越限推进",
+    "case.facts": "修改案件情形",
+    "case.rebase": "更换规则版本",
+    "case.recheck": "重新核对",
+    "document.upload": "上传资料",
+    "document.intake": "识别完成",
+    "document.intake_failed": "识别失败",
+    "document.retry": "重新识别",
+    "document.lease_released": "释放识别任务",
+    "document.part": "拆分出资料",
+    "document.split": "拆分合订资料",
+    "document.split_moved": "调整拆分页码",
+    "document.set_type": "更正资料类型",
+    "document.field_confirmed": "确认字段",
+    "document.field_corrected": "更正字段",
+    "document.viewed": "查看原件",
+    "document.downloaded": "下载原件",
+    "document.damaged": "原件损坏",
+    "document.restored": "原件恢复",
+    "finding.dismiss": "排除问题",
+    "pii.revealed": "显示完整身份证号码",
+    "token.create": "创建令牌",
+    "token.revoke": "吊销令牌",
+    "user.create": "创建用户",
+    "user.disable": "停用用户",
+    "user.enable": "启用用户",
+    "user.update": "修改用户角色或单位",
+    "user.password_reset": "重置密码",
+    "user.password_changed": "修改密码",
+    "user.locked": "账号锁定",
+}
+"""Chinese names of the audit trail's actions, as pages show them."""

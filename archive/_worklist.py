@@ -46,6 +46,7 @@ class CaseStatus:
     due: StageDue | None = None
     last_actor: str | None = None
     last_acted_at: dt.datetime | None = None
+    archived: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,10 +57,12 @@ class WorkFilters:
     has_errors: bool = False
     has_missing: bool = False
     intake_failed: bool = False
+    ready: bool = False
+    """Nothing missing for its stage and nothing still in intake: a reviewer can check it."""
 
     def any(self) -> bool:
         """Whether any of the filters is on."""
-        return self.overdue or self.has_errors or self.has_missing or self.intake_failed
+        return any(vars(self).values())
 
     def keep(self, status: CaseStatus) -> bool:
         """Whether a case of ``status`` passes every filter that is on."""
@@ -73,6 +76,7 @@ def _passes(status: CaseStatus) -> dict[str, bool]:
         "has_errors": status.open_errors > 0,
         "has_missing": bool(status.missing_count),
         "intake_failed": status.intake_failed > 0,
+        "ready": not status.archived and status.missing_count == 0 and status.intake_pending == 0,
     }
 
 
@@ -105,6 +109,7 @@ def case_statuses(
             due=due,
             last_actor=actor,
             last_acted_at=at,
+            archived=case.stage == Stage.archived,
         )
     return statuses
 

@@ -65,6 +65,9 @@ def get_cases(
     intake_failed: Annotated[
         bool, Query(description="only cases with a document whose intake failed")
     ] = False,
+    ready: Annotated[
+        bool, Query(description="only open cases with nothing missing and nothing in intake")
+    ] = False,
     sort: Annotated[
         CaseSort | None,
         Query(
@@ -90,6 +93,7 @@ def get_cases(
         has_errors=has_errors,
         has_missing=has_missing,
         intake_failed=intake_failed,
+        ready=ready,
         sort=sort,
         counts=counts,
         today=today_in_china(),

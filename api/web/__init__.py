@@ -8,6 +8,7 @@ from api.web.cases import router as cases_router
 from api.web.corrections import router as corrections_router
 from api.web.documents import router as documents_router
 from api.web.documents import script_router as documents_script_router
+from api.web.home import router as home_router
 from api.web.search import router as search_router
 from api.web.signin import router as signin_router
 from api.web.users import router as users_router
@@ -17,6 +18,7 @@ router = APIRouter()
 
 for _page_router in (
     signin_router,
+    home_router,
     cases_router,
     case_router,
     corrections_router,

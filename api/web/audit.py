@@ -13,25 +13,18 @@ from sqlalchemy import select
 from api._input import Offset
 from api.deps import AuditKeyDep, PageActorDep, SessionDep, StoreDep
 from api.web.render import PageRoute, optional_date, render
-from archive import AuditEvent, AuditFilter, Permission, query_events, verify_audit
+from archive import (
+    AUDIT_ACTIONS_ZH,
+    AuditEvent,
+    AuditFilter,
+    Permission,
+    query_events,
+    verify_audit,
+)
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 PAGE_SIZE = 50
-
-ACTIONS_ZH = {
-    "case.create": "新建案件",
-    "document.upload": "上传资料",
-    "token.create": "创建令牌",
-    "token.revoke": "吊销令牌",
-    "user.create": "创建用户",
-    "user.disable": "停用用户",
-    "user.enable": "启用用户",
-    "user.update": "修改用户角色或单位",
-    "user.password_reset": "重置密码",
-    "user.password_changed": "修改密码",
-    "user.locked": "账号锁定",
-}
 
 
 def _day_start(day: dt.date | None) -> dt.datetime | None:
@@ -77,7 +70,7 @@ def audit_page(
     rows = [
         {
             "event": event,
-            "action_label": ACTIONS_ZH.get(event.action, event.action),
+            "action_label": AUDIT_ACTIONS_ZH.get(event.action, event.action),
             "before": _pretty(event.before),
             "after": _pretty(event.after),
         }
@@ -90,7 +83,7 @@ def audit_page(
             "rows": rows,
             "total": total,
             "actions": {
-                code: ACTIONS_ZH.get(code, code)
+                code: AUDIT_ACTIONS_ZH.get(code, code)
                 for code in session.scalars(
                     select(AuditEvent.action).distinct().order_by(AuditEvent.action)
                 )

@@ -55,6 +55,7 @@ STATUS_FILTERS_ZH = {
     "has_errors": "有未处理错误",
     "has_missing": "本环节缺资料",
     "intake_failed": "有识别失败",
+    "ready": "资料已齐待核对",
 }
 """The worklist's filters on what needs doing, as the page names them."""
 
@@ -79,6 +80,7 @@ def cases_page(
     has_errors: Annotated[str, Query(max_length=1)] = "",
     has_missing: Annotated[str, Query(max_length=1)] = "",
     intake_failed: Annotated[str, Query(max_length=1)] = "",
+    ready: Annotated[str, Query(max_length=1)] = "",
     sort: Annotated[str, Query(max_length=20)] = "",
     offset: Offset = 0,
 ) -> Response:
@@ -90,7 +92,7 @@ def cases_page(
     if sort and sort not in SORTS_ZH:
         raise ValidationError(f"排序方式 {sort!r} 无效：可选 {'、'.join(SORTS_ZH.values())}")
     flags = {"overdue": overdue, "has_errors": has_errors, "has_missing": has_missing}
-    flags["intake_failed"] = intake_failed
+    flags.update(intake_failed=intake_failed, ready=ready)
     found = list_cases(
         session,
         stage=chosen_stage,

@@ -52,17 +52,11 @@ def static_file(name: str) -> FileResponse:
     return FileResponse(path, media_type=media_type, headers={"Cache-Control": "no-cache"})
 
 
-@router.get("/")
-def index(_actor: PageActorDep) -> RedirectResponse:
-    """The start page: the cases list once signed in (sign-in otherwise)."""
-    return RedirectResponse("/cases", status_code=303)
-
-
 def _safe_next(target: str | None) -> str:
     """Only a path on this site: never another host (no open redirect)."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
-    return "/cases"
+    return "/"
 
 
 def _signin_page(
@@ -115,7 +109,7 @@ def signin(
     password: Annotated[str, Form(max_length=200)] = "",
     token: Annotated[str, Form(max_length=200)] = "",
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
-    next_url: Annotated[str, Form(alias="next")] = "/cases",
+    next_url: Annotated[str, Form(alias="next")] = "/",
 ) -> Response:
     """Check the password (or token), start a session in an HttpOnly cookie, go where the user
     was going; a password an admin reset leads to the page that changes it."""
@@ -179,7 +173,7 @@ def password_change(
     new_password: Annotated[str, Form(max_length=200)] = "",
     new_password_again: Annotated[str, Form(max_length=200)] = "",
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
-    next_url: Annotated[str, Form(alias="next")] = "/cases",
+    next_url: Annotated[str, Form(alias="next")] = "/",
 ) -> Response:
     """Change the password with the current one, then sign in with the new one."""
     check_signin_csrf(request, csrf_token)

@@ -41,13 +41,14 @@ class Screenshots:
 
 
 def sign_in(page: Page, server: Server, role: Role) -> None:
-    """Sign in through the form with the user name and password of ``role``'s user and land
-    on the cases list."""
+    """Sign in through the form with the user name and password of ``role``'s user, land on
+    the start page, and go on to the cases list."""
     page.goto(f"{server.url}/signin")
     page.get_by_label("用户名").fill(f"{role.value}.user")
     page.get_by_label("密码").fill(BROWSER_PASSWORD)
     page.get_by_role("button", name="登录", exact=True).click()
-    page.wait_for_url(f"{server.url}/cases")
+    page.wait_for_url(f"{server.url}/")
+    page.goto(f"{server.url}/cases")
 
 
 def drop_files(page: Page, selector: str, files: list[tuple[str, str, bytes]]) -> None:

@@ -76,7 +76,7 @@ def test_auditor_searches_a_name_and_follows_the_trail(
     expect(table.get_by_text("上传资料")).to_be_visible()
     expect(table.get_by_text("新建案件")).to_be_visible()
     expect(table.get_by_text("auditor.user（auditor 用户）").first).to_be_visible()
-    table.get_by_text("查看").first.click()
+    table.locator("summary", has_text="查看").first.click()
     expect(table.get_by_text("身份证.png").first).to_be_visible()
     screenshots.take(page, "audit-filtered")
     page.get_by_role("link", name="校验审计链").click()

@@ -1,4 +1,5 @@
-"""Every page fits a 1366×768 screen and a tablet, and every control has an accessible name."""
+"""Every page fits a 1366×768 screen, a tablet and a 390 px phone without scrolling sideways,
+and every control has an accessible name."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from tests.e2e.helpers import VALID_ID
 
 pytestmark = pytest.mark.browser
 
-VIEWPORTS = {"desktop": (1366, 768), "tablet": (820, 1180)}
+VIEWPORTS = {"desktop": (1366, 768), "tablet": (820, 1180), "phone": (390, 844)}
 
 # A control without a name is announced as "edit text" or "button" and nothing else.
 UNNAMED_CONTROLS = """() => Array.from(document.querySelectorAll(
@@ -51,6 +52,7 @@ def test_pages_fit_and_label_every_control(
         link = page.locator("#documents tbody a")
         expect(link).to_have_count(1)
         pages |= {
+            "home": server.url + "/",
             "cases": server.url + "/cases",
             "new-case": server.url + "/cases/new",
             "case": server.url + "/cases/YK-LAYOUT-1",

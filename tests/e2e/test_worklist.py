@@ -100,7 +100,9 @@ def test_filters_keep_what_they_say_and_count_every_filter(client: ApiClient) ->
         "has_errors": 1,
         "has_missing": 2,
         "intake_failed": 1,
+        "ready": 2,
     }
+    assert sorted(_case_nos(_listed(client, ready="true"))) == ["YK-W-ERR", "YK-W-OK"]
     assert _listed(client)["counts"] is None  # counting looks at every case: only when asked
 
 

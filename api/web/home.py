@@ -1,0 +1,118 @@
+"""The start page (工作台): for each role, the work waiting for it — archivists the cases
+lacking documents and the failed intakes, reviewers the cases ready to check, the findings to
+resolve and what falls due soon, auditors the latest actions and overrides."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from api.deps import PageActorDep, RulesDep, SessionDep
+from api.web.cases import worklist_link
+from api.web.render import PageRoute, render
+from archive import (
+    AUDIT_ACTIONS_ZH,
+    SYSTEM,
+    Actor,
+    AuditFilter,
+    Permission,
+    RuleBook,
+    list_cases,
+    query_events,
+    today_in_china,
+)
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+SHOWN = 8
+"""Cases or events per panel; each panel links to the whole list."""
+
+DUE_SOON_DAYS = 2
+"""A case whose stage falls due within this many working days (or is over) is due soon."""
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One panel of cases on the start page: who sees it and which worklist view it shows."""
+
+    permission: Permission
+    title: str
+    filters: dict[str, Any]
+    empty: str
+    due_soon_only: bool = False
+
+    @property
+    def link(self) -> str:
+        """The whole worklist view behind the panel."""
+        return worklist_link(
+            {name: "1" if value is True else value for name, value in self.filters.items()}
+        )
+
+
+PANELS = (
+    Panel(
+        Permission.upload,
+        "缺资料的案件",
+        {"has_missing": True, "sort": "due"},
+        "没有缺资料的案件。",
+    ),
+    Panel(Permission.upload, "识别失败的资料", {"intake_failed": True}, "没有识别失败的资料。"),
+    Panel(Permission.check, "资料已齐待核对", {"ready": True, "sort": "due"}, "没有待核对的案件。"),
+    Panel(
+        Permission.check, "有问题待处理", {"has_errors": True, "sort": "due"}, "没有待处理的问题。"
+    ),
+    Panel(
+        Permission.check,
+        "即将到期或已超期",
+        {"sort": "due"},
+        "近期没有到期的案件。",
+        due_soon_only=True,
+    ),
+)
+
+
+def _case_panels(session: Session, rules: RuleBook, actor: Actor) -> list[dict[str, Any]]:
+    shown = []
+    for panel in PANELS:
+        if not actor.can(panel.permission):
+            continue
+        found = list_cases(
+            session, rules=rules, today=today_in_china(), limit=SHOWN, **panel.filters
+        )
+        cases, total = found.cases, found.total
+        if panel.due_soon_only:
+            cases = [
+                c
+                for c in cases
+                if c.working_days_left is not None and c.working_days_left <= DUE_SOON_DAYS
+            ]
+            total = len(cases)
+        shown.append({"panel": panel, "cases": cases, "total": total})
+    return shown
+
+
+def _events(session: Session, *, action: str | None = None) -> list[dict[str, Any]]:
+    _, events = query_events(session, where=AuditFilter(action=action, limit=SHOWN * 4))
+    people = [e for e in events if e.actor != SYSTEM.name][:SHOWN]
+    return [{"event": e, "label": AUDIT_ACTIONS_ZH.get(e.action, e.action)} for e in people]
+
+
+@router.get("/")
+def home(request: Request, session: SessionDep, rules: RulesDep, actor: PageActorDep) -> Response:
+    """工作台: the work waiting for the signed-in role (sign-in first when signed out)."""
+    actor.require(Permission.read)
+    audit = actor.can(Permission.read_audit)
+    return render(
+        request,
+        "home.html",
+        {
+            "panels": _case_panels(session, rules, actor),
+            "recent": _events(session) if audit else [],
+            "overrides": _events(session, action="case.override") if audit else [],
+        },
+        actor=actor,
+    )

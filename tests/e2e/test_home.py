@@ -1,0 +1,65 @@
+"""The start page (工作台): each role sees the work waiting for it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from archive import Role
+from tests.e2e.helpers import ApiClient
+from tests.e2e.test_pages import signin
+from tests.e2e.test_worklist import client, four_cases  # noqa: F401 - fixtures
+
+PANEL = r'<h2 id="panel-\d+">{title}（(\d+)）</h2>'
+
+
+def _panel_count(page: str, title: str) -> int | None:
+    found = re.search(PANEL.format(title=re.escape(title)), page)
+    return int(found.group(1)) if found else None
+
+
+@pytest.mark.usefixtures("four_cases")
+def test_signing_in_lands_on_the_start_page_of_the_role(client: ApiClient) -> None:  # noqa: F811
+    assert signin(client, Role.archivist, next_url="").headers["location"] == "/"
+    page = client.http.get("/").text
+    assert "<h1>工作台" in page
+    assert _panel_count(page, "缺资料的案件") == 2
+    assert _panel_count(page, "识别失败的资料") == 1
+    assert _panel_count(page, "资料已齐待核对") is None  # a reviewer's panel
+    assert "最近操作" not in page
+
+
+@pytest.mark.usefixtures("four_cases")
+def test_the_reviewer_sees_cases_to_check_findings_and_due_dates(client: ApiClient) -> None:  # noqa: F811
+    client.request(
+        "POST",
+        "/cases/YK-W-MISS/advance",
+        Role.reviewer,
+        json={"to": "connection", "override_reason": "资料原件已现场核验，扫描件次日补传"},
+    )
+    signin(client, Role.reviewer)
+    page = client.http.get("/").text
+    assert _panel_count(page, "资料已齐待核对") == 2
+    assert _panel_count(page, "有问题待处理") == 1
+    assert 'href="/cases/YK-W-ERR"' in page
+    assert _panel_count(page, "缺资料的案件") is None
+    assert _panel_count(page, "即将到期或已超期") is not None
+
+
+@pytest.mark.usefixtures("four_cases")
+def test_the_auditor_sees_recent_actions_by_people_and_the_overrides(client: ApiClient) -> None:  # noqa: F811
+    client.request(
+        "POST",
+        "/cases/YK-W-MISS/advance",
+        Role.reviewer,
+        json={"to": "connection", "override_reason": "资料原件已现场核验，扫描件次日补传"},
+    )
+    signin(client, Role.auditor)
+    page = client.http.get("/").text
+    assert "最近操作" in page
+    assert "reviewer-user 越限推进" in page
+    assert "system " not in page  # workers are not people acting
+    overrides = page[page.index("强制推进</h2>") :]
+    assert "理由：资料原件已现场核验，扫描件次日补传" in overrides
+    assert _panel_count(page, "缺资料的案件") is None
