@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -309,6 +309,9 @@ class UserPublic(BaseModel):
     locked_until: dt.datetime | None
     must_change_password: bool
     created_at: dt.datetime
+    source: Literal["local", "ldap"] = Field(
+        default="local", description="local: a password kept here; ldap: checked by the directory"
+    )
 
 
 class LoginRequest(BaseModel):
