@@ -269,7 +269,7 @@ def _check_in_directory(
         raise UnauthenticatedError(_WRONG)
     if account.role is None:
         raise UnauthenticatedError(
-            f"目录账号 {username} 不属于任何可登录 yekuo 的组，请联系管理员 / the directory knows "
+            f"目录账号 {username} 不属于任何可登录本系统的组，请联系管理员 / the directory knows "
             f"{username}, but none of their groups is mapped to a role (YEKUO_LDAP_GROUP_ROLES): "
             "ask an administrator to add them to a mapped group"
         )

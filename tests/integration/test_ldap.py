@@ -3,12 +3,11 @@
 The directory holds the synthetic people and groups of scripts/services/ldap/seed.ldif: li.na
 (yekuo-reviewers and yekuo-archivists, unit GDS02), zhao.lei (yekuo-archivists), sun.qi
 (yekuo-auditors, a posixGroup naming members by uid), chen.jing (only canteen, unmapped) and
-local.twin (yekuo-admins), all with the password below.
+local.twin (yekuo-admins), all with ``tests.directory.DIRECTORY_PASSWORD``.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -31,49 +30,19 @@ from archive import (
 )
 from cli import main
 from core import Settings, get_settings
-from tests.databases import missing_server
+from tests.directory import DIRECTORY_PASSWORD, changed, with_test_directory
 from tests.e2e.helpers import API
 
-DIRECTORY_PASSWORD = "Directory-pass-2026"  # every person's in seed.ldif
 LOCAL_PASSWORD = "local password 2026"
-GROUP_ROLES = (
-    "yekuo-admins:admin;cn=yekuo-reviewers,ou=groups,dc=yekuo,dc=test:reviewer;"
-    "yekuo-archivists:archivist;yekuo-auditors:auditor"
-)
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 pytestmark = pytest.mark.timeout(120)
 
 
-def _directory_env() -> dict[str, str]:
-    names = ("URL", "BASE_DN", "BIND_DN", "BIND_PASSWORD")
-    found = {name: os.environ.get(f"YEKUO_TEST_LDAP_{name}", "") for name in names}
-    if not all(found.values()):
-        missing_server(
-            "OpenLDAP", "YEKUO_TEST_LDAP_URL (and its _BASE_DN, _BIND_DN, _BIND_PASSWORD)"
-        )
-    return found
-
-
 @pytest.fixture
 def ldap_settings(settings: Settings) -> Settings:
     """This test's settings with the test directory as the directory to sign in through."""
-    env = _directory_env()
-    return changed(
-        settings,
-        ldap_url=env["URL"],
-        ldap_base_dn=env["BASE_DN"],
-        ldap_bind_dn=env["BIND_DN"],
-        ldap_bind_password=env["BIND_PASSWORD"],
-        ldap_group_roles=GROUP_ROLES,
-        ldap_unit_attribute="departmentNumber",
-        ldap_timeout_seconds=5,
-    )
-
-
-def changed(settings: Settings, **changes: Any) -> Settings:
-    """``settings`` with ``changes``, validated as the environment's would be."""
-    return Settings(**{**settings.model_dump(), **changes}, _env_file=None)
+    return with_test_directory(settings)
 
 
 def _http(settings: Settings) -> Iterator[TestClient]:
@@ -265,3 +234,22 @@ def test_the_sign_in_page_signs_a_directory_user_in(
     cases = http.get("/cases")
     assert cases.status_code == 200
     assert "李娜" in cases.text
+
+
+def test_the_users_page_marks_directory_users_and_offers_them_no_reset(
+    http: TestClient, local_users: dict[str, str]
+) -> None:
+    bearer(login(http, "li.na", DIRECTORY_PASSWORD))
+    form = http.get("/signin")
+    csrf = CSRF_INPUT.search(form.text)
+    assert csrf is not None
+    signed_in = http.post(
+        "/signin",
+        data={"username": "admin", "password": LOCAL_PASSWORD, "csrf_token": csrf.group(1)},
+        follow_redirects=False,
+    )
+    assert signed_in.status_code == 303
+    page = http.get("/admin/users").text
+    assert "目录账号" in page
+    assert 'action="/admin/users/admin/reset"' in page
+    assert 'action="/admin/users/li.na/reset"' not in page
