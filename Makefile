@@ -36,9 +36,9 @@ typecheck: install
 unit: install
 	$(BIN)/pytest tests/unit
 
-# Start PostgreSQL, MinIO and Elasticsearch on loopback, run the whole suite against them (the
-# contract suites' server parametrisations included), run the tests that touch the database
-# again on PostgreSQL, and stop the servers it started whatever happened (servers that were
+# Start PostgreSQL, MinIO, Elasticsearch and OpenLDAP on loopback, run the whole suite against
+# them (the contract suites' server parametrisations included), run the tests that touch the
+# database again on PostgreSQL, and stop the servers it started whatever happened (servers that were
 # already running stay up); the status is the tests'.
 test: install lint typecheck
 	@started=""; \

@@ -23,6 +23,7 @@ from archive import (
     load_audit_key,
     load_rule_book,
     open_database,
+    open_directory,
     open_object_store,
     remove_orphaned_temporaries,
 )
@@ -76,6 +77,7 @@ def create_app(
         database.upgrade()
         store = object_store or open_object_store(settings)
         app.state.settings, app.state.database, app.state.object_store = settings, database, store
+        app.state.directory = open_directory(settings)
         app.state.search_index = index = search_index or open_search_index(settings)
         in_process = settings.intake_in_process and settings.intake_workers > 0
         parts = worker_parts(settings, database=database, store=store, index=index)

@@ -34,7 +34,8 @@ _DESCRIPTIONS = {
     400: "The upload is empty or broken",
     401: "No API token, or an unknown or revoked one; signing in: a wrong user name or "
     "password, an account disabled or locked (15 minutes after 5 wrong passwords in a row), "
-    "or a password an admin reset that must be changed first",
+    "a password an admin reset that must be changed first, or a directory user in no group "
+    "mapped to a role",
     403: "The token's role may not do this",
     404: "What the path names does not exist",
     409: "The current state forbids it",
@@ -42,7 +43,7 @@ _DESCRIPTIONS = {
     413: "The upload is larger than YEKUO_MAX_UPLOAD_BYTES",
     415: "The upload is not a type yekuo accepts",
     422: "A parameter or the body is refused; the message names it",
-    503: "A backend (database, object store, search index, queue) does not answer",
+    503: "A backend (database, object store, search index, queue, directory) does not answer",
 }
 _SIGN_INS = ("/auth/login", "/auth/password")
 _WRITES = frozenset({"post", "put", "delete", "patch"})

@@ -20,6 +20,7 @@ from api._session import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, check_csrf
 from archive import (
     Actor,
     Database,
+    Directory,
     ObjectStore,
     Permission,
     RuleBook,
@@ -66,6 +67,12 @@ def get_intake_queue(request: Request) -> IntakeQueue:
     """The intake queue of this app (routes send the messages of what they queue)."""
     queue: IntakeQueue = request.app.state.intake_queue
     return queue
+
+
+def get_directory(request: Request) -> Directory | None:
+    """The directory people may sign in through, or None (local accounts only)."""
+    directory: Directory | None = request.app.state.directory
+    return directory
 
 
 def get_audit_key(request: Request) -> bytes:
@@ -165,5 +172,6 @@ IndexDep = Annotated[SearchIndex, Depends(get_search_index)]
 QueueDep = Annotated[IntakeQueue, Depends(get_intake_queue)]
 RulesDep = Annotated[RuleBook, Depends(get_rule_book)]
 AuditKeyDep = Annotated[bytes, Depends(get_audit_key)]
+DirectoryDep = Annotated[Directory | None, Depends(get_directory)]
 PageActorDep = Annotated[Actor, Depends(get_page_actor)]
 ScriptActorDep = Annotated[Actor, Depends(get_script_actor)]

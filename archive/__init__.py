@@ -46,6 +46,7 @@ from archive._deadlines import (
     stage_due,
     working_days_between,
 )
+from archive._directory import Directory, DirectoryAccount, LdapDirectory, open_directory
 from archive._documents import (
     damaged_original,
     document_public,
@@ -59,6 +60,7 @@ from archive._errors import (
     ConflictError,
     DamagedOriginalError,
     DamageFound,
+    DirectoryUnavailableError,
     EmptyUploadError,
     FixityError,
     FontMissingError,
@@ -253,6 +255,9 @@ __all__ = [
     "DamageFound",
     "DamagedOriginalError",
     "Database",
+    "Directory",
+    "DirectoryAccount",
+    "DirectoryUnavailableError",
     "DocType",
     "DocTypeUpdate",
     "Document",
@@ -274,6 +279,7 @@ __all__ = [
     "ImportResult",
     "IntakeOutcome",
     "JobRelease",
+    "LdapDirectory",
     "LocalObjectStore",
     "LoginAnswer",
     "LoginRequest",
@@ -368,6 +374,7 @@ __all__ = [
     "not_yet_imported",
     "note_access",
     "open_database",
+    "open_directory",
     "open_object_store",
     "open_original",
     "overdue_cases",

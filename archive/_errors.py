@@ -88,5 +88,9 @@ class ForbiddenError(AuthError):
     """The token's role may not do this."""
 
 
+class DirectoryUnavailableError(ArchiveError):
+    """The directory (LDAP) cannot be reached, or refuses yekuo's own bind or search."""
+
+
 class FontMissingError(ArchiveError):
     """No Chinese font is installed, so pages with Chinese text (cover sheets) cannot be drawn."""

@@ -344,6 +344,9 @@ class UserPublic(BaseModel):
     locked_until: dt.datetime | None
     must_change_password: bool
     created_at: dt.datetime
+    source: Literal["local", "ldap"] = Field(
+        default="local", description="local: a password kept here; ldap: checked by the directory"
+    )
 
 
 class LoginRequest(BaseModel):

@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 from archive import (
     AuditKeyError,
     ConflictError,
+    DirectoryUnavailableError,
     FixityError,
     FontMissingError,
     NotFoundError,
@@ -56,6 +57,7 @@ EXIT_CODES: tuple[tuple[type[YekuoError], ExitCode], ...] = (
     (ObjectNotFoundError, ExitCode.integrity),
     (ObjectStoreError, ExitCode.unavailable),
     (FontMissingError, ExitCode.unavailable),
+    (DirectoryUnavailableError, ExitCode.unavailable),
     (SearchError, ExitCode.unavailable),
     (QueueError, ExitCode.unavailable),
     (OcrEngineError, ExitCode.unavailable),

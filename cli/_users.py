@@ -49,12 +49,14 @@ def user_create(
 
 @user_group.command("list")
 def user_list() -> None:
-    """Every user: name, display name, role, unit, state."""
+    """Every user: name, display name, role, unit, state (a directory user's says so)."""
     with open_database(get_settings()) as database, database.transaction() as session:
         for user in list_users(session):
             state = "active" if user.active else "disabled"
             if user.must_change_password:
                 state += ", must change password"
+            if user.source == "ldap":
+                state += ", directory (ldap)"
             click.echo(
                 f"{user.username}\t{user.display_name}\t{user.role}\t{user.unit or '-'}\t{state}"
             )

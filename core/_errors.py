@@ -20,6 +20,7 @@ a stable ``code``, ``cli._errors`` to an exit status)::
     │   │   └── DamagedOriginalError                  an original is altered or missing
     │   ├── AuditKeyError                             the audit key file is unreadable
     │   ├── FontMissingError                          no Chinese font to draw cover sheets with
+    │   ├── DirectoryUnavailableError                 the directory (LDAP) fails or refuses yekuo
     │   ├── RuleSetError                              the rule file is broken, or no version applies
     │   │   └── ConditionSyntaxError                  a condition does not parse (also ValueError)
     │   ├── CalendarRangeError                        a date beyond the holiday calendar

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 import pydantic
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -128,6 +130,43 @@ class Settings(BaseSettings):
         default=2.0, gt=0, le=600, description="How often the watched folder is looked at."
     )
 
+    ldap_url: str = Field(
+        default="",
+        description="The directory (LDAP) people may also sign in through, ldap://HOST:PORT or "
+        "ldaps://HOST:PORT; empty means local accounts only.",
+    )
+    ldap_start_tls: bool = Field(
+        default=False, description="Upgrade an ldap:// connection with StartTLS before binding."
+    )
+    ldap_bind_dn: str = Field(
+        default="",
+        description="The DN yekuo binds as to search for users; empty means an anonymous search.",
+    )
+    ldap_bind_password: SecretStr = SecretStr("")
+    ldap_base_dn: str = Field(default="", description="Where users are searched, e.g. dc=example.")
+    ldap_user_filter: str = Field(
+        default="(uid={username})",
+        description="The filter that finds a user by the name typed in ({username}, escaped).",
+    )
+    ldap_group_base_dn: str = Field(
+        default="", description="Where groups are searched; empty means ldap_base_dn."
+    )
+    ldap_group_filter: str = Field(
+        default="(|(member={dn})(uniqueMember={dn})(memberUid={username}))",
+        description="The filter that finds a user's groups ({dn} and {username}, escaped).",
+    )
+    ldap_group_roles: str = Field(
+        default="",
+        description="GROUP:ROLE pairs separated by ';' (a group's cn or DN); the first pair "
+        "whose group the user is in gives the role.",
+    )
+    ldap_unit_attribute: str = Field(
+        default="", description="A user attribute holding their unit code; empty means none."
+    )
+    ldap_timeout_seconds: int = Field(
+        default=5, ge=1, le=60, description="How long to wait for the directory to answer."
+    )
+
     @field_validator("watch_dir", mode="before")
     @classmethod
     def _unset_when_empty(cls, value: object) -> object:
@@ -162,6 +201,45 @@ class Settings(BaseSettings):
         if self.max_upload_bytes > 4096 * MiB:
             raise ValueError("YEKUO_MAX_UPLOAD_BYTES above 4 GiB is refused: scans are smaller")
         return self
+
+    @model_validator(mode="after")
+    def _check_ldap(self) -> Settings:
+        if not self.ldap_url:
+            return self
+        _check_ldap_url(self.ldap_url, start_tls=self.ldap_start_tls)
+        if not self.ldap_base_dn.strip():
+            raise ValueError("YEKUO_LDAP_URL is set but YEKUO_LDAP_BASE_DN is empty: set it")
+        if bool(self.ldap_bind_dn) != bool(self.ldap_bind_password.get_secret_value()):
+            raise ValueError(
+                "YEKUO_LDAP_BIND_DN and YEKUO_LDAP_BIND_PASSWORD go together: set both for a "
+                "service bind, or neither for an anonymous search"
+            )
+        _check_ldap_filter("YEKUO_LDAP_USER_FILTER", self.ldap_user_filter, needs="{username}")
+        _check_ldap_filter("YEKUO_LDAP_GROUP_FILTER", self.ldap_group_filter, needs="{")
+        if not self.ldap_group_role_pairs:
+            raise ValueError(
+                "YEKUO_LDAP_URL is set but YEKUO_LDAP_GROUP_ROLES maps no group: give "
+                "GROUP:ROLE pairs separated by ';', e.g. "
+                "yekuo-admins:admin;yekuo-reviewers:reviewer"
+            )
+        return self
+
+    @property
+    def ldap_group_role_pairs(self) -> tuple[tuple[str, str], ...]:
+        """``ldap_group_roles`` as (group, role) pairs in their order; ValueError names a bad
+        pair."""
+        pairs = []
+        for item in self.ldap_group_roles.split(";"):
+            if not item.strip():
+                continue
+            group, _, role = item.rpartition(":")
+            if not group.strip() or role.strip() not in ROLE_NAMES:
+                raise ValueError(
+                    f"YEKUO_LDAP_GROUP_ROLES holds {item.strip()!r}, which is not GROUP:ROLE with "
+                    f"a role among {', '.join(sorted(ROLE_NAMES))}"
+                )
+            pairs.append((group.strip(), role.strip()))
+        return tuple(pairs)
 
     @property
     def pii_role_set(self) -> frozenset[str]:
@@ -198,6 +276,46 @@ class Settings(BaseSettings):
     def resolved_tmp_dir(self) -> Path:
         """Directory where uploads are spooled before they are stored."""
         return self.tmp_dir or self.data_dir / "tmp"
+
+
+def _check_ldap_url(url: str, *, start_tls: bool) -> None:
+    """ValueError unless ``url`` is ldaps://, or ldap:// to this machine or with StartTLS."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("ldap", "ldaps") or not parts.hostname or parts.path not in ("", "/"):
+        raise ValueError(
+            f"YEKUO_LDAP_URL={url!r} is not an LDAP server address: give ldap://HOST:PORT or "
+            "ldaps://HOST:PORT"
+        )
+    if parts.scheme == "ldap" and not start_tls and not _is_loopback(parts.hostname):
+        raise ValueError(
+            f"YEKUO_LDAP_URL={url!r} would send passwords in clear text to another machine: "
+            "use ldaps://, or set YEKUO_LDAP_START_TLS=true"
+        )
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_ldap_filter(variable: str, template: str, *, needs: str) -> None:
+    """ValueError unless ``template`` is one parenthesised filter naming only known fields."""
+    try:
+        template.format(username="u", dn="d")
+    except (KeyError, IndexError, ValueError):
+        raise ValueError(
+            f"{variable}={template!r} may name only {{username}} and {{dn}}; write other "
+            "braces as {{ and }}"
+        ) from None
+    if not (template.startswith("(") and template.endswith(")")) or needs not in template:
+        raise ValueError(
+            f"{variable}={template!r} is refused: it must be one filter in parentheses that "
+            f"uses {needs if needs != '{' else '{username} or {dn}'}"
+        )
 
 
 @lru_cache(maxsize=1)

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Real test servers on loopback for yekuo's integration tests: PostgreSQL, MinIO, Elasticsearch.
+# Real test servers on loopback for yekuo's integration tests: PostgreSQL, MinIO, Elasticsearch,
+# OpenLDAP (slapd).
 #
-#   scripts/services.sh start  [postgres|minio|elasticsearch ...]   (no names = all three;
+#   scripts/services.sh start  [postgres|minio|elasticsearch|ldap ...]   (no names = all four;
 #                                  prints the names of those it started, not those already up)
 #   scripts/services.sh stop   [names]
-#   scripts/services.sh status     # exit 0 when all three run, 3 otherwise
+#   scripts/services.sh status     # exit 0 when all four run, 3 otherwise
 #   scripts/services.sh env        # export lines for the running servers, to be eval'ed
 #
 # Everything downloaded or built is cached in ${YEKUO_SERVICES_CACHE:-$HOME/.cache/yekuo-services};
@@ -17,7 +18,7 @@ CACHE=${YEKUO_SERVICES_CACHE:-$HOME/.cache/yekuo-services}
 RUN=$CACHE/run
 LOGS=$CACHE/logs
 SVC_USER=${YEKUO_SERVICES_USER:-yekuo-svc}
-ALL_SERVICES=(postgres minio elasticsearch)
+ALL_SERVICES=(postgres minio elasticsearch ldap)
 
 PG_PORT=55432
 PG_USER=yekuo
@@ -515,6 +516,115 @@ stop_elasticsearch() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# OpenLDAP (Debian's slapd), our own process seeded with scripts/services/ldap/seed.ldif
+
+LDAP_PORT=55389
+LDAP_BASE_DN=dc=yekuo,dc=test
+LDAP_BIND_DN=cn=yekuo-reader,ou=services,dc=yekuo,dc=test
+LDAP_BIND_PASSWORD=reader-secret-2026
+LDAP_SEED=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/services/ldap/seed.ldif
+
+ldap_pid() { read_pid "$RUN/ldap/slapd.pid"; }
+ldap_running() { pid_alive "$(ldap_pid)"; }
+ldap_ready() {
+  ldapwhoami -x -o nettimeout=2 -H "ldap://127.0.0.1:$LDAP_PORT/" \
+    -D "$LDAP_BIND_DN" -w "$LDAP_BIND_PASSWORD"
+}
+ldap_version() { if command -v slapd >/dev/null 2>&1; then dpkg-query -W -f='${Version}' slapd; fi; }
+
+# Debian's slapd package starts a daemon of its own on port 389 when it can; ours is the only
+# one the tests use, so the package's is stopped and kept from starting at boot.
+stop_debian_slapd() {
+  if [ -r /run/slapd/slapd.pid ] && pid_alive "$(read_pid /run/slapd/slapd.pid)"; then
+    log "ldap: stopping the slapd that Debian's package started"
+    stop_pid "slapd (Debian's)" "$(read_pid /run/slapd/slapd.pid)"
+  fi
+  if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    systemctl disable --now slapd >/dev/null 2>&1 || true
+  elif command -v update-rc.d >/dev/null 2>&1; then
+    update-rc.d slapd disable >/dev/null 2>&1 || true
+  fi
+}
+
+install_ldap() {
+  if ! command -v slapd >/dev/null 2>&1 || ! command -v ldapwhoami >/dev/null 2>&1; then
+    apt_install slapd ldap-utils
+    stop_debian_slapd
+  fi
+  command -v slapd >/dev/null 2>&1 || die "ldap: slapd is still missing after installing slapd"
+}
+
+# write_slapd_conf DIR: a loopback test directory in DIR (config, data, pid file).
+write_slapd_conf() {
+  local dir=$1
+  cat >"$dir/slapd.conf" <<EOF
+# yekuo throwaway test directory: loopback only; only yekuo's service account may search
+include /etc/ldap/schema/core.schema
+include /etc/ldap/schema/cosine.schema
+include /etc/ldap/schema/inetorgperson.schema
+include /etc/ldap/schema/nis.schema
+modulepath /usr/lib/ldap
+moduleload back_mdb
+pidfile $dir/slapd.pid
+argsfile $dir/slapd.args
+database mdb
+maxsize 67108864
+suffix "$LDAP_BASE_DN"
+directory $dir/data
+access to attrs=userPassword by anonymous auth by * none
+access to * by users read by * none
+EOF
+}
+
+start_ldap() {
+  local t0 dir pid
+  t0=$(now)
+  if ldap_running && ldap_ready >/dev/null 2>&1; then
+    log "ldap: already running (pid $(ldap_pid))"
+    return 0
+  fi
+  install_ldap
+  if ldap_running; then stop_pid ldap "$(ldap_pid)"; fi
+  port_open "$LDAP_PORT" && port_taken_die ldap "$LDAP_PORT"
+
+  dir=$(fresh_run_dir ldap)
+  as_svc mkdir -p "$dir/data"
+  write_slapd_conf "$dir"
+  if is_root; then chown "$SVC_USER:$SVC_USER" "$dir/slapd.conf"; fi
+  # Absolute paths: the service user's reset environment has no /usr/sbin on its PATH.
+  as_svc "$(command -v slapadd)" -q -f "$dir/slapd.conf" -l "$LDAP_SEED" >"$dir/slapadd.log" 2>&1 || {
+    tail -n 20 "$dir/slapadd.log" >&2
+    die "ldap: seeding the directory failed (log: $dir/slapadd.log)"
+  }
+  # -d 0: stay in the foreground (this script keeps the pid) and log to the file.
+  setsid "${SVC[@]}" "$(command -v slapd)" -d 0 -f "$dir/slapd.conf" -h "ldap://127.0.0.1:$LDAP_PORT/" \
+    >"$dir/slapd.log" 2>&1 </dev/null 9>&- &
+  pid=$!
+  wait_until ldap "$pid" "$dir/slapd.log" ldap_ready
+  log "ldap slapd $(ldap_version): ready on 127.0.0.1:$LDAP_PORT (pid $(ldap_pid)) in $(since "$t0")s"
+}
+
+stop_ldap() {
+  local pid
+  pid=$(ldap_pid)
+  if ! pid_alive "$pid"; then
+    log "ldap: not running"
+    return 0
+  fi
+  stop_pid ldap "$pid"
+  log "ldap: stopped"
+}
+
+ldap_env() {
+  if ldap_running; then
+    echo "export YEKUO_TEST_LDAP_URL='ldap://127.0.0.1:$LDAP_PORT'"
+    echo "export YEKUO_TEST_LDAP_BASE_DN='$LDAP_BASE_DN'"
+    echo "export YEKUO_TEST_LDAP_BIND_DN='$LDAP_BIND_DN'"
+    echo "export YEKUO_TEST_LDAP_BIND_PASSWORD='$LDAP_BIND_PASSWORD'"
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------
 # commands
 
 with_lock() {
@@ -538,6 +648,7 @@ select_services() { # sets SELECTED to the servers named (all when none); dies o
     postgres | postgresql | pg) SELECTED+=(postgres) ;;
     minio | s3) SELECTED+=(minio) ;;
     elasticsearch | es) SELECTED+=(elasticsearch) ;;
+    ldap | slapd | openldap) SELECTED+=(ldap) ;;
     *) die "unknown server '$name' (known: ${ALL_SERVICES[*]})" ;;
     esac
   done
@@ -547,6 +658,7 @@ select_services() { # sets SELECTED to the servers named (all when none); dies o
 postgres_answers() { pg_ready; }
 minio_answers() { minio_ready; }
 elasticsearch_answers() { es_ready; }
+ldap_answers() { ldap_ready; }
 
 cmd_start() {
   local name was_up
@@ -578,6 +690,7 @@ cmd_status() {
     postgres) pid=$(pg_pid) port=$PG_PORT ;;
     minio) pid=$(minio_pid) port=$MINIO_PORT ;;
     elasticsearch) pid=$(es_pid) port=$ES_PORT ;;
+    ldap) pid=$(ldap_pid) port=$LDAP_PORT ;;
     esac
     if pid_alive "$pid"; then
       printf '%-14s running  pid %-8s 127.0.0.1:%-6s %s\n' "$name" "$pid" "$port" "$("${name}_version")"
@@ -602,10 +715,11 @@ cmd_env() {
   if elasticsearch_running; then
     echo "export YEKUO_TEST_ELASTICSEARCH_URL='http://127.0.0.1:$ES_PORT'"
   fi
+  ldap_env
 }
 
 usage() {
-  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 

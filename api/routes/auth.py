@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.deps import SessionDep, SettingsDep, get_actor, require
+from api.deps import DirectoryDep, SessionDep, SettingsDep, get_actor, require
 from archive import (
     Actor,
     LoginAnswer,
@@ -34,14 +34,18 @@ def _lifetime(settings: Settings) -> dt.timedelta:
 
 
 @router.post("/auth/login", tags=["auth"])
-def login(body: LoginRequest, session: SessionDep, settings: SettingsDep) -> LoginAnswer:
-    """Sign in as a user: a session token to send as ``Authorization: Bearer``.
+def login(
+    body: LoginRequest, session: SessionDep, settings: SettingsDep, directory: DirectoryDep
+) -> LoginAnswer:
+    """Sign in as a user (a local account, or one of the directory): a session token to send
+    as ``Authorization: Bearer``.
 
     401 for a wrong user name or password, a disabled account, one locked for 15 minutes after
-    5 wrong passwords in a row, or one whose password an admin reset (change it first with
-    POST /auth/password); the message says which, in Chinese and English.
+    5 wrong passwords in a row, one whose password an admin reset (change it first with
+    POST /auth/password), or a directory user in no group mapped to a role; the message says
+    which, in Chinese and English. 503 when the directory does not answer.
     """
-    user = sign_in(session, username=body.username, password=body.password)
+    user = sign_in(session, username=body.username, password=body.password, directory=directory)
     token, expires_at = start_user_session(
         session, user=user, lifetime=_lifetime(settings), kind="api"
     )
@@ -53,8 +57,9 @@ def login(body: LoginRequest, session: SessionDep, settings: SettingsDep) -> Log
 def post_password(body: PasswordChange, session: SessionDep, settings: SettingsDep) -> LoginAnswer:
     """Change a password with the current one (also the one an admin's reset gave), and sign in.
 
-    401 as for signing in; 422 when the new password is shorter than 10 characters, holds the
-    user name or is the current one.
+    The user's other sessions end; the token answered is the one that lives on. 401 as for
+    signing in; 422 when the new password is shorter than 10 characters, holds the user name
+    or is the current one; 409 for a directory user (change it in the directory).
     """
     user = change_password(
         session, username=body.username, password=body.password, new_password=body.new_password

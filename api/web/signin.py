@@ -20,10 +20,12 @@ from api._session import (
     set_session_cookie,
     set_signin_csrf_cookie,
 )
-from api.deps import PageActorDep, SessionDep, SettingsDep
+from api.deps import DirectoryDep, PageActorDep, SessionDep, SettingsDep
 from api.web.render import PageRoute, render
 from archive import (
     STAGE_LABELS_ZH,
+    ConflictError,
+    DirectoryUnavailableError,
     NotFoundError,
     PasswordChangeRequiredError,
     Stage,
@@ -105,6 +107,7 @@ def signin(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
+    directory: DirectoryDep,
     username: Annotated[str, Form(max_length=64)] = "",
     password: Annotated[str, Form(max_length=200)] = "",
     token: Annotated[str, Form(max_length=200)] = "",
@@ -119,7 +122,7 @@ def signin(
     if not username.strip():
         return _token_signin(request, session, token=token, target=target, lifetime=lifetime)
     try:
-        user = sign_in(session, username=username.strip(), password=password)
+        user = sign_in(session, username=username.strip(), password=password, directory=directory)
     except PasswordChangeRequiredError:
         return _signin_page(
             request,
@@ -128,12 +131,12 @@ def signin(
             template="password.html",
             username=username.strip(),
         )
-    except UnauthenticatedError as error:
+    except (UnauthenticatedError, DirectoryUnavailableError) as error:
         return _signin_page(
             request,
             next_url=target,
             message=error.message.split(" / ", 1)[0] + "。",
-            status_code=401,
+            status_code=503 if isinstance(error, DirectoryUnavailableError) else 401,
             username=username.strip(),
         )
     secret, _expires = start_user_session(session, user=user, lifetime=lifetime, kind="web")
@@ -175,7 +178,8 @@ def password_change(
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
     next_url: Annotated[str, Form(alias="next")] = "/",
 ) -> Response:
-    """Change the password with the current one, then sign in with the new one."""
+    """Change the password with the current one, then sign in with the new one (the user's
+    other sessions end)."""
     check_signin_csrf(request, csrf_token)
     target = _safe_next(next_url)
     lifetime = dt.timedelta(hours=settings.session_hours)
@@ -199,6 +203,8 @@ def password_change(
         return again(error.message.split(" / ", 1)[0] + "。", 401)
     except ValidationError as error:
         return again(error.message.split(" / ", 1)[0] + "。", 422)
+    except ConflictError as error:  # a directory user's password is the directory's
+        return again(error.message.split(" / ", 1)[0] + "。", 409)
     secret, _expires = start_user_session(session, user=user, lifetime=lifetime, kind="web")
     session.commit()
     return _signed_in(request, secret, target=target, lifetime=lifetime)

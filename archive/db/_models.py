@@ -230,7 +230,8 @@ class AuditEvent(Base):
 
 
 class User(Base):
-    """A person who signs in with a user name and password (argon2 hash only)."""
+    """A person who signs in with a user name and password: checked here (``source`` local,
+    argon2 hash only) or by the directory (``source`` ldap, no password kept)."""
 
     __tablename__ = "users"
 
@@ -240,7 +241,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     unit: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
-    password_hash: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(8), default="local", server_default="local")
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[dt.datetime | None] = mapped_column()
     must_change_password: Mapped[bool] = mapped_column(

@@ -225,6 +225,57 @@ def test_a_reset_password_leads_to_the_change_page(
     assert "wang.xm（王小明）" in client.http.get("/cases").text
 
 
+def test_changing_ones_password_ends_ones_other_sessions_but_keeps_the_new_one(
+    client: ApiClient, wang: str, settings: Settings
+) -> None:
+    first, second = (login(client, wang, PASSWORD)[1]["token"] for _ in range(2))
+    assert signin_page(client, wang, PASSWORD).status_code == 303
+    with open_database(settings) as database, database.transaction() as session:
+        _row, api_token = create_token(
+            session,
+            name="scanner-2",
+            role=Role.archivist,
+            actor=SYSTEM,
+            owner=get_user(session, wang),
+        )
+    changed = client.http.post(
+        f"{API}/auth/password",
+        json={"username": wang, "password": PASSWORD, "new_password": "a new passphrase"},
+    )
+    assert changed.status_code == 200, changed.text
+    for ended in (first, second):
+        headers = {"Authorization": f"Bearer {ended}"}
+        assert client.http.get(f"{API}/cases", headers=headers).status_code == 401
+    assert client.http.get("/cases", follow_redirects=False).status_code == 303  # the cookie's
+    kept = {"Authorization": f"Bearer {changed.json()['token']}"}
+    assert client.http.get(f"{API}/cases", headers=kept).status_code == 200
+    machine = {"Authorization": f"Bearer {api_token}"}
+    assert client.http.get(f"{API}/cases", headers=machine).status_code == 200  # not a session
+
+
+def test_changing_the_password_on_the_page_keeps_that_browser_signed_in(
+    client: ApiClient, wang: str
+) -> None:
+    earlier = {"Authorization": f"Bearer {login(client, wang, PASSWORD)[1]['token']}"}
+    form = client.http.get("/signin/password")
+    csrf = CSRF_INPUT.search(form.text)
+    assert csrf is not None
+    done = client.http.post(
+        "/signin/password",
+        data={
+            "username": wang,
+            "password": PASSWORD,
+            "new_password": "a new passphrase",
+            "new_password_again": "a new passphrase",
+            "csrf_token": csrf.group(1),
+        },
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    assert client.http.get("/cases").status_code == 200
+    assert client.http.get(f"{API}/cases", headers=earlier).status_code == 401
+
+
 def test_the_admin_page_lists_disables_and_resets_users(client: ApiClient, wang: str) -> None:
     signin(client, Role.admin)
     page = client.http.get("/admin/users")
