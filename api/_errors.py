@@ -27,6 +27,7 @@ from archive import (
     UploadTooLargeError,
     ValidationError,
 )
+from archive.backup import BackupToolError
 from core import SettingsError, YekuoError
 from intake import IntakeError, OcrEngineError
 from search import SearchError, SearchUnavailableError
@@ -52,6 +53,7 @@ ERROR_STATUS: tuple[tuple[type[YekuoError], int, str], ...] = (
     (SearchError, 503, "search_failed"),
     (QueueError, 503, "queue_unavailable"),
     (OcrEngineError, 503, "ocr_unavailable"),
+    (BackupToolError, 503, "backup_tool_unavailable"),
     (IntakeError, 422, "unreadable_file"),
     (IntakeJobError, 422, "intake_failed"),
     # The installation itself is broken: an administrator must act (the message says how).
