@@ -108,6 +108,8 @@ class Minio:
     _argv: list[str] | None = None
     _env: dict[str, str] | None = None
     _uid: int | None = None
+    killed: bool = False
+    _process: subprocess.Popen[bytes] | None = None
 
     @property
     def pid_file(self) -> Path:
@@ -123,26 +125,35 @@ class Minio:
         self._env = {name: value for name, _, value in pairs if name}
         self._uid = proc.stat().st_uid
         os.kill(pid, signal.SIGKILL)
+        self.killed = True
         _wait_gone(pid)
 
     def start(self) -> None:
         """Start it again on the same data; return once it answers."""
         assert self._argv is not None, "start follows kill"
-        log = (self.pid_file.parent / "minio.log").open("ab")
-        process = subprocess.Popen(
-            self._argv,
-            env=self._env,
-            stdout=log,
-            stderr=log,
-            stdin=subprocess.DEVNULL,
-            user=self._uid,
-            start_new_session=True,
-        )
-        self.pid_file.write_text(f"{process.pid}\n")
+        with (self.pid_file.parent / "minio.log").open("ab") as log:
+            self._process = subprocess.Popen(
+                self._argv,
+                env=self._env,
+                stdout=log,
+                stderr=log,
+                stdin=subprocess.DEVNULL,
+                user=self._uid,
+                start_new_session=True,
+            )
+        self.pid_file.write_text(f"{self._process.pid}\n")
+        self.killed = False
         port = PORTS["YEKUO_MINIO_PORT"]
         _wait_for(
             ["curl", "-fsS", "-o", "/dev/null", f"http://127.0.0.1:{port}/minio/health/ready"]
         )
+
+    def stop_restarted(self) -> None:
+        """Stop the MinIO this process started again (its child: services.sh cannot reap it)."""
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(timeout=60)
+            self._process = None
 
 
 def _as_owner_of(path: Path) -> list[str]:

@@ -46,6 +46,8 @@ def postgres(private_servers: PrivateServers) -> Postgres:
 
 
 @pytest.fixture(scope="session")
-def minio(private_servers: PrivateServers) -> Minio:
+def minio(private_servers: PrivateServers) -> Iterator[Minio]:
     """The private MinIO, to kill and start again."""
-    return Minio(private_servers)
+    server = Minio(private_servers)
+    yield server
+    server.stop_restarted()
