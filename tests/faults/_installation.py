@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,8 +21,9 @@ from archive import (
     open_database,
 )
 from core import Settings
+from search import SearchIndex
 from tests.intake_jobs import intake_outcome
-from worker import IntakeWorker, WorkerParts
+from worker import IntakeWorker, worker_parts
 
 DATABASE_DOWN = (OperationalError, InterfaceError)
 LEASE_SECONDS = 30  # the shortest the settings allow
@@ -57,19 +59,19 @@ def drain(
     *,
     seconds: float,
     between: Callable[[int], None] = lambda _done: None,
+    index: SearchIndex | None = None,
 ) -> None:
     """Run intake (a fake analyser) until every document is done or failed, within ``seconds``.
 
     ``between(n)`` runs after each attempt (``n`` attempts so far): a test injects its fault
-    there. An attempt the database refuses is simply tried again, as the queue would.
+    there. An attempt the database refuses is simply tried again, as the queue would. With
+    ``index`` the worker indexes what it finished, as a real one does.
     """
     deadline = time.monotonic() + seconds
     attempts = 0
     with open_database(settings) as database:
-        parts = WorkerParts(
-            database=database,
-            store=store,
-            settings=settings,
+        parts = dataclasses.replace(
+            worker_parts(settings, database=database, store=store, index=index),
             analyse=lambda path, *, media_type, hint: intake_outcome(),
         )
         worker = IntakeWorker(parts, name="fault-worker")
