@@ -9,6 +9,8 @@
 #
 # Everything downloaded or built is cached in ${YEKUO_SERVICES_CACHE:-$HOME/.cache/yekuo-services};
 # runtime data lives in its run/ directory and is wiped when a server is started afresh.
+# YEKUO_SERVICES_RUN (run directory) and YEKUO_PG_PORT, YEKUO_MINIO_PORT, YEKUO_MINIO_CONSOLE_PORT,
+# YEKUO_ES_PORT, YEKUO_ES_TRANSPORT_PORT start a second, private set beside the shared one.
 # As root, servers run as the unprivileged system user yekuo-svc (PostgreSQL and Elasticsearch
 # refuse root); as another user, they run as that user.
 set -euo pipefail
