@@ -84,3 +84,36 @@ def test_a_backup_refuses_a_directory_holding_other_files(
     with pytest.raises(ConflictError, match="holds no yekuo backup"):
         _back_up(database, store, settings, target)
     assert sorted(p.name for p in target.iterdir()) == ["holiday.jpg"]
+
+
+def test_a_manifest_only_backup_restores_only_where_every_listed_original_already_is(
+    settings: Settings, database: Database, store: LocalObjectStore, tmp_path: Path
+) -> None:
+    """As with S3, whose bucket versioning or replication keeps the originals, not the backup."""
+    upload_scan(settings, database, store, 5)
+    target = tmp_path / "backup"
+    back_up(
+        database=database,
+        store=store,
+        audit_key_file=settings.resolved_audit_key_file,
+        target=target,
+        copy_objects=False,
+    )
+    assert not (target / "objects").exists()
+    restored_dir = tmp_path / "restored"
+    restored_dir.mkdir()
+    with database_url_for_test(restored_dir) as url, Database(url) as restored:
+        with pytest.raises(BackupDamagedError, match="1 of them are not in the object store"):
+            restore(
+                database=restored,
+                store=LocalObjectStore(tmp_path / "empty-objects"),
+                audit_key_file=tmp_path / "restored.key",
+                source=target,
+            )
+        report = restore(
+            database=restored,
+            store=store,  # the store the originals never left
+            audit_key_file=tmp_path / "restored.key",
+            source=target,
+        )
+    assert (report.objects, report.summary["documents"]) == (1, 1)
