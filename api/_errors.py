@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 
 from archive import (
@@ -28,6 +29,7 @@ from archive import (
     UploadTooLargeError,
     ValidationError,
 )
+from archive.backup import BackupToolError
 from core import SettingsError, YekuoError
 from intake import IntakeError, OcrEngineError
 from search import SearchError, SearchUnavailableError
@@ -54,6 +56,7 @@ ERROR_STATUS: tuple[tuple[type[YekuoError], int, str], ...] = (
     (SearchError, 503, "search_failed"),
     (QueueError, 503, "queue_unavailable"),
     (OcrEngineError, 503, "ocr_unavailable"),
+    (BackupToolError, 503, "backup_tool_unavailable"),
     (IntakeError, 422, "unreadable_file"),
     (IntakeJobError, 422, "intake_failed"),
     # The installation itself is broken: an administrator must act (the message says how).
@@ -118,6 +121,21 @@ async def _http_error(_request: Request, error: Exception) -> JSONResponse:
     )
 
 
+async def _database_unavailable(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, OperationalError | InterfaceError)
+    cause = str(error.orig or error).strip().splitlines()[0] if str(error.orig or error) else ""
+    log.error("%s %s: the database did not answer: %s", request.method, request.url.path, cause)
+    return JSONResponse(
+        error_body(
+            "database_unavailable",
+            f"the database does not answer ({cause or 'no reply'}); nothing was stored by this "
+            "request: try it again in a minute, and if this goes on, an administrator checks "
+            "the database server",
+        ),
+        status_code=503,
+    )
+
+
 async def _unexpected_error(request: Request, _error: Exception) -> JSONResponse:
     log.exception("%s %s failed unexpectedly", request.method, request.url.path)
     return JSONResponse(
@@ -135,4 +153,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(YekuoError, _yekuo_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
+    # The database going away (restarted, crashed, network) is an outage, not a bug: 503.
+    app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(InterfaceError, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -27,6 +27,7 @@ from archive import (
     RuleSetError,
     ValidationError,
 )
+from archive.backup import BackupToolError
 from core import SettingsError, YekuoError, get_settings
 from intake import IntakeError, OcrEngineError
 from search import SearchError
@@ -61,6 +62,7 @@ EXIT_CODES: tuple[tuple[type[YekuoError], ExitCode], ...] = (
     (SearchError, ExitCode.unavailable),
     (QueueError, ExitCode.unavailable),
     (OcrEngineError, ExitCode.unavailable),
+    (BackupToolError, ExitCode.unavailable),
     (IntakeError, ExitCode.usage),
 )
 

@@ -17,8 +17,10 @@ a stable ``code``, ``cli._errors`` to an exit status)::
     │   ├── ObjectStoreError                          the object store failed or cannot be written
     │   │   └── ObjectNotFoundError                   no object (or record) under that key
     │   ├── FixityError                               stored data failed its fixity check
-    │   │   └── DamagedOriginalError                  an original is altered or missing
+    │   │   ├── DamagedOriginalError                  an original is altered or missing
+    │   │   └── BackupDamagedError                    a backup is incomplete or a file changed
     │   ├── AuditKeyError                             the audit key file is unreadable
+    │   ├── BackupToolError                           pg_dump / pg_restore missing or failed
     │   ├── FontMissingError                          no Chinese font to draw cover sheets with
     │   ├── DirectoryUnavailableError                 the directory (LDAP) fails or refuses yekuo
     │   ├── RuleSetError                              the rule file is broken, or no version applies

@@ -10,31 +10,35 @@
 #
 # Everything downloaded or built is cached in ${YEKUO_SERVICES_CACHE:-$HOME/.cache/yekuo-services};
 # runtime data lives in its run/ directory and is wiped when a server is started afresh.
+# YEKUO_SERVICES_RUN (run directory) and YEKUO_PG_PORT, YEKUO_MINIO_PORT, YEKUO_MINIO_CONSOLE_PORT,
+# YEKUO_ES_PORT, YEKUO_ES_TRANSPORT_PORT start a second, private set beside the shared one.
 # As root, servers run as the unprivileged system user yekuo-svc (PostgreSQL and Elasticsearch
 # refuse root); as another user, they run as that user.
 set -euo pipefail
 
 CACHE=${YEKUO_SERVICES_CACHE:-$HOME/.cache/yekuo-services}
-RUN=$CACHE/run
+# YEKUO_SERVICES_RUN and the YEKUO_*_PORT variables start a second, private set of servers
+# (the fault tests do, to stop and kill them without disturbing the shared ones).
+RUN=${YEKUO_SERVICES_RUN:-$CACHE/run}
 LOGS=$CACHE/logs
 SVC_USER=${YEKUO_SERVICES_USER:-yekuo-svc}
 ALL_SERVICES=(postgres minio elasticsearch ldap)
 
-PG_PORT=55432
+PG_PORT=${YEKUO_PG_PORT:-55432}
 PG_USER=yekuo
 PG_PASSWORD=yekuo
 PG_DB=yekuo
 
-MINIO_PORT=59000
-MINIO_CONSOLE_PORT=59001
+MINIO_PORT=${YEKUO_MINIO_PORT:-59000}
+MINIO_CONSOLE_PORT=${YEKUO_MINIO_CONSOLE_PORT:-59001}
 # `go install github.com/minio/minio@latest` resolved to this pseudo-version when it was pinned;
 # MinIO's release tags are not semver, so the module proxy only knows pseudo-versions.
 MINIO_VERSION=${YEKUO_MINIO_VERSION:-v0.0.0-20260212201848-7aac2a2c5b7c}
 MINIO_ACCESS_KEY=yekuo-test-access
 MINIO_SECRET_KEY=yekuo-test-secret
 
-ES_PORT=59200
-ES_TRANSPORT_PORT=59300
+ES_PORT=${YEKUO_ES_PORT:-59200}
+ES_TRANSPORT_PORT=${YEKUO_ES_TRANSPORT_PORT:-59300}
 # Newest 8.x of org.elasticsearch.distribution.integ-test-zip:elasticsearch on Maven Central.
 ES_VERSION=${YEKUO_ES_VERSION:-8.19.21}
 ES_HEAP=${YEKUO_ES_HEAP:-512m}

@@ -54,7 +54,8 @@ def missing_server(what: str, variable: str) -> NoReturn:
 def fresh_postgres_database(server_url: str) -> Iterator[str]:
     """Create an empty database on the server, yield its URL, drop it afterwards."""
     name = f"yekuo_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    # pre-ping: the fault tests restart the server while the database exists.
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))

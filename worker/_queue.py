@@ -47,6 +47,8 @@ log = logging.getLogger("yekuo.queue")
 QUEUE_SCHEMA = "yekuo_queue"
 """The PostgreSQL schema of huey's tables, apart from yekuo's own."""
 
+_TABLES_LOCK = 0x79656B756F  # "yekuo": the advisory lock under which the tables are created
+
 SHUTDOWN_SECONDS = 30.0
 """How long ``yekuo serve`` waits for running jobs when it stops (a cut job resumes later)."""
 
@@ -58,8 +60,12 @@ class QueueDatabase(Protocol):
         """A connection for this thread, returned to the pool at the end."""
         ...
 
-    def execute_sql(self, sql: str) -> object:
+    def execute_sql(self, sql: str, params: tuple[object, ...] | None = None) -> object:
         """Run one SQL statement."""
+        ...
+
+    def atomic(self) -> AbstractContextManager[object]:
+        """A transaction (a savepoint inside one)."""
         ...
 
     def close_all(self) -> None:
@@ -95,13 +101,25 @@ def open_queue_database(url: str) -> QueueDatabase:
             password=parsed.password,
             options=f"-c search_path={QUEUE_SCHEMA}",
         )
-        with database.connection_context():
-            database.execute_sql(f"CREATE SCHEMA IF NOT EXISTS {QUEUE_SCHEMA}")
         return database
     raise QueueError(
         f"YEKUO_QUEUE_URL {parsed.render_as_string()} is not a queue yekuo can use: "
         "give sqlite:///PATH or a postgresql:// URL"
     )
+
+
+def _create_tables(database: QueueDatabase, storage: Any) -> None:
+    """Create huey's tables (on PostgreSQL in their own schema) once, whichever process is first.
+
+    ``CREATE ... IF NOT EXISTS`` is not safe between PostgreSQL sessions: two workers starting
+    together both create, and one dies on the catalog's unique index (``pg_type``). A lock held
+    to the end of the transaction lets the first create them and the others find them.
+    """
+    with database.connection_context(), database.atomic():
+        if isinstance(database, PooledPostgresqlDatabase):
+            database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_TABLES_LOCK,))
+            database.execute_sql(f"CREATE SCHEMA IF NOT EXISTS {QUEUE_SCHEMA}")
+        storage.create_tables()
 
 
 class IntakeQueue:
@@ -115,7 +133,10 @@ class IntakeQueue:
         self.settings = settings
         self.parts = parts
         self.database = open_queue_database(settings.resolved_queue_url)
-        self.huey: Any = SqlHuey(name="yekuo-intake", database=self.database, results=False)
+        self.huey: Any = SqlHuey(
+            name="yekuo-intake", database=self.database, results=False, create_tables=False
+        )
+        _create_tables(self.database, self.huey.storage)
         self._intake: Any = self.huey.task(name="intake")(self._run_intake)
         self.huey.periodic_task(crontab(), name="sweep")(self.sweep)
         self.huey.periodic_task(crontab(), name="retry_index")(self.retry_index)
