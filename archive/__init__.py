@@ -19,7 +19,7 @@ from archive._batch import (
     parse_doc_type,
     read_manifest,
 )
-from archive._cases import case_public, create_case, get_case, list_cases
+from archive._cases import case_public, create_case, get_case, list_cases, move_case
 from archive._checks import cross_check_findings, recheck_case
 from archive._completeness import check_case, flow_stages
 from archive._corrections import (
@@ -106,6 +106,7 @@ from archive._schemas import (
     CaseCreate,
     CaseFactsUpdate,
     CaseList,
+    CaseMove,
     CasePublic,
     CaseRebase,
     DocTypeUpdate,
@@ -126,6 +127,12 @@ from archive._schemas import (
     UploadAccepted,
     UserPublic,
 )
+from archive._scope import (
+    scoped_documents,
+    scoped_events,
+    search_unit,
+    visible_units,
+)
 from archive._sessions import (
     SessionKind,
     bearer_actor,
@@ -144,6 +151,8 @@ from archive._stages import (
     overdue_cases,
 )
 from archive._tokens import create_token, list_tokens, revoke_token, token_public
+from archive._unit_tree import UnitTree, unit_tree
+from archive._units import create_unit, known_unit
 from archive._users import (
     LOCK_OUT,
     MAX_FAILED_ATTEMPTS,
@@ -185,6 +194,7 @@ from archive.db import (
     Database,
     Document,
     Finding,
+    Unit,
     open_database,
 )
 from archive.rules import (
@@ -235,6 +245,7 @@ __all__ = [
     "CaseCreate",
     "CaseFactsUpdate",
     "CaseList",
+    "CaseMove",
     "CasePublic",
     "CaseRebase",
     "Category",
@@ -293,6 +304,8 @@ __all__ = [
     "TokenCreated",
     "TokenPublic",
     "UnauthenticatedError",
+    "Unit",
+    "UnitTree",
     "UnsupportedMediaTypeError",
     "UploadAccepted",
     "UploadError",
@@ -316,6 +329,7 @@ __all__ = [
     "cover_stages",
     "create_case",
     "create_token",
+    "create_unit",
     "create_user",
     "cross_check_findings",
     "current_due",
@@ -341,6 +355,7 @@ __all__ = [
     "import_files",
     "intake_finding",
     "is_working_day",
+    "known_unit",
     "lease_holder",
     "list_cases",
     "list_tokens",
@@ -351,6 +366,7 @@ __all__ = [
     "mask_citizen_id",
     "may_open_original",
     "move_boundary",
+    "move_case",
     "new_temporary_password",
     "next_stage",
     "not_yet_imported",
@@ -378,6 +394,9 @@ __all__ = [
     "retry_document",
     "revoke_token",
     "rule_set_for",
+    "scoped_documents",
+    "scoped_events",
+    "search_unit",
     "session_actor",
     "set_active",
     "set_case_facts",
@@ -391,12 +410,14 @@ __all__ = [
     "today_in_china",
     "token_public",
     "too_large_message",
+    "unit_tree",
     "update_user",
     "user_actor",
     "user_label",
     "user_public",
     "verify_audit",
     "verify_chain",
+    "visible_units",
     "working_days_between",
     "write_checkpoint",
 ]

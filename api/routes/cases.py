@@ -8,11 +8,12 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from api._input import Offset
-from api.deps import RulesDep, SessionDep, require
+from api.deps import IndexDep, RulesDep, SessionDep, require
 from archive import (
     Actor,
     CaseCreate,
     CaseList,
+    CaseMove,
     CasePublic,
     Category,
     Permission,
@@ -22,8 +23,10 @@ from archive import (
     create_case,
     get_case,
     list_cases,
+    move_case,
     today_in_china,
 )
+from search import index_pending
 
 router = APIRouter(tags=["cases"])
 
@@ -58,6 +61,7 @@ def get_cases(
     """List cases, most recently changed first, each with its stage's time limit."""
     return list_cases(
         session,
+        actor=actor,
         stage=stage,
         category=category.value if category else None,
         text=q,
@@ -77,7 +81,29 @@ def get_one_case(
     actor: Annotated[Actor, Depends(require(Permission.read))],
 ) -> CasePublic:
     """A case: stage and time limit, documents, case-level findings, facts and overrides."""
-    case = get_case(session, case_no=case_no)
+    case = get_case(session, case_no=case_no, actor=actor)
+    return case_public(session, case, rules=rules, today=today_in_china())
+
+
+@router.put("/cases/{case_no}/unit")
+def put_case_unit(
+    case_no: str,
+    body: CaseMove,
+    session: SessionDep,
+    rules: RulesDep,
+    index: IndexDep,
+    actor: Annotated[Actor, Depends(require(Permission.move_case))],
+) -> CasePublic:
+    """Give a case to another unit of the admin's (admin); audited ``case.moved``.
+
+    Its documents are indexed again with the new unit at once (or, if the index is down,
+    by the workers' retries): from then on only the new unit's people find them.
+    """
+    case = move_case(
+        session, case=get_case(session, case_no=case_no, actor=actor), unit=body.unit, actor=actor
+    )
+    session.commit()
+    index_pending(session, index)
     return case_public(session, case, rules=rules, today=today_in_china())
 
 
@@ -112,5 +138,5 @@ def get_cover_sheets(
     stage: CoverStage = None,
 ) -> Response:
     """资料封面: a PDF, one A4 page per document a stage requires, each with its QR code."""
-    case = get_case(session, case_no=case_no)
+    case = get_case(session, case_no=case_no, actor=actor)
     return cover_sheets_response(case.case_no, case_cover_sheets(case, rules=rules, stage=stage))

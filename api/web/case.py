@@ -96,7 +96,7 @@ def queue_hint(session: Session, documents: list[DocumentSummary]) -> dict[str, 
     waiting = [d for d in documents if d.status in _WAITING]
     if not waiting:
         return None
-    stats = queue_stats(session)
+    stats = queue_stats(session)  # the whole queue: how long this case waits
     now = dt.datetime.now(dt.UTC)
     stale = any(
         d.status == DocumentStatus.queued
@@ -198,7 +198,7 @@ def case_page(
 ) -> Response:
     """A case: its flow and due date, the checklist, findings, documents, and advancing."""
     actor.require(Permission.read)
-    case = get_case(session, case_no=case_no)
+    case = get_case(session, case_no=case_no, actor=actor)
     return case_page_response(request, session, actor, case, rules=rules)
 
 
@@ -211,7 +211,7 @@ def reveal_case(
     actor: Annotated[Actor, Depends(form_actor(Permission.view_pii))],
 ) -> Response:
     """The case page with its citizen ID numbers in full: asked for, and audited."""
-    case = get_case(session, case_no=case_no)
+    case = get_case(session, case_no=case_no, actor=actor)
     record_reveal(
         session, actor=actor, entity_type="case", entity_id=case.case_no, case_no=case.case_no
     )
@@ -230,7 +230,7 @@ def cover_sheets(
 ) -> Response:
     """The case's 资料封面 as a PDF to print: one page per document the stage requires."""
     actor.require(Permission.print_covers)
-    case = get_case(session, case_no=case_no)
+    case = get_case(session, case_no=case_no, actor=actor)
     return Response(
         case_cover_sheets(case, rules=rules, stage=stage),
         media_type="application/pdf",
@@ -269,7 +269,7 @@ def advance(
     target = optional_choice(Stage, to, label="目标环节")
     if target is None:
         raise ValidationError("没有指定要进入的环节：请在案件页点击推进按钮")
-    case = get_case(session, case_no=case_no)
+    case = get_case(session, case_no=case_no, actor=actor)
     reason = override_reason.strip()
     try:
         advance_case(

@@ -78,9 +78,9 @@ def cases_page(
         late = {
             o.case_no: o.due for o in overdue_cases(session, book=rules, today=today_in_china())
         }
-        found = overdue_page(session, late, offset=offset, **filters)
+        found = overdue_page(session, late, actor=actor, offset=offset, **filters)
     else:
-        found = list_cases(session, limit=PAGE_SIZE, offset=offset, **filters)
+        found = list_cases(session, actor=actor, limit=PAGE_SIZE, offset=offset, **filters)
     return render(
         request,
         "cases.html",
@@ -101,12 +101,14 @@ def overdue_page(
     session: Session,
     late: dict[str, StageDue],
     *,
+    actor: Actor,
     stage: Stage | None,
     category: str | None,
     text: str | None,
     offset: int,
 ) -> CaseList:
-    """One page of the cases matching the filters that are in ``late``, most days over first.
+    """One page of the cases ``actor`` sees matching the filters that are in ``late``, most
+    days over first.
 
     ``list_cases`` cannot filter by case number, so every matching case is listed and the
     late ones kept; ``overdue_cases`` looks at every open case anyway.
@@ -114,10 +116,14 @@ def overdue_page(
     if not late:
         return CaseList(total=0, cases=[])
     filters: dict[str, Any] = {"stage": stage, "category": category, "text": text}
-    matching = list_cases(session, limit=0, **filters).total
+    matching = list_cases(session, actor=actor, limit=0, **filters).total
     order = {case_no: position for position, case_no in enumerate(late)}
     cases = sorted(
-        (c for c in list_cases(session, limit=matching, **filters).cases if c.case_no in late),
+        (
+            c
+            for c in list_cases(session, actor=actor, limit=matching, **filters).cases
+            if c.case_no in late
+        ),
         key=lambda c: order[c.case_no],
     )
     return CaseList(total=len(cases), cases=cases[offset : offset + PAGE_SIZE])
