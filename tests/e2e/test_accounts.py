@@ -285,7 +285,7 @@ def test_the_command_line_refuses_a_weak_password_and_lists_users(
     weak = runner.invoke(main, create, input="li.si123456\n")
     assert weak.exit_code != 0
     assert "must not contain the user name" in weak.output
-    unknown_unit = [*create[:4], "--unit", "XGS02", "--password-stdin"]
+    unknown_unit = [*create[:5], "--unit", "XGS02", "--password-stdin"]
     refused = runner.invoke(main, unknown_unit, input="a long passphrase\n")
     assert refused.exit_code == 2
     assert "there is no unit 'XGS02'" in refused.output

@@ -105,6 +105,7 @@ PAGES = {
     "POST /admin/users/{}/reset": "GET /api/v1/users",
     "POST /admin/users": "GET /api/v1/users",
     "POST /admin/users/{}/update": "GET /api/v1/users",
+    "POST /admin/units": "GET /api/v1/users",
 }
 """Each web page or page script, and the README endpoint whose roles it allows."""
 
@@ -188,6 +189,7 @@ _BODIES: dict[str, Any] = {
     "POST /api/v1/tokens": {"name": "t", "role": "auditor"},
     "POST /api/v1/cases/{}/advance": {"to": "survey"},
     "PUT /api/v1/cases/{}/facts": {"facts": {}},
+    "PUT /api/v1/cases/{}/unit": {"unit": "NO-SUCH-UNIT"},
     "POST /api/v1/cases/{}/rebase": {"version": "v0", "reason": "test"},
     "PUT /api/v1/documents/{}/doc_type": {"doc_type": "id_card"},
     "PUT /api/v1/documents/{}/fields/{}": {"value": "王小明"},
@@ -210,6 +212,7 @@ _FORMS = {
     "POST /documents/{}/split": {"part": "1", "first_page": "2"},
     "POST /admin/users": {"username": "page.user", "role": "auditor"},
     "POST /admin/users/{}/update": {"role": "reviewer", "unit": "GDS02"},
+    "POST /admin/units": {"code": "PAGE-UNIT", "name": "页面单位"},
 }
 
 
