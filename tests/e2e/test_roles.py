@@ -203,7 +203,7 @@ _BODIES: dict[str, Any] = {
         "new_password": "short",  # refused (422) after the password was checked
     },
 }
-_FORMS = {
+FORMS = {
     "POST /cases/{}/advance": {"to": "survey"},
     "POST /documents/{}/doc_type": {"doc_type": "id_card"},
     "POST /documents/{}/fields/{}": {"value": "王小明"},
@@ -245,7 +245,7 @@ def as_role(client: ApiClient, route: Route, role: Role, request: dict[str, Any]
     if route.key == "POST /cases/{}/upload":
         request = {**request, "headers": {"X-CSRF-Token": csrf}}
     elif route.method == "POST":
-        request = {**request, "data": {**_FORMS.get(route.key, {}), "csrf_token": csrf}}
+        request = {**request, "data": {**FORMS.get(route.key, {}), "csrf_token": csrf}}
     return client.http.request(follow_redirects=False, **request).status_code
 
 
