@@ -35,8 +35,10 @@ _DESCRIPTIONS = {
     401: "No API token, or an unknown or revoked one; signing in: a wrong user name or "
     "password, an account disabled or locked (15 minutes after 5 wrong passwords in a row), "
     "or a password an admin reset that must be changed first",
-    403: "The token's role may not do this",
-    404: "What the path names does not exist",
+    403: "The token's role may not do this, or the unit named (of a new or moved case, a new "
+    "user or token) is not the caller's unit or one under it",
+    404: "What the path names does not exist, or belongs to a unit the caller does not see "
+    "(the same answer)",
     409: "The current state forbids it",
     410: "The stored original no longer matches its checksum",
     413: "The upload is larger than YEKUO_MAX_UPLOAD_BYTES",
