@@ -56,9 +56,9 @@ class Database(Closing):
         with self._sessions.begin() as session:
             yield session
 
-    def upgrade(self) -> None:
-        """Apply every Alembic migration not yet applied."""
-        command.upgrade(self._alembic_config(), "head")
+    def upgrade(self, revision: str = "head") -> None:
+        """Apply every Alembic migration not yet applied (up to ``revision``, default all)."""
+        command.upgrade(self._alembic_config(), revision)
 
     def check(self) -> None:
         """Raise if the database cannot answer a trivial query."""
