@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from api._privacy import reveal_citizen_ids
-from api.deps import PageActorDep, RulesDep, SessionDep, form_actor
+from api.deps import IndexDep, PageActorDep, RulesDep, SessionDep, form_actor
 from api.web.render import PageRoute, optional_choice, render
 from archive import (
     Actor,
@@ -42,12 +42,16 @@ from archive import (
     damaged_documents,
     flow_stages,
     get_case,
+    move_case,
     next_stage,
     queue_stats,
     record_reveal,
     rule_set_for,
     today_in_china,
+    unit_tree,
+    visible_units,
 )
+from search import index_pending
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -163,6 +167,16 @@ def review_context(
     return context
 
 
+def unit_context(session: Session, actor: Actor, case: Case) -> dict[str, Any]:
+    """The name of the case's unit, and the units the actor may give the case to."""
+    tree = unit_tree(session)
+    visible = visible_units(session, actor=actor)
+    return {
+        "unit_name": tree.units[case.unit].name,
+        "move_to": [(d, u) for d, u in tree.in_order() if visible is None or u.code in visible],
+    }
+
+
 def case_page_response(
     request: Request,
     session: Session,
@@ -185,6 +199,7 @@ def case_page_response(
             "doc_types": list(DocType),
             "queue": queue_hint(session, public.documents),
             "refusal": refusal,
+            **unit_context(session, actor, case),
             **review_context(session, case, public, rules=rules),
         },
         actor=actor,
@@ -288,3 +303,21 @@ def advance(
         )
     session.commit()
     return RedirectResponse(f"/cases/{case.case_no}?advanced=1", status_code=303)
+
+
+@router.post("/cases/{case_no}/unit")
+def move(
+    case_no: str,
+    session: SessionDep,
+    index: IndexDep,
+    actor: Annotated[Actor, Depends(form_actor(Permission.move_case))],
+    unit: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    """Give the case to another unit of the admin's, as ``PUT /cases/{case_no}/unit`` does."""
+    if not unit.strip():
+        raise ValidationError("没有选择单位：请在案件页选择要移交的单位")
+    case = get_case(session, case_no=case_no, actor=actor)
+    move_case(session, case=case, unit=unit.strip(), actor=actor)
+    session.commit()
+    index_pending(session, index)
+    return RedirectResponse(f"/cases/{case.case_no}?moved=1", status_code=303)

@@ -84,6 +84,7 @@ PAGES = {
     "GET /cases/{}": "GET /api/v1/cases/{}",
     "GET /cases/{}/cover-sheets": "GET /api/v1/cases/{}/cover-sheets",
     "POST /cases/{}/advance": "POST /api/v1/cases/{}/advance",
+    "POST /cases/{}/unit": "PUT /api/v1/cases/{}/unit",
     "POST /cases/{}/upload": "POST /api/v1/cases/{}/documents",
     "GET /documents/{}": "GET /api/v1/documents/{}",
     "GET /documents/{}/status": "GET /api/v1/documents/{}",
@@ -213,6 +214,7 @@ FORMS = {
     "POST /admin/users": {"username": "page.user", "role": "auditor"},
     "POST /admin/users/{}/update": {"role": "reviewer", "unit": "GDS02"},
     "POST /admin/units": {"code": "PAGE-UNIT", "name": "页面单位"},
+    "POST /cases/{}/unit": {"unit": "NO-SUCH-UNIT"},
 }
 
 

@@ -367,3 +367,21 @@ def test_an_admin_moves_a_case_and_search_follows_on_both_backends(
     assert [(e["case_no"], e["before"], e["after"]) for e in events["events"]] == [
         ("YK-GDS1", {"unit": "GDS1"}, {"unit": "GDS2"})
     ]
+
+
+def test_the_case_page_names_the_unit_and_an_admin_moves_the_case_there(
+    embedded: Installation,
+) -> None:
+    csrf = embedded.sign_in_page("XA")
+    page = embedded.http.get("/cases/YK-GDS2").text
+    assert "供电所二（GDS2）" in page
+    assert 'action="/cases/YK-GDS2/unit"' in page
+    moved = embedded.http.post(
+        "/cases/YK-GDS2/unit", data={"unit": "GDS1", "csrf_token": csrf}, follow_redirects=False
+    )
+    assert (moved.status_code, moved.headers["location"]) == (303, "/cases/YK-GDS2?moved=1")
+    assert "案件已移交「供电所一」" in embedded.http.get(moved.headers["location"]).text
+    embedded.sign_in_page("GDS2")
+    assert embedded.http.get("/cases/YK-GDS2").status_code == 404
+    embedded.sign_in_page("GDS1")
+    assert embedded.http.get("/cases/YK-GDS2").status_code == 200
