@@ -152,7 +152,7 @@ from archive._stages import (
 )
 from archive._tokens import create_token, list_tokens, revoke_token, token_public
 from archive._unit_tree import UnitTree, unit_tree
-from archive._units import create_unit, known_unit
+from archive._units import assignable_units, create_unit, known_unit
 from archive._users import (
     LOCK_OUT,
     MAX_FAILED_ATTEMPTS,
@@ -315,6 +315,7 @@ __all__ = [
     "ValidationError",
     "add_working_days",
     "advance_case",
+    "assignable_units",
     "authenticate",
     "bearer_actor",
     "case_cover_sheets",

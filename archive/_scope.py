@@ -80,6 +80,7 @@ def require_unit_in_scope(session: Session, *, actor: Actor, code: str) -> None:
     units = visible_units(session, actor=actor)
     if units is not None and code not in units:
         raise ForbiddenError(
-            f"{actor.name} of unit {actor.unit} may not act for unit {code}: it is not "
-            f"{actor.unit} or a unit under it; choose one of {', '.join(sorted(units))}"
+            f"单位 {code} 不是本单位或下级单位 / {actor.name} of unit {actor.unit} may not act "
+            f"for unit {code}: it is not {actor.unit} or a unit under it; choose one of "
+            f"{', '.join(sorted(units))}"
         )

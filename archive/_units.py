@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from archive._audit import record_event
 from archive._auth import Actor
 from archive._errors import ConflictError, ValidationError
-from archive._scope import require_unit_in_scope
+from archive._scope import require_unit_in_scope, visible_units
 from archive._unit_tree import unit_tree
 from archive.db._models import Unit
 
@@ -42,6 +42,15 @@ def assignable_unit(session: Session, *, code: str | None, actor: Actor) -> str 
     known = known_unit(session, code)
     require_unit_in_scope(session, actor=actor, code=known or unit_tree(session).top.code)
     return known
+
+
+def assignable_units(session: Session, *, actor: Actor) -> list[tuple[int, Unit]]:
+    """The units ``actor`` may give a case to (its own and those under it), each with its depth
+    in the tree, in the tree's order."""
+    visible = visible_units(session, actor=actor)
+    return [
+        (d, u) for d, u in unit_tree(session).in_order() if visible is None or u.code in visible
+    ]
 
 
 def create_unit(

@@ -34,6 +34,7 @@ from archive import (
     StageGateError,
     ValidationError,
     advance_case,
+    assignable_units,
     case_cover_sheets,
     case_public,
     case_review_fields,
@@ -49,7 +50,6 @@ from archive import (
     rule_set_for,
     today_in_china,
     unit_tree,
-    visible_units,
 )
 from search import index_pending
 
@@ -169,11 +169,9 @@ def review_context(
 
 def unit_context(session: Session, actor: Actor, case: Case) -> dict[str, Any]:
     """The name of the case's unit, and the units the actor may give the case to."""
-    tree = unit_tree(session)
-    visible = visible_units(session, actor=actor)
     return {
-        "unit_name": tree.units[case.unit].name,
-        "move_to": [(d, u) for d, u in tree.in_order() if visible is None or u.code in visible],
+        "unit_name": unit_tree(session).units[case.unit].name,
+        "move_to": assignable_units(session, actor=actor),
     }
 
 

@@ -385,3 +385,31 @@ def test_the_case_page_names_the_unit_and_an_admin_moves_the_case_there(
     assert embedded.http.get("/cases/YK-GDS2").status_code == 404
     embedded.sign_in_page("GDS1")
     assert embedded.http.get("/cases/YK-GDS2").status_code == 200
+
+
+def test_the_new_case_form_offers_the_creators_units_and_files_the_case_there(
+    embedded: Installation,
+) -> None:
+    csrf = embedded.sign_in_page("XA")
+    form = embedded.http.get("/cases/new").text
+    offered = set(re.findall(r'<option value="([A-Z0-9]+)"', form.split('id="unit"')[1]))
+    assert offered == {"XA", "GDS1", "GDS2"}
+    values = {
+        "case_no": "YK-FORM-1",
+        "category": "residential",
+        "business_type": "new",
+        "capacity_kva": "8",
+        "customer_kind": "person",
+        "customer_name": "王小明",
+        "customer_id_number": VALID_ID,
+        "customer_address": "北京市朝阳区光华路1号",
+        "csrf_token": csrf,
+    }
+    made = embedded.http.post("/cases/new", data={**values, "unit": "GDS1"})
+    assert made.status_code == 200, made.text
+    assert embedded.api("GET", "/cases/YK-FORM-1", "GDS1").json()["unit"] == "GDS1"
+    refused = embedded.http.post(
+        "/cases/new", data={**values, "case_no": "YK-FORM-2", "unit": "TOP"}
+    )
+    assert refused.status_code == 403
+    assert "单位 TOP 不是本单位或下级单位" in refused.text
