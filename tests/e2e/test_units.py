@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from elasticsearch import Elasticsearch
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -34,6 +35,7 @@ from archive import (
     create_user,
     open_database,
 )
+from cli import main
 from core import Settings
 from search import index_pending, open_search_index
 from tests.databases import missing_server
@@ -413,3 +415,20 @@ def test_the_new_case_form_offers_the_creators_units_and_files_the_case_there(
     )
     assert refused.status_code == 403
     assert "单位 TOP 不是本单位或下级单位" in refused.text
+
+
+def test_the_command_line_creates_and_lists_the_tree(cli_settings: Settings) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["unit", "create", "XA", "--name", "县公司A"]).exit_code == 0
+    made = runner.invoke(main, ["unit", "create", "GDS1", "--name", "供电所一", "--parent", "XA"])
+    assert made.output.strip() == "created GDS1 (供电所一) under XA"
+    orphan = runner.invoke(main, ["unit", "create", "GDS2", "--name", "x", "--parent", "NOPE"])
+    assert orphan.exit_code == 2
+    assert "there is no unit 'NOPE'" in orphan.output
+    listed = runner.invoke(main, ["unit", "list"])
+    assert listed.output.splitlines() == ["TOP\t市公司", "  XA\t县公司A", "    GDS1\t供电所一"]
+    token = runner.invoke(
+        main, ["token", "create", "--role", "auditor", "--name", "s", "--unit", "NOPE"]
+    )
+    assert token.exit_code == 2
+    assert "there is no unit 'NOPE'" in token.output
