@@ -37,7 +37,7 @@ from archive import (
 )
 from cli import main
 from core import Settings
-from search import index_pending, open_search_index
+from search import index_pending, open_search_index, reindex
 from tests.databases import missing_server
 from tests.e2e.helpers import VALID_ID, png_bytes
 from tests.e2e.test_roles import FORMS, ROUTES, Route, call
@@ -66,6 +66,7 @@ class Installation:
     each unit a bearer (session) token of its admin user and an API token of its own."""
 
     http: TestClient
+    settings: Settings
     bearers: dict[str, str]
     tokens: dict[str, str]
     worlds: dict[str, dict[str, str]]
@@ -191,7 +192,9 @@ def _installation(settings: Settings) -> Iterator[Installation]:
     tokens = _make_tree_and_people(settings)
     with TestClient(create_app(settings)) as http:
         bearers = {unit: _login(http, unit) for unit in ACTORS}
-        installation = Installation(http=http, bearers=bearers, tokens=tokens, worlds={})
+        installation = Installation(
+            http=http, settings=settings, bearers=bearers, tokens=tokens, worlds={}
+        )
         _fill(installation, settings)
         yield installation
 
@@ -432,3 +435,18 @@ def test_the_command_line_creates_and_lists_the_tree(cli_settings: Settings) -> 
     )
     assert token.exit_code == 2
     assert "there is no unit 'NOPE'" in token.output
+
+
+def test_a_rebuilt_index_still_carries_the_units(
+    searched: Installation, settings: Settings
+) -> None:
+    index_settings = searched.http.app.state.settings  # type: ignore[attr-defined]
+    with (
+        open_database(index_settings) as database,
+        database.session() as session,
+        open_search_index(index_settings) as index,
+    ):
+        assert reindex(session, index) == len(CASES)
+    for unit in ("XA", "GDS1"):
+        hits = searched.api("GET", "/search", unit, params={"q": "王小明"}).json()["hits"]
+        assert {hit["case_no"] for hit in hits} == SEES[unit], unit
