@@ -129,7 +129,6 @@ from archive._schemas import (
 )
 from archive._scope import (
     scoped_documents,
-    scoped_events,
     search_unit,
     visible_units,
 )
@@ -152,7 +151,7 @@ from archive._stages import (
 )
 from archive._tokens import create_token, list_tokens, revoke_token, token_public
 from archive._unit_tree import UnitTree, unit_tree
-from archive._units import assignable_units, create_unit, known_unit
+from archive._units import assignable_units, create_unit
 from archive._users import (
     LOCK_OUT,
     MAX_FAILED_ATTEMPTS,
@@ -356,7 +355,6 @@ __all__ = [
     "import_files",
     "intake_finding",
     "is_working_day",
-    "known_unit",
     "lease_holder",
     "list_cases",
     "list_tokens",
@@ -396,7 +394,6 @@ __all__ = [
     "revoke_token",
     "rule_set_for",
     "scoped_documents",
-    "scoped_events",
     "search_unit",
     "session_actor",
     "set_active",

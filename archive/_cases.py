@@ -301,9 +301,10 @@ def move_case(session: Session, *, case: Case, unit: str, actor: Actor) -> Case:
 
     Its documents are marked for the search index again, which carries each case's unit.
     """
-    require_unit_in_scope(
-        session, actor=actor, code=known_unit(session, unit) or unit_tree(session).top.code
-    )
+    known_unit(session, unit)
+    require_unit_in_scope(session, actor=actor, code=unit)
+    if unit == case.unit:
+        return case  # nothing moves, nothing to record
     before = case.unit
     case.unit = unit
     for document in case.documents:  # the parts of a stack are documents of the case too
