@@ -36,8 +36,10 @@ _DESCRIPTIONS = {
     "password, an account disabled or locked (15 minutes after 5 wrong passwords in a row), "
     "a password an admin reset that must be changed first, or a directory user in no group "
     "mapped to a role",
-    403: "The token's role may not do this",
-    404: "What the path names does not exist",
+    403: "The token's role may not do this, or the unit named (of a new or moved case, a new "
+    "user or token) is not the caller's unit or one under it",
+    404: "What the path names does not exist, or belongs to a unit the caller does not see "
+    "(the same answer)",
     409: "The current state forbids it",
     410: "The stored original no longer matches its checksum",
     413: "The upload is larger than YEKUO_MAX_UPLOAD_BYTES",

@@ -40,7 +40,7 @@ async def receive_upload(
 
     202 with the new document, or 200 with the document that already holds these bytes.
     """
-    await run_in_threadpool(get_case, session, case_no=case_no)
+    await run_in_threadpool(get_case, session, case_no=case_no, actor=actor)
     form = await read_upload_form(
         request, tmp_dir=settings.resolved_tmp_dir, max_bytes=settings.max_upload_bytes
     )
@@ -62,7 +62,7 @@ def original_response(
     (``document.downloaded``). A damaged or missing original is refused (410), never served;
     an ID card's is refused (403) to a role without ``view_pii``.
     """
-    document = get_document(session, document_id=document_id)
+    document = get_document(session, document_id=document_id, actor=actor)
     require_original_access(actor, document)
     action = "document.viewed" if inline else "document.downloaded"
     open_original(session, store, document=document, actor=actor, action=action)
@@ -86,7 +86,7 @@ def _store(
     session: Session, store: ObjectStore, case_no: str, form: UploadForm, actor: Actor
 ) -> UploadAccepted:
     hint = _doc_type_hint(form.fields.get("doc_type"))
-    case = get_case(session, case_no=case_no)
+    case = get_case(session, case_no=case_no, actor=actor)
     stored = store_upload(
         session, store=store, case=case, upload=form.upload, doc_type_hint=hint, actor=actor
     )

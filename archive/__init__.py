@@ -19,7 +19,7 @@ from archive._batch import (
     parse_doc_type,
     read_manifest,
 )
-from archive._cases import case_public, create_case, get_case, list_cases
+from archive._cases import case_public, create_case, get_case, list_cases, move_case
 from archive._checks import cross_check_findings, recheck_case
 from archive._completeness import check_case, flow_stages
 from archive._corrections import (
@@ -112,6 +112,7 @@ from archive._schemas import (
     CaseFactsUpdate,
     CaseList,
     CaseMissing,
+    CaseMove,
     CasePublic,
     CaseRebase,
     CaseSort,
@@ -133,6 +134,11 @@ from archive._schemas import (
     UploadAccepted,
     UserPublic,
 )
+from archive._scope import (
+    scoped_documents,
+    search_unit,
+    visible_units,
+)
 from archive._sessions import (
     SessionKind,
     bearer_actor,
@@ -151,6 +157,8 @@ from archive._stages import (
     overdue_cases,
 )
 from archive._tokens import create_token, list_tokens, revoke_token, token_public
+from archive._unit_tree import UnitTree, unit_tree
+from archive._units import assignable_units, create_unit
 from archive._users import (
     LOCK_OUT,
     MAX_FAILED_ATTEMPTS,
@@ -193,6 +201,7 @@ from archive.db import (
     Database,
     Document,
     Finding,
+    Unit,
     open_database,
 )
 from archive.rules import (
@@ -246,6 +255,7 @@ __all__ = [
     "CaseFactsUpdate",
     "CaseList",
     "CaseMissing",
+    "CaseMove",
     "CasePublic",
     "CaseRebase",
     "CaseSort",
@@ -309,6 +319,8 @@ __all__ = [
     "TokenCreated",
     "TokenPublic",
     "UnauthenticatedError",
+    "Unit",
+    "UnitTree",
     "UnsupportedMediaTypeError",
     "UploadAccepted",
     "UploadError",
@@ -318,6 +330,7 @@ __all__ = [
     "ValidationError",
     "add_working_days",
     "advance_case",
+    "assignable_units",
     "authenticate",
     "bearer_actor",
     "case_cover_sheets",
@@ -333,6 +346,7 @@ __all__ = [
     "cover_stages",
     "create_case",
     "create_token",
+    "create_unit",
     "create_user",
     "cross_check_findings",
     "current_due",
@@ -369,6 +383,7 @@ __all__ = [
     "may_open_original",
     "missing_by_stage",
     "move_boundary",
+    "move_case",
     "new_temporary_password",
     "next_stage",
     "not_yet_imported",
@@ -397,6 +412,8 @@ __all__ = [
     "retry_document",
     "revoke_token",
     "rule_set_for",
+    "scoped_documents",
+    "search_unit",
     "session_actor",
     "set_active",
     "set_case_facts",
@@ -410,12 +427,14 @@ __all__ = [
     "today_in_china",
     "token_public",
     "too_large_message",
+    "unit_tree",
     "update_user",
     "user_actor",
     "user_label",
     "user_public",
     "verify_audit",
     "verify_chain",
+    "visible_units",
     "working_days_between",
     "write_checkpoint",
 ]

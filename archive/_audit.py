@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from archive._auth import Actor
 from archive._privacy import mask_payload
+from archive._scope import scoped_events
 from archive.db._models import AuditEvent, utcnow
 
 GENESIS_HASH = "0" * 64
@@ -110,9 +111,12 @@ class AuditFilter:
     offset: int = 0
 
 
-def query_events(session: Session, *, where: AuditFilter) -> tuple[int, list[AuditEvent]]:
-    """Matching events, newest first, and how many match in all."""
-    query = select(AuditEvent)
+def query_events(
+    session: Session, *, where: AuditFilter, actor: Actor
+) -> tuple[int, list[AuditEvent]]:
+    """Matching events ``actor`` may see (those of the cases of its unit and below; all for
+    the top unit), newest first, and how many match in all."""
+    query = scoped_events(session, select(AuditEvent), actor=actor)
     if where.case_no:
         query = query.where(AuditEvent.case_no == where.case_no)
     if where.actor:

@@ -33,6 +33,7 @@ class Permission(StrEnum):
     view_pii = "view_pii"
     print_covers = "print_covers"
     release_job = "release_job"
+    move_case = "move_case"
 
 
 # README's table of the HTTP API is the truth of who may call what; tests/e2e/test_roles.py
@@ -59,11 +60,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 
 @dataclass(frozen=True)
 class Actor:
-    """Who makes a request: a user (``wang.xm（王小明）``) or a token's label, and the role
-    (``system`` for workers, ``cli`` for the server's command line)."""
+    """Who makes a request: a user (``wang.xm（王小明）``) or a token's label, the role
+    (``system`` for workers, ``cli`` for the server's command line) and the unit."""
 
     name: str
     role: Role
+    unit: str | None = None
+    """The code of the actor's unit: it sees that unit's cases and those of the units under
+    it (``archive._scope``); None: the top unit, which sees every case."""
     view_pii: bool | None = None
     """Whether this actor sees full citizen ID numbers; None: as its role does by default
     (``ROLE_PERMISSIONS``). The API sets it from ``YEKUO_PII_ROLES``."""
@@ -110,7 +114,7 @@ def authenticate(session: Session, secret: str | None) -> Actor:
 
 def actor_of(token: ApiToken) -> Actor:
     """Who acts with ``token``: its label, which the audit trail names."""
-    return Actor(name=token.name, role=Role(token.role))
+    return Actor(name=token.name, role=Role(token.role), unit=token.unit)
 
 
 def find_token(session: Session, secret: str) -> ApiToken | None:

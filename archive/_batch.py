@@ -149,7 +149,7 @@ def import_file(
         spooler.abort()
         raise
     with spooler.finish() as upload, database.transaction() as session:
-        case = get_case(session, case_no=item.case_no)
+        case = get_case(session, case_no=item.case_no, actor=actor)
         stored = store_upload(
             session, store=store, case=case, upload=upload, doc_type_hint=item.doc_type, actor=actor
         )

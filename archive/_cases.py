@@ -23,7 +23,10 @@ from archive._schemas import (
     CustomerPublic,
     LegalRepresentativePublic,
 )
+from archive._scope import case_in_scope, require_unit_in_scope, scoped_cases
 from archive._stages import case_review_fields, recorded_facts, stage_overrides
+from archive._unit_tree import unit_tree
+from archive._units import known_unit
 from archive._vocabulary import Stage
 from archive._worklist import WorkFilters, worklist
 from archive.db._models import Case, Customer, Finding, LegalRepresentative
@@ -37,13 +40,16 @@ def create_case(
 ) -> Case:
     """A new case at the application stage, audited; ConflictError if the number is taken.
 
-    Its facts must be ones ``rules`` declares (ValidationError naming them); a caller that
-    accepts facts passes the rule book.
+    It belongs to ``data.unit``, default the actor's unit; a unit the actor does not see is
+    refused (ForbiddenError), an unknown one too (ValidationError). Its facts must be ones
+    ``rules`` declares (ValidationError naming them); a caller that accepts facts passes the
+    rule book.
     """
     if data.facts:
         if rules is None:
             raise ValueError("facts at creation are checked against the rule book: pass rules")
         check_facts(data.facts, rules)
+    unit = _unit_for_new_case(session, data=data, actor=actor)
     if session.scalar(select(Case.id).where(Case.case_no == data.case_no)) is not None:
         raise ConflictError(f"case {data.case_no} already exists; open it instead of creating it")
     drafts: list[FindingDraft] = []
@@ -55,6 +61,7 @@ def create_case(
         business_type=data.business_type.value,
         capacity_kva=data.capacity_kva,
         stage=Stage.application.value,
+        unit=unit,
         customer=customer,
         legal_representative=legal_rep,
         accepted_on=data.accepted_on or today_in_china(),
@@ -77,6 +84,12 @@ def create_case(
         after=case_record(case),
     )
     return case
+
+
+def _unit_for_new_case(session: Session, *, data: CaseCreate, actor: Actor) -> str:
+    unit = known_unit(session, data.unit or actor.unit) or unit_tree(session).top.code
+    require_unit_in_scope(session, actor=actor, code=unit)
+    return unit
 
 
 def _customer(data: CaseCreate, drafts: list[FindingDraft]) -> Customer:
@@ -125,10 +138,11 @@ def _legal_representative(
     return LegalRepresentative(name=data.legal_representative.name, id_number=id_number)
 
 
-def get_case(session: Session, *, case_no: str) -> Case:
-    """The case with this number; NotFoundError if there is none."""
+def get_case(session: Session, *, case_no: str, actor: Actor) -> Case:
+    """The case with this number if ``actor`` sees it; NotFoundError if there is none or it
+    belongs to a unit outside the actor's (the same answer: it does not confirm the case)."""
     case = session.scalar(select(Case).where(Case.case_no == case_no))
-    if case is None:
+    if case is None or not case_in_scope(session, actor=actor, case=case):
         raise NotFoundError(f"no case {case_no}; check the number or list cases with GET /cases")
     return case
 
@@ -136,6 +150,7 @@ def get_case(session: Session, *, case_no: str) -> Case:
 def list_cases(
     session: Session,
     *,
+    actor: Actor,
     stage: Stage | None = None,
     category: str | None = None,
     text: str | None = None,
@@ -151,7 +166,8 @@ def list_cases(
     limit: int = 50,
     offset: int = 0,
 ) -> CaseList:
-    """Cases matching the filters, with what needs doing on each (see ``archive._worklist``).
+    """The cases ``actor`` sees matching the filters, with what needs doing on each (see
+    ``archive._worklist``).
 
     With ``rules`` each case carries its open findings, missing documents, intake counts and
     the time limit of its stage as of ``today`` (default today in China); the filters on
@@ -159,7 +175,7 @@ def list_cases(
     ``sort="due"`` and ``counts`` need ``rules``. Default order: most recently changed first,
     or with ``overdue`` most working days over first.
     """
-    query = select(Case).join(Case.customer)
+    query = scoped_cases(session, select(Case).join(Case.customer), actor=actor)
     if stage is not None:
         query = query.where(Case.stage == stage.value)
     if category:
@@ -239,6 +255,7 @@ def case_record(case: Case) -> dict[str, Any]:
         "business_type": case.business_type,
         "capacity_kva": case.capacity_kva,
         "stage": case.stage,
+        "unit": case.unit,
         "accepted_on": case.accepted_on.isoformat(),
         "facts": dict(case.facts or {}),
         "customer": {
@@ -256,3 +273,29 @@ def case_record(case: Case) -> dict[str, Any]:
             "id_number": case.legal_representative.id_number,
         }
     return record
+
+
+def move_case(session: Session, *, case: Case, unit: str, actor: Actor) -> Case:
+    """Give ``case`` to another unit (one the actor sees); audited ``case.moved``.
+
+    Its documents are marked for the search index again, which carries each case's unit.
+    """
+    known_unit(session, unit)
+    require_unit_in_scope(session, actor=actor, code=unit)
+    if unit == case.unit:
+        return case  # nothing moves, nothing to record
+    before = case.unit
+    case.unit = unit
+    for document in case.documents:  # the parts of a stack are documents of the case too
+        document.index_status = "pending"
+    record_event(
+        session,
+        actor=actor,
+        action="case.moved",
+        entity_type="case",
+        entity_id=case.case_no,
+        case_no=case.case_no,
+        before={"unit": before},
+        after={"unit": unit},
+    )
+    return case

@@ -101,7 +101,7 @@ def dismiss_finding(
     session: Session, *, finding_id: int, reason: str, actor: Actor, today: dt.date
 ) -> Finding:
     """Dismiss an open finding with a reason; rechecks never bring it back."""
-    finding = get_finding(session, finding_id=finding_id)
+    finding = get_finding(session, finding_id=finding_id, actor=actor)
     case = session.get_one(Case, finding.case_id)
     reason = reason.strip()
     if not reason:

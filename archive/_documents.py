@@ -16,6 +16,7 @@ from archive._damage import mark_damaged
 from archive._errors import DamagedOriginalError, DamageFound, NotFoundError
 from archive._findings import finding_public
 from archive._schemas import DocumentPublic, DocumentSummary
+from archive._scope import document_in_scope
 from archive._vocabulary import DocType, DocumentStatus
 from archive.db._models import AuditEvent, Case, Document, utcnow
 from archive.storage._protocol import ObjectStore
@@ -92,10 +93,11 @@ def _by_checksum(session: Session, *, case: Case, sha256: str) -> Document | Non
     )
 
 
-def get_document(session: Session, *, document_id: str) -> Document:
-    """The document with this id; NotFoundError if there is none."""
+def get_document(session: Session, *, document_id: str, actor: Actor) -> Document:
+    """The document with this id if ``actor`` sees its case; NotFoundError if there is none
+    or its case belongs to a unit outside the actor's (the same answer)."""
     document = session.get(Document, document_id)
-    if document is None:
+    if document is None or not document_in_scope(session, actor=actor, document=document):
         raise NotFoundError(f"no document {document_id}; it may belong to another installation")
     return document
 

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from archive._auth import Actor
 from archive._errors import NotFoundError
 from archive._schemas import FindingPublic
+from archive._scope import case_in_scope
 from archive._vocabulary import Severity
 from archive.db._models import Case, Finding
 from intake import FieldFinding
@@ -95,9 +97,12 @@ def invalid_checksum(*, field: str, value: str, kind: str) -> FindingDraft:
     )
 
 
-def get_finding(session: Session, *, finding_id: int) -> Finding:
-    """The finding with this id (NotFoundError if none)."""
+def get_finding(session: Session, *, finding_id: int, actor: Actor) -> Finding:
+    """The finding with this id if ``actor`` sees its case (NotFoundError if none, or of a
+    case outside the actor's unit: the same answer)."""
     finding = session.get(Finding, finding_id)
-    if finding is None:
+    if finding is None or not case_in_scope(
+        session, actor=actor, case=session.get_one(Case, finding.case_id)
+    ):
         raise NotFoundError(f"no finding {finding_id}; list a case's findings with its check")
     return finding

@@ -26,6 +26,7 @@ from archive._audit import record_event
 from archive._auth import SYSTEM, Actor
 from archive._errors import ConflictError
 from archive._findings import FindingDraft, add_finding
+from archive._scope import scoped_documents
 from archive._vocabulary import DocumentStatus, FailureCode
 from archive.db._models import Document, Finding, utcnow
 
@@ -336,16 +337,15 @@ def retry_document(session: Session, document: Document, *, actor: Actor) -> Doc
     return document
 
 
-def queue_stats(session: Session) -> QueueStats:
-    """Counts of documents per intake status and of those not yet in the search index."""
-    counts = dict(
-        session.execute(select(Document.status, func.count()).group_by(Document.status)).all()
+def queue_stats(session: Session, *, actor: Actor = SYSTEM) -> QueueStats:
+    """Counts of the documents ``actor`` sees (default all) per intake status, and of those
+    not yet in the search index."""
+    by_status = select(Document.status, func.count()).group_by(Document.status)
+    counts = dict(session.execute(scoped_documents(session, by_status, actor=actor)).all())
+    pending = select(func.count()).where(
+        Document.status == DocumentStatus.done.value, Document.index_status != "indexed"
     )
-    index_pending = session.scalar(
-        select(func.count()).where(
-            Document.status == DocumentStatus.done.value, Document.index_status != "indexed"
-        )
-    )
+    index_pending = session.scalar(scoped_documents(session, pending, actor=actor))
     return QueueStats(
         queued=counts.get(DocumentStatus.queued.value, 0),
         processing=counts.get(DocumentStatus.processing.value, 0),

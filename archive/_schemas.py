@@ -107,6 +107,12 @@ class CaseCreate(BaseModel):
         default_factory=dict,
         description="Yes/no facts the rule file declares (applicant_is_agent, tenant, ...)",
     )
+    unit: str | None = Field(
+        default=None,
+        max_length=64,
+        description="The code of the unit holding the case: the creator's or one under it; "
+        "default the creator's unit",
+    )
 
     @field_validator("accepted_on", mode="before")
     @classmethod
@@ -230,6 +236,7 @@ class CasePublic(BaseModel):
     business_type: BusinessType
     capacity_kva: float
     stage: Stage
+    unit: str = Field(description="The code of the unit holding the case")
     accepted_on: dt.date
     customer: CustomerPublic
     legal_representative: LegalRepresentativePublic | None
@@ -257,6 +264,7 @@ class CaseSummary(BaseModel):
     business_type: BusinessType
     capacity_kva: float
     stage: Stage
+    unit: str
     customer_name: str
     accepted_on: dt.date
     documents: int
@@ -317,6 +325,16 @@ class TokenCreate(BaseModel):
     role: Role
     user: str | None = Field(default=None, max_length=64)
     """The user name of the person answerable for the machine that holds it."""
+    unit: str | None = Field(default=None, max_length=64)
+    """The code of the unit whose cases it sees; none: the top unit."""
+
+
+class CaseMove(BaseModel):
+    """Body of ``PUT /cases/{case_no}/unit``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    unit: str = Field(min_length=1, max_length=64, description="The code of the unit to hold it")
 
 
 class TokenPublic(BaseModel):
@@ -331,6 +349,8 @@ class TokenPublic(BaseModel):
     user: str | None = None
     """The user name of the person the token belongs to (none for tokens of before accounts)."""
     last_used_at: dt.datetime | None = None
+    unit: str | None = None
+    """The unit whose cases it sees (and those under it); none: the top unit."""
 
 
 class UserPublic(BaseModel):

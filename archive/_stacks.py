@@ -61,19 +61,22 @@ def _apply(document: Document, outcome: IntakeOutcome) -> None:
 
 
 def _route(session: Session, home: Case, case_no: str | None) -> tuple[Case, FindingDraft | None]:
-    """The case a part goes to: the one its cover names if it exists, else the upload's."""
+    """The case a part goes to: the one its cover names if it exists in the upload's unit,
+    else the upload's (a stack never files a part with another unit's case, nor says whether
+    that case exists)."""
     if case_no is None or case_no == home.case_no:
         return home, None
     named = session.scalar(select(Case).where(Case.case_no == case_no))
-    if named is not None:
+    if named is not None and named.unit == home.unit:
         return named, None
     return home, FindingDraft(
         code="cover_case_unknown",
         severity=Severity.warning,
-        message_zh=f"资料封面上的案件编号 {case_no} 不存在，本部分已留在案件 {home.case_no}；"
-        "请核对封面，或先建立该案件后重新上传。",
-        message_en=f"The cover sheet names case {case_no}, which does not exist; the part "
-        f"stayed on case {home.case_no}. Check the cover, or create the case and upload again.",
+        message_zh=f"资料封面上的案件编号 {case_no} 在本单位不存在，本部分已留在案件 "
+        f"{home.case_no}；请核对封面，或先建立该案件后重新上传。",
+        message_en=f"The cover sheet names case {case_no}, which this unit does not have; the "
+        f"part stayed on case {home.case_no}. Check the cover, or create the case and upload "
+        "again.",
         found=case_no,
     )
 

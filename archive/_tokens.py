@@ -11,6 +11,7 @@ from archive._audit import record_event
 from archive._auth import TOKEN_PREFIX, Actor, hash_token
 from archive._errors import NotFoundError, ValidationError
 from archive._schemas import TokenPublic
+from archive._units import assignable_unit
 from archive._vocabulary import Role
 from archive.db._models import ApiToken, User, utcnow
 
@@ -26,16 +27,24 @@ def token_public(token: ApiToken) -> TokenPublic:
         revoked_at=token.revoked_at,
         user=token.user.username if token.user is not None else None,
         last_used_at=token.last_used_at,
+        unit=token.unit,
     )
 
 
 def create_token(
-    session: Session, *, name: str, role: Role, actor: Actor, owner: User | None = None
+    session: Session,
+    *,
+    name: str,
+    role: Role,
+    actor: Actor,
+    owner: User | None = None,
+    unit: str | None = None,
 ) -> tuple[ApiToken, str]:
     """A new token row and its secret, which is shown once and never stored; audited.
 
-    ``owner`` is the person answerable for the machine that holds it. ValidationError when
-    ``name`` is blank: a token must say who or what holds it.
+    ``owner`` is the person answerable for the machine that holds it; ``unit`` the unit whose
+    cases it sees (None: the top unit). ValidationError when ``name`` is blank (a token must
+    say who or what holds it) or the unit is unknown.
     """
     if not name.strip():
         raise ValidationError(
@@ -48,6 +57,7 @@ def create_token(
         token_hash=hash_token(secret),
         created_by=actor.name,
         user=owner,
+        unit=assignable_unit(session, code=unit, actor=actor),
     )
     session.add(token)
     session.flush()

@@ -28,6 +28,7 @@ from archive._auth import Actor
 from archive._directory import Directory, DirectoryAccount
 from archive._errors import ConflictError, NotFoundError, UnauthenticatedError, ValidationError
 from archive._schemas import UserPublic
+from archive._units import assignable_unit
 from archive._vocabulary import Role
 from archive.db._models import User, WebSession, utcnow
 
@@ -72,7 +73,7 @@ def user_label(user: User) -> str:
 
 def user_actor(user: User) -> Actor:
     """Who acts when ``user`` is signed in."""
-    return Actor(name=user_label(user), role=Role(user.role))
+    return Actor(name=user_label(user), role=Role(user.role), unit=user.unit)
 
 
 def user_public(user: User) -> UserPublic:
@@ -104,7 +105,8 @@ def create_user(
     """A new active user whose password is their own (no change forced), or, ``temporary``,
     one an admin hands over and the user must change at the first sign-in; audited.
 
-    ValidationError for a malformed user name or a password the policy refuses; ConflictError
+    ValidationError for a malformed user name, a password the policy refuses or an unknown
+    unit (None: the top unit); ConflictError
     when the user name is taken.
     """
     if not _USERNAME.fullmatch(username):
@@ -119,7 +121,7 @@ def create_user(
         username=username,
         display_name=display_name.strip() or username,
         role=role.value,
-        unit=unit,
+        unit=assignable_unit(session, code=unit, actor=actor),
         password_hash=hash_password(password),
         must_change_password=temporary,
         created_by=actor.name,
@@ -169,7 +171,7 @@ def update_user(
     """Give a user another role or unit (their next request acts with it); audited."""
     user = get_user(session, username)
     before = user_public(user).model_dump(mode="json")
-    user.role, user.unit = role.value, unit
+    user.role, user.unit = role.value, assignable_unit(session, code=unit, actor=actor)
     _audit(session, user, actor=actor, action="user.update", before=before)
     return user
 

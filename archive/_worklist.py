@@ -253,6 +253,7 @@ def case_summary(case: Case, status: CaseStatus) -> CaseSummary:
         business_type=case.business_type,
         capacity_kva=case.capacity_kva,
         stage=case.stage,
+        unit=case.unit,
         customer_name=case.customer.name,
         accepted_on=case.accepted_on,
         documents=status.documents,

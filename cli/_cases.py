@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from archive import (
+    SYSTEM,
     CaseList,
     Category,
     Stage,
@@ -32,6 +33,7 @@ def cases_command(
     with open_database(settings) as database, database.transaction() as session:
         found = list_cases(
             session,
+            actor=SYSTEM,
             stage=Stage(stage) if stage else None,
             category=category,
             rules=rules,

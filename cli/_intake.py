@@ -82,7 +82,7 @@ def release_command(reason: str, document_id: str) -> None:
     with open_database(settings) as database:
         database.upgrade()
         with database.transaction() as session:
-            document = get_document(session, document_id=document_id)
+            document = get_document(session, document_id=document_id, actor=SYSTEM)
             release_document(session, document, actor=SYSTEM, reason=reason)
     queue = IntakeQueue(settings)
     try:
@@ -104,7 +104,7 @@ def _retry(database: Database, document_ids: tuple[str, ...] | None) -> list[str
                 )
             )
         else:
-            documents = [get_document(session, document_id=d) for d in document_ids]
+            documents = [get_document(session, document_id=d, actor=SYSTEM) for d in document_ids]
         for document in documents:
             retry_document(session, document, actor=SYSTEM)
         return [document.id for document in documents]

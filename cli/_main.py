@@ -15,6 +15,7 @@ from cli._intake import release_command, retry_command, worker_command
 from cli._search import reindex_command, search_command
 from cli._serve import serve_command
 from cli._tokens import token_group
+from cli._units import unit_group
 from cli._users import user_group
 from cli._verify import verify_command
 from cli._watch import watch_command
@@ -31,6 +32,7 @@ for _command in (
     db_group,
     token_group,
     user_group,
+    unit_group,
     import_command,
     retry_command,
     release_command,

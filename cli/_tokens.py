@@ -20,13 +20,16 @@ def token_group() -> None:
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option("--name", required=True, help="who or what holds the token")
 @click.option("--owner", default=None, help="the user name of the person answerable for it")
-def token_create(role: str, name: str, owner: str | None) -> None:
+@click.option(
+    "--unit", default=None, help="the code of the unit whose cases it sees (default: the top unit)"
+)
+def token_create(role: str, name: str, owner: str | None, unit: str | None) -> None:
     """Print a new API token (only its hash is stored)."""
     with open_database(get_settings()) as database:
         database.upgrade()
         with database.transaction() as session:
             user = get_user(session, owner) if owner else None
             _row, secret = create_token(
-                session, name=name, role=Role(role), actor=CLI_ACTOR, owner=user
+                session, name=name, role=Role(role), actor=CLI_ACTOR, owner=user, unit=unit
             )
     click.echo(secret)

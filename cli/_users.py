@@ -19,7 +19,7 @@ def user_group() -> None:
 @user_group.command("create")
 @click.argument("username")
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
-@click.option("--unit", default=None, help="the unit's code (供电所 / 县公司)")
+@click.option("--unit", default=None, help="the code of the user's unit (default: the top unit)")
 @click.option("--display-name", default="", help="the person's name, e.g. 王小明")
 @click.option(
     "--password-stdin",

@@ -109,6 +109,18 @@ class Settings(BaseSettings):
         description="Roles that see citizen ID numbers in full (view_pii), comma-separated; "
         "the others see them masked (410105********6366).",
     )
+    top_unit: str = Field(
+        default="TOP",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$",
+        description="The code of the top unit of the organisation tree, created with the "
+        "database; every case without another unit belongs to it.",
+    )
+    top_unit_name: str = Field(
+        default="市公司",
+        min_length=1,
+        max_length=200,
+        description="The name of the top unit, as pages show it.",
+    )
     audit_key_file: Path | None = Field(
         default=None,
         description="The secret key that signs the audit checkpoints; default data_dir/audit.key "

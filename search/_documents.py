@@ -12,9 +12,9 @@ import logging
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, object_session
 
-from archive import Document, DocumentStatus
+from archive import Document, DocumentStatus, UnitTree, unit_tree
 from search._errors import SearchError, SearchUnavailableError
 from search._models import IndexedDocument
 from search._protocol import SearchIndex
@@ -48,10 +48,17 @@ def _field_values(fields: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def indexed_document(document: Document) -> IndexedDocument:
-    """What the index holds of ``document``: its case facets, text, fields and date."""
+def indexed_document(document: Document, *, tree: UnitTree | None = None) -> IndexedDocument:
+    """What the index holds of ``document``: its case facets and unit path, text, fields and
+    date. ``tree`` is the organisation tree, read from the document's session when not given
+    (a batch reads it once)."""
     case = document.case
     fields = document.fields or {}
+    if tree is None:
+        session = object_session(document)
+        if session is None:
+            raise ValueError(f"document {document.id} is not in a session: pass the unit tree")
+        tree = unit_tree(session)
     return IndexedDocument(
         document_id=document.id,
         case_no=case.case_no,
@@ -60,6 +67,7 @@ def indexed_document(document: Document) -> IndexedDocument:
         category=case.category,
         business_type=case.business_type,
         customer_name=case.customer.name,
+        units=tree.path(case.unit),
         date=document_date(fields),
         text=document.text or "",
         fields=_field_values(fields),
@@ -109,7 +117,8 @@ def reindex(session: Session, index: SearchIndex) -> int:
     count = 0
     batch = _finished(session, after="", pending_only=False)
     while batch:
-        count += index.index_many(indexed_document(document) for document in batch)
+        tree = unit_tree(session)
+        count += index.index_many(indexed_document(d, tree=tree) for d in batch)
         _mark(session, [document.id for document in batch], INDEXED)
         batch = _finished(session, after=batch[-1].id, pending_only=False)
     return count
@@ -124,7 +133,7 @@ def index_pending(session: Session, index: SearchIndex) -> int:
     count = 0
     batch = _finished(session, after="", pending_only=True)
     while batch:
-        indexed, failed = _index_batch(index, batch)
+        indexed, failed = _index_batch(index, batch, tree=unit_tree(session))
         _mark(session, indexed, INDEXED)
         _mark(session, failed, FAILED)
         count += len(indexed)
@@ -134,10 +143,12 @@ def index_pending(session: Session, index: SearchIndex) -> int:
     return count
 
 
-def _index_batch(index: SearchIndex, batch: list[Document]) -> tuple[list[str], list[str]]:
+def _index_batch(
+    index: SearchIndex, batch: list[Document], *, tree: UnitTree
+) -> tuple[list[str], list[str]]:
     """Index ``batch`` in bulk, or one by one when the bulk fails; ids indexed and failed."""
     try:
-        index.index_many(indexed_document(document) for document in batch)
+        index.index_many(indexed_document(document, tree=tree) for document in batch)
     except SearchUnavailableError as error:
         log.warning("the search index is unavailable, %d documents wait: %s", len(batch), error)
         return [], [document.id for document in batch]
@@ -149,7 +160,7 @@ def _index_batch(index: SearchIndex, batch: list[Document]) -> tuple[list[str], 
     failed: list[str] = []
     for document in batch:
         try:
-            index.index(indexed_document(document))
+            index.index(indexed_document(document, tree=tree))
         except (SearchError, ValueError) as error:
             log.warning("indexing document %s failed, will retry: %s", document.id, error)
             failed.append(document.id)

@@ -51,7 +51,7 @@ from search._plan import (
     plan_query,
 )
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 BULK_CHUNK = 1000
 FACET_SIZE = 200
 _TEXT_FIELD = {
@@ -86,6 +86,7 @@ INDEX_MAPPINGS: dict[str, Any] = {
         "doc_type": {"type": "keyword"},
         "stage": {"type": "keyword"},
         "category": {"type": "keyword"},
+        "units": {"type": "keyword"},
         "date": {"type": "date", "format": "strict_date"},
         "names": _TEXT_FIELD,
         "body": _TEXT_FIELD,
@@ -106,6 +107,7 @@ def es_source(document: IndexedDocument) -> dict[str, Any]:
         "doc_type": document.doc_type,
         "stage": document.stage,
         "category": document.category,
+        "units": list(document.units),
         "date": document.date.isoformat() if document.date else None,
         "names": list(parts.names),
         "body": [document.text, *parts.extra],
@@ -164,6 +166,8 @@ def _filters(query: SearchQuery) -> list[dict[str, Any]]:
         value = getattr(query, name)
         if value is not None:
             filters.append({"term": {name: value}})
+    if query.unit is not None:
+        filters.append({"term": {"units": query.unit}})
     if query.date_from is not None or query.date_to is not None:
         bounds: dict[str, str] = {}
         if query.date_from is not None:

@@ -25,6 +25,10 @@ class IndexedDocument(BaseModel):
     category: str = Field(default="", max_length=64)
     business_type: str = Field(default="", max_length=64)
     customer_name: str = Field(default="", max_length=200)
+    units: tuple[str, ...] = Field(
+        default=(),
+        description="The case's unit path: the codes from the top unit down to the case's unit.",
+    )
     date: dt.date | None = Field(default=None, description="The date the document shows.")
     text: str = Field(default="", description="The OCR (or text layer) full text.")
     fields: dict[str, str] = Field(
@@ -43,6 +47,10 @@ class SearchQuery(BaseModel):
     doc_type: str | None = None
     stage: str | None = None
     category: str | None = None
+    unit: str | None = Field(
+        default=None,
+        description="Only documents of cases of this unit or of a unit under it (the searcher's).",
+    )
     date_from: dt.date | None = Field(default=None, description="Document date on or after.")
     date_to: dt.date | None = Field(default=None, description="Document date on or before.")
     limit: int = Field(default=20, ge=0, le=MAX_LIMIT)

@@ -40,8 +40,10 @@ class SearchIndex(Protocol):
         document where ``q`` is exactly a name MUST rank first.
       * A ``q`` without any letter, digit or Chinese character MUST match nothing.
       * Filters (``case_no`` compared as an identifier, ``doc_type``, ``stage``,
-        ``category``, and ``date_from``/``date_to`` inclusive on the document date) MUST
-        all apply; a date filter MUST exclude documents without a date.
+        ``category``, ``unit``, and ``date_from``/``date_to`` inclusive on the document
+        date) MUST all apply; a date filter MUST exclude documents without a date; a
+        ``unit`` filter MUST keep exactly the documents whose ``units`` (their case's unit
+        and its ancestors) hold it.
 
     Results
       * ``total`` MUST be the number of matches; ``hits`` MUST be the page given by

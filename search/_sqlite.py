@@ -60,7 +60,7 @@ from search._plan import (
     plan_query,
 )
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 KIND_TEXT_ID, KIND_FIELD_ID, KIND_NAME = 1, 2, 3
 BATCH = 1000
 
@@ -75,6 +75,7 @@ CREATE TABLE IF NOT EXISTS docs (
     doc_type TEXT NOT NULL,
     stage TEXT NOT NULL,
     category TEXT NOT NULL,
+    units TEXT NOT NULL,
     facet INTEGER NOT NULL,
     date TEXT
 );
@@ -153,6 +154,10 @@ def _filters(query: SearchQuery) -> tuple[str, dict[str, Any]]:
         if value is not None:
             clauses.append(f"d.{name} = :f_{name}")
             params[f"f_{name}"] = value
+    if query.unit is not None:
+        # ``units`` is the path written /TOP/XA/GDS01/; unit codes never hold a slash
+        clauses.append("instr(d.units, :f_unit) > 0")
+        params["f_unit"] = f"/{query.unit}/"
     if query.date_from is not None:
         clauses.append("d.date >= :f_from")
         params["f_from"] = query.date_from.isoformat()
@@ -378,7 +383,7 @@ class SqliteSearchIndex(Closing):
         self._remove(conn, document.document_id)
         (rowid,) = conn.execute(
             "INSERT INTO docs (document_id, case_no, case_key, doc_type, stage, category, "
-            "facet, date) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING rowid",
+            "units, facet, date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING rowid",
             (
                 document.document_id,
                 document.case_no,
@@ -386,6 +391,7 @@ class SqliteSearchIndex(Closing):
                 document.doc_type,
                 document.stage,
                 document.category,
+                "/" + "".join(f"{unit}/" for unit in document.units),
                 self._facet(conn, document),
                 document.date.isoformat() if document.date else None,
             ),

@@ -35,11 +35,19 @@ AuditorDep = Annotated[Actor, Depends(require(Permission.read_audit))]
 
 @router.post("/tokens", status_code=201, tags=["tokens"])
 def post_token(body: TokenCreate, session: SessionDep, actor: AdminDep) -> TokenCreated:
-    """Create a token, owned by ``user`` if given; its secret is in this response only (admin)."""
+    """Create a token, owned by ``user`` if given, seeing the cases of ``unit`` (default the
+    admin's own unit); its secret is in this response only (admin)."""
     owner = find_user(session, body.user) if body.user else None
     if body.user and owner is None:
         raise ValidationError(f"no user {body.user!r} to own the token; see GET /api/v1/users")
-    token, secret = create_token(session, name=body.name, role=body.role, actor=actor, owner=owner)
+    token, secret = create_token(
+        session,
+        name=body.name,
+        role=body.role,
+        actor=actor,
+        owner=owner,
+        unit=body.unit or actor.unit,
+    )
     public = token_public(token)
     session.commit()
     return TokenCreated(**public.model_dump(), token=secret)
@@ -84,7 +92,7 @@ def get_audit(
         limit=limit,
         offset=offset,
     )
-    total, events = query_events(session, where=where)
+    total, events = query_events(session, where=where, actor=actor)
     return AuditPage(
         total=total,
         events=[AuditEventPublic.model_validate(event, from_attributes=True) for event in events],

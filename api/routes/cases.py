@@ -9,12 +9,13 @@ from fastapi.responses import Response
 
 from api._input import Offset
 from api._pdf import inline_pdf
-from api.deps import RulesDep, SessionDep, require
+from api.deps import IndexDep, RulesDep, SessionDep, require
 from archive import (
     Actor,
     CaseCreate,
     CaseList,
     CaseMissing,
+    CaseMove,
     CasePublic,
     CaseSort,
     Category,
@@ -27,9 +28,11 @@ from archive import (
     get_case,
     list_cases,
     missing_by_stage,
+    move_case,
     rule_set_for,
     today_in_china,
 )
+from search import index_pending
 
 router = APIRouter(tags=["cases"])
 
@@ -85,6 +88,7 @@ def get_cases(
     stage, documents in intake or failed, due date and working days left, who last acted."""
     return list_cases(
         session,
+        actor=actor,
         stage=stage,
         category=category.value if category else None,
         text=q,
@@ -110,7 +114,29 @@ def get_one_case(
     actor: Annotated[Actor, Depends(require(Permission.read))],
 ) -> CasePublic:
     """A case: stage and time limit, documents, case-level findings, facts and overrides."""
-    case = get_case(session, case_no=case_no)
+    case = get_case(session, case_no=case_no, actor=actor)
+    return case_public(session, case, rules=rules, today=today_in_china())
+
+
+@router.put("/cases/{case_no}/unit")
+def put_case_unit(
+    case_no: str,
+    body: CaseMove,
+    session: SessionDep,
+    rules: RulesDep,
+    index: IndexDep,
+    actor: Annotated[Actor, Depends(require(Permission.move_case))],
+) -> CasePublic:
+    """Give a case to another unit of the admin's (admin); audited ``case.moved``.
+
+    Its documents are indexed again with the new unit at once (or, if the index is down,
+    by the workers' retries): from then on only the new unit's people find them.
+    """
+    case = move_case(
+        session, case=get_case(session, case_no=case_no, actor=actor), unit=body.unit, actor=actor
+    )
+    session.commit()
+    index_pending(session, index)
     return case_public(session, case, rules=rules, today=today_in_china())
 
 
@@ -136,7 +162,7 @@ def get_cover_sheets(
     stage: CoverStage = None,
 ) -> Response:
     """资料封面: a PDF, one A4 page per document a stage requires, each with its QR code."""
-    case = get_case(session, case_no=case_no)
+    case = get_case(session, case_no=case_no, actor=actor)
     pdf = case_cover_sheets(case, rules=rules, stage=stage)
     return inline_pdf(pdf, filename=f"{case.case_no}-cover-sheets.pdf")
 
@@ -149,7 +175,7 @@ def get_missing(
     actor: Annotated[Actor, Depends(require(Permission.read))],
 ) -> CaseMissing:
     """Every document the case still lacks, by stage: the current one's and each later one's."""
-    case = get_case(session, case_no=case_no)
+    case = get_case(session, case_no=case_no, actor=actor)
     return missing_by_stage(session, case, rule_set=rule_set_for(rules, case))
 
 
@@ -165,6 +191,6 @@ def get_missing_notice(
     actor: Annotated[Actor, Depends(require(Permission.print_covers))],
 ) -> Response:
     """一次性告知单: a PDF for the customer naming every document still missing, by stage."""
-    case = get_case(session, case_no=case_no)
+    case = get_case(session, case_no=case_no, actor=actor)
     pdf = case_missing_notice(session, case, rules=rules, today=today_in_china())
     return inline_pdf(pdf, filename=f"{case.case_no}-missing-notice.pdf")

@@ -92,7 +92,7 @@ def get_one_document(
     actor: Annotated[Actor, Depends(require(Permission.read))],
 ) -> DocumentPublic:
     """A document: its intake status, type, fields, findings and checksum."""
-    return document_public(get_document(session, document_id=document_id))
+    return document_public(get_document(session, document_id=document_id, actor=actor))
 
 
 @router.get("/documents/{document_id}/file", response_class=StreamingResponse)
@@ -114,7 +114,9 @@ def post_document_retry(
     actor: Annotated[Actor, Depends(require(Permission.upload))],
 ) -> DocumentPublic:
     """Queue a failed document for intake again now (archivist, admin); 409 unless it failed."""
-    document = retry_document(session, get_document(session, document_id=document_id), actor=actor)
+    document = retry_document(
+        session, get_document(session, document_id=document_id, actor=actor), actor=actor
+    )
     session.commit()
     queue.enqueue(document.id)
     return document_public(document)
@@ -136,7 +138,10 @@ def post_document_release(
     Its worker, if it still runs, can no longer store its result. Audited with the reason.
     """
     document = release_document(
-        session, get_document(session, document_id=document_id), actor=actor, reason=body.reason
+        session,
+        get_document(session, document_id=document_id, actor=actor),
+        actor=actor,
+        reason=body.reason,
     )
     session.commit()
     queue.enqueue(document.id)
@@ -149,4 +154,4 @@ def get_intake_queue(
     actor: Annotated[Actor, Depends(require(Permission.read))],
 ) -> dict[str, int]:
     """How many documents are queued, processing, done, failed, and waiting for the index."""
-    return dataclasses.asdict(queue_stats(session))
+    return dataclasses.asdict(queue_stats(session, actor=actor))

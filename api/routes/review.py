@@ -60,7 +60,7 @@ def get_check(
     stage: Stage | None = None,
 ) -> CaseCheck:
     """Completeness of the case for a stage (default its current one) and all its findings."""
-    case = get_case(session, case_no=case_no)
+    case = get_case(session, case_no=case_no, actor=actor)
     return check_case(session, case, stage or Stage(case.stage), rule_set=rule_set_for(rules, case))
 
 
@@ -73,7 +73,7 @@ def post_advance(
     actor: Annotated[Actor, Depends(require(Permission.advance))],
 ) -> AdvanceResult | JSONResponse:
     """Move the case to its next stage; 409 with the check unless ready or overridden."""
-    case = get_case(session, case_no=case_no)
+    case = get_case(session, case_no=case_no, actor=actor)
     rule_set = rule_set_for(rules, case)
     from_stage = Stage(case.stage)
     try:
@@ -113,7 +113,7 @@ def put_facts(
     actor: Annotated[Actor, Depends(require(Permission.correct))],
 ) -> CaseCheck:
     """Record facts the rules read (an agent applies, the customer rents ...); the new check."""
-    case = get_case(session, case_no=case_no)
+    case = get_case(session, case_no=case_no, actor=actor)
     set_case_facts(session, case, facts=body.facts, book=rules, actor=actor, today=today_in_china())
     check = check_case(session, case, Stage(case.stage), rule_set=rule_set_for(rules, case))
     session.commit()
@@ -129,7 +129,7 @@ def post_rebase(
     actor: Annotated[Actor, Depends(require(Permission.correct))],
 ) -> CaseCheck:
     """Check the case against another rule version from now on; the new check."""
-    case = get_case(session, case_no=case_no)
+    case = get_case(session, case_no=case_no, actor=actor)
     rebase_case(session, case, version=body.version, reason=body.reason, book=rules, actor=actor)
     check = check_case(session, case, Stage(case.stage), rule_set=rule_set_for(rules, case))
     session.commit()
@@ -145,7 +145,7 @@ def put_doc_type(
     actor: Annotated[Actor, Depends(require(Permission.correct))],
 ) -> DocumentPublic:
     """Set a document's type (intake keeps it); the case's checks run again."""
-    document = get_document(session, document_id=document_id)
+    document = get_document(session, document_id=document_id, actor=actor)
     set_document_type(
         session, document, doc_type=body.doc_type, book=rules, actor=actor, today=today_in_china()
     )
@@ -162,7 +162,7 @@ def put_field(
     actor: Annotated[Actor, Depends(require(Permission.correct))],
 ) -> DocumentPublic:
     """Confirm (same value) or correct a field; the OCR value is kept; checks run again."""
-    document = get_document(session, document_id=document_id)
+    document = get_document(session, document_id=document_id, actor=actor)
     correct_field(
         session, document, name=name, value=body.value, actor=actor, today=today_in_china()
     )
@@ -179,7 +179,7 @@ def post_split(
 ) -> list[DocumentPublic]:
     """Move the boundary between two neighbouring parts of a stack; both are read again from
     their new pages (no new OCR) and the case is checked again. Answers the two parts."""
-    stack = get_document(session, document_id=document_id)
+    stack = get_document(session, document_id=document_id, actor=actor)
     parts = move_boundary(
         session,
         stack,

@@ -8,8 +8,8 @@ import pydantic
 from fastapi import APIRouter, Depends, Query
 
 from api._input import IsoDate
-from api.deps import IndexDep, require
-from archive import Actor, Permission, ValidationError
+from api.deps import IndexDep, SessionDep, require
+from archive import Actor, Permission, ValidationError, search_unit
 from search import MAX_LIMIT, MAX_WINDOW, SearchQuery, SearchResult
 
 router = APIRouter(tags=["search"])
@@ -18,7 +18,8 @@ router = APIRouter(tags=["search"])
 @router.get("/search")
 def get_search(
     index: IndexDep,
-    _actor: Annotated[Actor, Depends(require(Permission.search))],
+    session: SessionDep,
+    actor: Annotated[Actor, Depends(require(Permission.search))],
     q: Annotated[str, Query(max_length=200, description="Words, a name or an identifier")] = "",
     case_no: str | None = None,
     doc_type: str | None = None,
@@ -32,7 +33,8 @@ def get_search(
     """Documents matching ``q`` and the filters, best first, with highlights and facets.
 
     An identifier (ID number, credit code, case or contract number) matches however it is
-    typed; other words must all occur. A search index outage answers 503.
+    typed; other words must all occur. Only documents of the cases of the searcher's unit
+    and the units under it are found. A search index outage answers 503.
     """
     try:
         query = SearchQuery(
@@ -41,6 +43,7 @@ def get_search(
             doc_type=doc_type or None,
             stage=stage or None,
             category=category or None,
+            unit=search_unit(session, actor=actor),
             date_from=date_from,
             date_to=date_to,
             limit=limit,

@@ -66,7 +66,7 @@ def audit_page(
         limit=PAGE_SIZE,
         offset=offset,
     )
-    total, events = query_events(session, where=where)
+    total, events = query_events(session, where=where, actor=actor)
     rows = [
         {
             "event": event,

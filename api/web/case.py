@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from api._pdf import inline_pdf
 from api._privacy import reveal_citizen_ids
-from api.deps import PageActorDep, RulesDep, SessionDep, form_actor
+from api.deps import IndexDep, PageActorDep, RulesDep, SessionDep, form_actor
 from api.web.render import PageRoute, optional_choice, render
 from archive import (
     Actor,
@@ -35,6 +35,7 @@ from archive import (
     StageGateError,
     ValidationError,
     advance_case,
+    assignable_units,
     case_cover_sheets,
     case_missing_notice,
     case_public,
@@ -45,12 +46,15 @@ from archive import (
     flow_stages,
     get_case,
     missing_by_stage,
+    move_case,
     next_stage,
     queue_stats,
     record_reveal,
     rule_set_for,
     today_in_china,
+    unit_tree,
 )
+from search import index_pending
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -99,7 +103,7 @@ def queue_hint(session: Session, documents: list[DocumentSummary]) -> dict[str, 
     waiting = [d for d in documents if d.status in _WAITING]
     if not waiting:
         return None
-    stats = queue_stats(session)
+    stats = queue_stats(session)  # the whole queue: how long this case waits
     now = dt.datetime.now(dt.UTC)
     stale = any(
         d.status == DocumentStatus.queued
@@ -168,6 +172,14 @@ def review_context(
     return context
 
 
+def unit_context(session: Session, actor: Actor, case: Case) -> dict[str, Any]:
+    """The name of the case's unit, and the units the actor may give the case to."""
+    return {
+        "unit_name": unit_tree(session).units[case.unit].name,
+        "move_to": assignable_units(session, actor=actor),
+    }
+
+
 def case_page_response(
     request: Request,
     session: Session,
@@ -190,6 +202,7 @@ def case_page_response(
             "doc_types": list(DocType),
             "queue": queue_hint(session, public.documents),
             "refusal": refusal,
+            **unit_context(session, actor, case),
             **review_context(session, case, public, rules=rules),
         },
         actor=actor,
@@ -203,7 +216,7 @@ def case_page(
 ) -> Response:
     """A case: its flow and due date, the checklist, findings, documents, and advancing."""
     actor.require(Permission.read)
-    case = get_case(session, case_no=case_no)
+    case = get_case(session, case_no=case_no, actor=actor)
     return case_page_response(request, session, actor, case, rules=rules)
 
 
@@ -216,7 +229,7 @@ def reveal_case(
     actor: Annotated[Actor, Depends(form_actor(Permission.view_pii))],
 ) -> Response:
     """The case page with its citizen ID numbers in full: asked for, and audited."""
-    case = get_case(session, case_no=case_no)
+    case = get_case(session, case_no=case_no, actor=actor)
     record_reveal(
         session, actor=actor, entity_type="case", entity_id=case.case_no, case_no=case.case_no
     )
@@ -235,7 +248,7 @@ def cover_sheets(
 ) -> Response:
     """The case's 资料封面 as a PDF to print: one page per document the stage requires."""
     actor.require(Permission.print_covers)
-    case = get_case(session, case_no=case_no)
+    case = get_case(session, case_no=case_no, actor=actor)
     pdf = case_cover_sheets(case, rules=rules, stage=stage)
     return inline_pdf(pdf, filename=f"{case.case_no}-cover-sheets.pdf")
 
@@ -246,7 +259,7 @@ def missing_notice(
 ) -> Response:
     """The case's 一次性告知单 as a PDF to print and hand to the customer."""
     actor.require(Permission.print_covers)
-    case = get_case(session, case_no=case_no)
+    case = get_case(session, case_no=case_no, actor=actor)
     pdf = case_missing_notice(session, case, rules=rules, today=today_in_china())
     return inline_pdf(pdf, filename=f"{case.case_no}-missing-notice.pdf")
 
@@ -282,7 +295,7 @@ def advance(
     target = optional_choice(Stage, to, label="目标环节")
     if target is None:
         raise ValidationError("没有指定要进入的环节：请在案件页点击推进按钮")
-    case = get_case(session, case_no=case_no)
+    case = get_case(session, case_no=case_no, actor=actor)
     reason = override_reason.strip()
     try:
         advance_case(
@@ -301,3 +314,21 @@ def advance(
         )
     session.commit()
     return RedirectResponse(f"/cases/{case.case_no}?advanced=1", status_code=303)
+
+
+@router.post("/cases/{case_no}/unit")
+def move(
+    case_no: str,
+    session: SessionDep,
+    index: IndexDep,
+    actor: Annotated[Actor, Depends(form_actor(Permission.move_case))],
+    unit: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    """Give the case to another unit of the admin's, as ``PUT /cases/{case_no}/unit`` does."""
+    if not unit.strip():
+        raise ValidationError("没有选择单位：请在案件页选择要移交的单位")
+    case = get_case(session, case_no=case_no, actor=actor)
+    move_case(session, case=case, unit=unit.strip(), actor=actor)
+    session.commit()
+    index_pending(session, index)
+    return RedirectResponse(f"/cases/{case.case_no}?moved=1", status_code=303)

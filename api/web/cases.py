@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 import pydantic
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from api._input import Offset
@@ -21,9 +22,11 @@ from archive import (
     CaseSort,
     Category,
     ConflictError,
+    ForbiddenError,
     Permission,
     Stage,
     ValidationError,
+    assignable_units,
     create_case,
     list_cases,
     today_in_china,
@@ -95,6 +98,7 @@ def cases_page(
     flags.update(intake_failed=intake_failed, ready=ready)
     found = list_cases(
         session,
+        actor=actor,
         stage=chosen_stage,
         category=chosen_category.value if chosen_category else None,
         text=q.strip() or None,
@@ -137,6 +141,7 @@ def _new_case_page(
     actor: Actor,
     *,
     values: dict[str, str],
+    session: Session,
     problems: list[str],
     status_code: int = 200,
 ) -> Response:
@@ -144,7 +149,8 @@ def _new_case_page(
         request,
         "case_new.html",
         {
-            "values": values,
+            "values": {"unit": actor.unit or "", **values},
+            "units": assignable_units(session, actor=actor),
             "problems": problems,
             "categories": list(Category),
             "business_types": list(BusinessType),
@@ -155,12 +161,11 @@ def _new_case_page(
 
 
 @router.get("/cases/new")
-def new_case_form(request: Request, actor: PageActorDep) -> Response:
-    """The form of a new case (archivist, admin)."""
+def new_case_form(request: Request, session: SessionDep, actor: PageActorDep) -> Response:
+    """The form of a new case (archivist, admin), in the creator's unit unless they choose."""
     actor.require(Permission.create_case)
-    return _new_case_page(
-        request, actor, values={"customer_kind": "person", "business_type": "new"}, problems=[]
-    )
+    values = {"customer_kind": "person", "business_type": "new"}
+    return _new_case_page(request, actor, session=session, values=values, problems=[])
 
 
 def case_body_from_form(values: dict[str, str]) -> dict[str, Any]:
@@ -184,6 +189,7 @@ def case_body_from_form(values: dict[str, str]) -> dict[str, Any]:
         "accepted_on": values.get("accepted_on") or None,
         "customer": customer,
         "legal_representative": legal,
+        "unit": values.get("unit") or None,
     }
 
 
@@ -206,16 +212,28 @@ async def new_case(request: Request, session: SessionDep, actor: PageActorDep) -
     try:
         data = CaseCreate.model_validate(case_body_from_form(values))
     except pydantic.ValidationError as error:
-        return _new_case_page(
-            request, actor, values=values, problems=_problems_of(error), status_code=422
+        return await run_in_threadpool(
+            _new_case_page,
+            request,
+            actor,
+            session=session,
+            values=values,
+            problems=_problems_of(error),
+            status_code=422,
         )
     try:
         case = await run_in_threadpool(create_case, session, data=data, actor=actor)
         await run_in_threadpool(session.commit)
-    except (ValidationError, ConflictError) as error:
+    except (ValidationError, ConflictError, ForbiddenError) as error:
         session.rollback()
-        status = 409 if isinstance(error, ConflictError) else 422
-        return _new_case_page(
-            request, actor, values=values, problems=[error.message], status_code=status
+        status = {ConflictError: 409, ForbiddenError: 403}.get(type(error), 422)
+        return await run_in_threadpool(
+            _new_case_page,
+            request,
+            actor,
+            session=session,
+            values=values,
+            problems=[error.message],
+            status_code=status,
         )
     return RedirectResponse(f"/cases/{case.case_no}", status_code=303)

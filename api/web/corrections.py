@@ -71,7 +71,7 @@ def set_type(
 ) -> RedirectResponse:
     """Set the document's type; the case's checks run again."""
     body = form_body(DocTypeUpdate, {"doc_type": doc_type}, problem_zh="请选择资料类型")
-    document = get_document(session, document_id=document_id)
+    document = get_document(session, document_id=document_id, actor=actor)
     set_document_type(
         session, document, doc_type=body.doc_type, book=rules, actor=actor, today=today_in_china()
     )
@@ -89,7 +89,7 @@ def correct(
 ) -> RedirectResponse:
     """Confirm (same value) or correct one field; the OCR value stays beside it."""
     body = FieldCorrection(value=value)
-    document = get_document(session, document_id=document_id)
+    document = get_document(session, document_id=document_id, actor=actor)
     correct_field(
         session, document, name=name, value=body.value, actor=actor, today=today_in_china()
     )
@@ -126,7 +126,9 @@ def retry(
     back: BackField = "",
 ) -> RedirectResponse:
     """Queue a failed document for intake again now."""
-    retry_document(session, get_document(session, document_id=document_id), actor=actor)
+    retry_document(
+        session, get_document(session, document_id=document_id, actor=actor), actor=actor
+    )
     session.commit()
     queue.enqueue(document_id)
     return RedirectResponse(back_to(back, default=f"/documents/{document_id}"), status_code=303)
@@ -143,7 +145,10 @@ def release(
     """Free a stuck intake job (admin) with the reason given, and queue the document again."""
     body = form_body(JobRelease, {"reason": reason.strip()}, problem_zh="释放任务需要写明理由")
     release_document(
-        session, get_document(session, document_id=document_id), actor=actor, reason=body.reason
+        session,
+        get_document(session, document_id=document_id, actor=actor),
+        actor=actor,
+        reason=body.reason,
     )
     session.commit()
     queue.enqueue(document_id)

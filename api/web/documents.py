@@ -107,7 +107,7 @@ def status_of(document: DocumentPublic) -> dict[str, Any]:
 def document_status(document_id: str, session: SessionDep, actor: PageActorDep) -> JSONResponse:
     """The intake status of a document, polled by the case page until it is final."""
     actor.require(Permission.read)
-    document = document_public(get_document(session, document_id=document_id))
+    document = document_public(get_document(session, document_id=document_id, actor=actor))
     return JSONResponse(status_of(document), headers={"Cache-Control": "no-store"})
 
 
@@ -159,7 +159,7 @@ def document_page(
     A long original shows ``PAGE_WINDOW`` pages at a time, with links to the others.
     """
     actor.require(Permission.read)
-    row = get_document(session, document_id=document_id)
+    row = get_document(session, document_id=document_id, actor=actor)
     return document_page_response(
         request, row, store=store, settings=settings, rules=rules, actor=actor, first=first_page
     )
@@ -176,7 +176,7 @@ def reveal_document(
     actor: Annotated[Actor, Depends(form_actor(Permission.view_pii))],
 ) -> Response:
     """The document page with its citizen ID numbers in full: asked for, and audited."""
-    row = get_document(session, document_id=document_id)
+    row = get_document(session, document_id=document_id, actor=actor)
     record_reveal(
         session,
         actor=actor,
@@ -329,7 +329,7 @@ async def document_page_image(
 ) -> Response:
     """One page of a PDF or TIFF original as PNG (within intake's pixel limit)."""
     actor.require(Permission.read)
-    document = await run_in_threadpool(get_document, session, document_id=document_id)
+    document = await run_in_threadpool(get_document, session, document_id=document_id, actor=actor)
     require_original_access(actor, document)
     data = await run_in_threadpool(_whole_original, session, store, document, actor)
     png = await run_in_threadpool(
@@ -360,7 +360,7 @@ def move_split(
         {"part": part, "first_page": first_page},
         problem_zh="请选择要调整的部分，并填写下一部分的起始页（原件页码）",
     )
-    stack = get_document(session, document_id=document_id)
+    stack = get_document(session, document_id=document_id, actor=actor)
     move_boundary(
         session,
         stack,

@@ -81,7 +81,7 @@ def _case_panels(session: Session, rules: RuleBook, actor: Actor) -> list[dict[s
         if not actor.can(panel.permission):
             continue
         found = list_cases(
-            session, rules=rules, today=today_in_china(), limit=SHOWN, **panel.filters
+            session, actor=actor, rules=rules, today=today_in_china(), limit=SHOWN, **panel.filters
         )
         cases, total = found.cases, found.total
         if panel.due_soon_only:
@@ -95,8 +95,9 @@ def _case_panels(session: Session, rules: RuleBook, actor: Actor) -> list[dict[s
     return shown
 
 
-def _events(session: Session, *, action: str | None = None) -> list[dict[str, Any]]:
-    _, events = query_events(session, where=AuditFilter(action=action, limit=SHOWN * 4))
+def _events(session: Session, actor: Actor, *, action: str | None = None) -> list[dict[str, Any]]:
+    where = AuditFilter(action=action, limit=SHOWN * 4)
+    _, events = query_events(session, where=where, actor=actor)
     people = [e for e in events if e.actor != SYSTEM.name][:SHOWN]
     return [{"event": e, "label": AUDIT_ACTIONS_ZH.get(e.action, e.action)} for e in people]
 
@@ -111,8 +112,8 @@ def home(request: Request, session: SessionDep, rules: RulesDep, actor: PageActo
         "home.html",
         {
             "panels": _case_panels(session, rules, actor),
-            "recent": _events(session) if audit else [],
-            "overrides": _events(session, action="case.override") if audit else [],
+            "recent": _events(session, actor) if audit else [],
+            "overrides": _events(session, actor, action="case.override") if audit else [],
         },
         actor=actor,
     )

@@ -12,7 +12,16 @@ from sqlalchemy import select
 
 from api.deps import IndexDep, PageActorDep, SessionDep
 from api.web.render import PageRoute, optional_choice, optional_date, render
-from archive import Category, DocType, Document, Permission, Stage, ValidationError
+from archive import (
+    Category,
+    DocType,
+    Document,
+    Permission,
+    Stage,
+    ValidationError,
+    scoped_documents,
+    search_unit,
+)
 from search import SearchError, SearchQuery
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -51,6 +60,7 @@ def search_page(
             doc_type=chosen_type.value if chosen_type else None,
             stage=chosen_stage.value if chosen_stage else None,
             category=chosen_category.value if chosen_category else None,
+            unit=search_unit(session, actor=actor),
             date_from=optional_date(date_from, label="起始日期"),
             date_to=optional_date(date_to, label="截止日期"),
             limit=PAGE_SIZE,
@@ -67,7 +77,11 @@ def search_page(
     documents = {
         d.id: d
         for d in session.scalars(
-            select(Document).where(Document.id.in_([h.document_id for h in hits]))
+            scoped_documents(
+                session,
+                select(Document).where(Document.id.in_([h.document_id for h in hits])),
+                actor=actor,
+            )
         )
     }
     return render(

@@ -1,5 +1,5 @@
 """The admin's page of users: who may sign in, their role and unit; create, change, disable,
-enable, reset."""
+enable, reset; and the organisation's units, shown as a tree and created there."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from archive import (
     Permission,
     Role,
     ValidationError,
+    create_unit,
     create_user,
     list_tokens,
     list_users,
@@ -23,6 +24,7 @@ from archive import (
     reset_password,
     set_active,
     token_public,
+    unit_tree,
     update_user,
     user_public,
 )
@@ -52,6 +54,7 @@ def _page(
             "message": message,
             "temporary": temporary,
             "roles": list(Role),
+            "units": unit_tree(session).in_order(),
         },
         actor=actor,
     )
@@ -148,3 +151,20 @@ def update_user_page(
     )
     session.commit()
     return _page(request, session, actor, message=f"已修改用户 {username} 的角色与单位。")
+
+
+@router.post("/admin/units")
+def create_unit_page(
+    request: Request,
+    session: SessionDep,
+    actor: AdminFormDep,
+    code: Annotated[str, Form(max_length=64)] = "",
+    name: Annotated[str, Form(max_length=200)] = "",
+    parent: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    """Create a unit under one of the admin's (default the top unit)."""
+    unit = create_unit(
+        session, code=code.strip(), name=name, parent=parent.strip() or None, actor=actor
+    )
+    session.commit()
+    return _page(request, session, actor, message=f"已创建单位 {unit.name}（{unit.code}）。")

@@ -11,6 +11,7 @@ from archive.db._models import (
     Finding,
     LegalRepresentative,
     StageTransition,
+    Unit,
     WebSession,
 )
 
@@ -25,6 +26,7 @@ __all__ = [
     "Finding",
     "LegalRepresentative",
     "StageTransition",
+    "Unit",
     "WebSession",
     "open_database",
 ]

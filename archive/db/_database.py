@@ -30,8 +30,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 class Database(Closing):
     """An engine and a session factory for one URL; a context manager that disposes the engine."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, top_unit: tuple[str, str] = ("TOP", "市公司")) -> None:
         self.url = url
+        # The (code, name) of the top unit the migration that creates units inserts.
+        self.top_unit = top_unit
         parsed = make_url(url)
         if parsed.get_backend_name() == "sqlite":
             if parsed.database and parsed.database != ":memory:":
@@ -54,9 +56,9 @@ class Database(Closing):
         with self._sessions.begin() as session:
             yield session
 
-    def upgrade(self) -> None:
-        """Apply every Alembic migration not yet applied."""
-        command.upgrade(self._alembic_config(), "head")
+    def upgrade(self, revision: str = "head") -> None:
+        """Apply every Alembic migration not yet applied (up to ``revision``, default all)."""
+        command.upgrade(self._alembic_config(), revision)
 
     def check(self) -> None:
         """Raise if the database cannot answer a trivial query."""
@@ -71,9 +73,12 @@ class Database(Closing):
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
         config.attributes["engine"] = self.engine
+        config.attributes["top_unit"] = self.top_unit
         return config
 
 
 def open_database(settings: Settings) -> Database:
     """The relational store the settings choose."""
-    return Database(settings.resolved_database_url)
+    return Database(
+        settings.resolved_database_url, top_unit=(settings.top_unit, settings.top_unit_name)
+    )

@@ -96,8 +96,19 @@ class LegalRepresentative(Base):
     id_number: Mapped[str] = mapped_column(String(18), index=True)
 
 
+class Unit(Base):
+    """A unit of the organisation tree (市公司 → 县公司 → 供电所); exactly one has no parent."""
+
+    __tablename__ = "units"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 class Case(Base):
-    """A 业扩报装 case: one application moving through the stages."""
+    """A 业扩报装 case: one application moving through the stages, held by one unit."""
 
     __tablename__ = "cases"
 
@@ -107,6 +118,7 @@ class Case(Base):
     business_type: Mapped[str] = mapped_column(String(32))
     capacity_kva: Mapped[float] = mapped_column(Float)
     stage: Mapped[str] = mapped_column(String(40), index=True)
+    unit: Mapped[str] = mapped_column(ForeignKey("units.code"), index=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
     legal_representative_id: Mapped[int | None] = mapped_column(
         ForeignKey("legal_representatives.id")
@@ -239,7 +251,8 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
-    unit: Mapped[str | None] = mapped_column(String(64))
+    # None: the top unit.
+    unit: Mapped[str | None] = mapped_column(ForeignKey("units.code"))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     password_hash: Mapped[str | None] = mapped_column(String(200))
     source: Mapped[str] = mapped_column(String(8), default="local", server_default="local")
@@ -266,6 +279,8 @@ class ApiToken(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column()
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     last_used_at: Mapped[dt.datetime | None] = mapped_column()
+    # The unit whose cases it sees; None: the top unit.
+    unit: Mapped[str | None] = mapped_column(ForeignKey("units.code"))
 
     user: Mapped[User | None] = relationship()
 

@@ -339,6 +339,35 @@ def test_filters_alone_browse(corpus: SearchIndex) -> None:
     assert "d11" not in _ids(corpus, date_to="2030-12-31")  # no date: excluded by a range
 
 
+def test_a_unit_filter_keeps_the_documents_of_that_unit_and_the_units_under_it(
+    empty: SearchIndex,
+) -> None:
+    # 市公司 TOP → 县公司 XA, XB; 供电所 GDS1 under XA; one document of a case in each.
+    paths = {
+        "top": ("TOP",),
+        "xa": ("TOP", "XA"),
+        "gds": ("TOP", "XA", "GDS1"),
+        "xb": ("TOP", "XB"),
+    }
+    empty.index_many(
+        _doc(name, f"YK-{name}", "id_card", text=f"姓名 王小明 {name}", units=path)
+        for name, path in paths.items()
+    )
+    expected = {
+        "TOP": {"top", "xa", "gds", "xb"},
+        "XA": {"xa", "gds"},
+        "GDS1": {"gds"},
+        "XB": {"xb"},
+        "X": set(),  # a prefix of XA and XB is no unit of theirs
+    }
+    for unit, documents in expected.items():
+        assert set(_ids(empty, unit=unit)) == documents, unit
+        assert set(_ids(empty, q="王小明", unit=unit)) == documents, unit
+        assert empty.count(SearchQuery(q="王小明", unit=unit)) == len(documents)
+    facets = empty.search(SearchQuery(unit="XA")).facets
+    assert facets.doc_type == {"id_card": 2}
+
+
 def test_browse_is_newest_first_and_pages_do_not_overlap(corpus: SearchIndex) -> None:
     everything = _ids(corpus)
     assert everything[:3] == ["d08", "d03", "d09"]

@@ -18,7 +18,15 @@ import pytest
 from click.testing import CliRunner
 
 from api._session import SESSION_COOKIE
-from archive import SYSTEM, Role, create_token, create_user, get_user, open_database
+from archive import (
+    SYSTEM,
+    Role,
+    create_token,
+    create_unit,
+    create_user,
+    get_user,
+    open_database,
+)
 from cli import main
 from core import Settings
 from tests.e2e.helpers import API, ApiClient, case_body
@@ -33,6 +41,7 @@ CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 def wang(settings: Settings, client: ApiClient) -> str:
     """An archivist, 王小明, of unit GDS01 (the client's app is already running)."""
     with open_database(settings) as database, database.transaction() as session:
+        create_unit(session, code="GDS01", name="城关供电所", actor=SYSTEM)
         create_user(
             session,
             username="wang.xm",
@@ -327,6 +336,12 @@ def test_the_command_line_refuses_a_weak_password_and_lists_users(
     weak = runner.invoke(main, create, input="li.si123456\n")
     assert weak.exit_code != 0
     assert "must not contain the user name" in weak.output
+    unknown_unit = [*create[:5], "--unit", "XGS02", "--password-stdin"]
+    refused = runner.invoke(main, unknown_unit, input="a long passphrase\n")
+    assert refused.exit_code == 2
+    assert "there is no unit 'XGS02'" in refused.output
+    made_unit = runner.invoke(main, ["unit", "create", "XGS02", "--name", "西关县公司"])
+    assert made_unit.exit_code == 0, made_unit.output
     made = runner.invoke(
         main,
         [
@@ -355,6 +370,10 @@ def test_the_admin_page_creates_users_and_changes_role_and_unit(
 ) -> None:
     signin(client, Role.admin)
     csrf = page_csrf(client, "/admin/users")
+    client.http.post(
+        "/admin/units",
+        data={"csrf_token": csrf, "code": "XGS02", "name": "西关县公司", "parent": ""},
+    )
     created = client.http.post(
         "/admin/users",
         data={

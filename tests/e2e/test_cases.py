@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from archive import (
+    SYSTEM,
     Role,
     add_working_days,
     get_case,
@@ -36,7 +37,7 @@ def cli_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterato
 def enter_stage(settings: Settings, case_no: str, on: dt.date) -> None:
     """Pretend the case entered its stage at 09:00 in China on ``on``."""
     with open_database(settings) as database, database.transaction() as session:
-        case = get_case(session, case_no=case_no)
+        case = get_case(session, case_no=case_no, actor=SYSTEM)
         case.stage_entered_at = dt.datetime.combine(on, dt.time(9), tzinfo=CHINA)
 
 

@@ -85,6 +85,7 @@ PAGES = {
     "GET /cases/{}/cover-sheets": "GET /api/v1/cases/{}/cover-sheets",
     "GET /cases/{}/missing-notice": "GET /api/v1/cases/{}/missing-notice",
     "POST /cases/{}/advance": "POST /api/v1/cases/{}/advance",
+    "POST /cases/{}/unit": "PUT /api/v1/cases/{}/unit",
     "POST /cases/{}/upload": "POST /api/v1/cases/{}/documents",
     "GET /documents/{}": "GET /api/v1/documents/{}",
     "GET /documents/{}/status": "GET /api/v1/documents/{}",
@@ -106,6 +107,7 @@ PAGES = {
     "POST /admin/users/{}/reset": "GET /api/v1/users",
     "POST /admin/users": "GET /api/v1/users",
     "POST /admin/users/{}/update": "GET /api/v1/users",
+    "POST /admin/units": "GET /api/v1/users",
 }
 """Each web page or page script, and the README endpoint whose roles it allows."""
 
@@ -189,6 +191,7 @@ _BODIES: dict[str, Any] = {
     "POST /api/v1/tokens": {"name": "t", "role": "auditor"},
     "POST /api/v1/cases/{}/advance": {"to": "survey"},
     "PUT /api/v1/cases/{}/facts": {"facts": {}},
+    "PUT /api/v1/cases/{}/unit": {"unit": "NO-SUCH-UNIT"},
     "POST /api/v1/cases/{}/rebase": {"version": "v0", "reason": "test"},
     "PUT /api/v1/documents/{}/doc_type": {"doc_type": "id_card"},
     "PUT /api/v1/documents/{}/fields/{}": {"value": "王小明"},
@@ -202,7 +205,7 @@ _BODIES: dict[str, Any] = {
         "new_password": "short",  # refused (422) after the password was checked
     },
 }
-_FORMS = {
+FORMS = {
     "POST /cases/{}/advance": {"to": "survey"},
     "POST /documents/{}/doc_type": {"doc_type": "id_card"},
     "POST /documents/{}/fields/{}": {"value": "王小明"},
@@ -211,6 +214,8 @@ _FORMS = {
     "POST /documents/{}/split": {"part": "1", "first_page": "2"},
     "POST /admin/users": {"username": "page.user", "role": "auditor"},
     "POST /admin/users/{}/update": {"role": "reviewer", "unit": "GDS02"},
+    "POST /admin/units": {"code": "PAGE-UNIT", "name": "页面单位"},
+    "POST /cases/{}/unit": {"unit": "NO-SUCH-UNIT"},
 }
 
 
@@ -243,7 +248,7 @@ def as_role(client: ApiClient, route: Route, role: Role, request: dict[str, Any]
     if route.key == "POST /cases/{}/upload":
         request = {**request, "headers": {"X-CSRF-Token": csrf}}
     elif route.method == "POST":
-        request = {**request, "data": {**_FORMS.get(route.key, {}), "csrf_token": csrf}}
+        request = {**request, "data": {**FORMS.get(route.key, {}), "csrf_token": csrf}}
     return client.http.request(follow_redirects=False, **request).status_code
 
 

@@ -19,9 +19,11 @@ from archive import (
     PasswordChangeRequiredError,
     Role,
     UnauthenticatedError,
+    Unit,
     ValidationError,
     change_password,
     check_password_policy,
+    create_unit,
     create_user,
     find_user,
     hash_password,
@@ -37,6 +39,8 @@ PASSWORD = "correct horse battery"
 
 
 def _user(session: Session, username: str = "wang.xm") -> None:
+    if session.get(Unit, "GDS01") is None:
+        create_unit(session, code="GDS01", name="城关供电所", actor=SYSTEM)
     create_user(
         session,
         username=username,
@@ -49,7 +53,9 @@ def _user(session: Session, username: str = "wang.xm") -> None:
 
 
 def _actions(session: Session) -> list[str]:
-    return list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+    """What was done to users, in order (the unit they are given is created first)."""
+    users = select(AuditEvent.action).where(AuditEvent.entity_type == "user")
+    return list(session.scalars(users.order_by(AuditEvent.id)))
 
 
 def test_a_hash_is_argon2id_salted_and_checks_only_its_password() -> None:

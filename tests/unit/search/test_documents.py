@@ -96,6 +96,7 @@ def test_indexed_document_carries_the_case_text_fields_and_date(session: Session
     )
     indexed = indexed_document(session.scalars(select(Document)).one())
     assert indexed.case_no == "YK-9"
+    assert indexed.units == ("TOP",)  # the case's unit path: the top unit holds it
     assert indexed.customer_name == "王小明"
     assert (indexed.category, indexed.stage, indexed.doc_type) == (
         "residential",
