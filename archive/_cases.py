@@ -129,7 +129,10 @@ def get_case(session: Session, *, case_no: str) -> Case:
     """The case with this number; NotFoundError if there is none."""
     case = session.scalar(select(Case).where(Case.case_no == case_no))
     if case is None:
-        raise NotFoundError(f"no case {case_no}; check the number or list cases with GET /cases")
+        raise NotFoundError(
+            f"no case {case_no}; check the number or list cases with GET /cases",
+            message_zh=f"没有编号为 {case_no} 的案件：请核对编号，或从案件列表进入",
+        )
     return case
 
 

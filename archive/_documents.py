@@ -96,7 +96,10 @@ def get_document(session: Session, *, document_id: str) -> Document:
     """The document with this id; NotFoundError if there is none."""
     document = session.get(Document, document_id)
     if document is None:
-        raise NotFoundError(f"no document {document_id}; it may belong to another installation")
+        raise NotFoundError(
+            f"no document {document_id}; it may belong to another installation",
+            message_zh="没有这份资料：请从它所属案件的页面进入",
+        )
     return document
 
 
