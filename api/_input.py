@@ -77,9 +77,11 @@ Without an offset it is the server's local time, as on the audit page.
 def _refuse_control(where: str, name: str, value: str) -> None:
     found = _CONTROL.search(name) or _CONTROL.search(value)
     if found:
+        code = f"U+{ord(found.group()):04X}"
         raise ValidationError(
-            f"the {where} parameter {name!r} contains the control character "
-            f"U+{ord(found.group()):04X}; remove it (only tabs and line breaks are allowed)"
+            f"the {where} parameter {name!r} contains the control character {code}; "
+            "remove it (only tabs and line breaks are allowed)",
+            message_zh=f"填写的内容含有控制字符 {code}，请删除后重试（只允许制表符和换行）",
         )
 
 

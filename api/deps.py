@@ -139,8 +139,11 @@ def get_page_actor(
     page by an explicit, audited request.
     """
     idle = dt.timedelta(minutes=settings.session_idle_minutes)
-    actor = session_actor(session, secret=request.cookies.get(SESSION_COOKIE), idle=idle)
-    return _with_pii(actor, settings)
+    actor = _with_pii(
+        session_actor(session, secret=request.cookies.get(SESSION_COOKIE), idle=idle), settings
+    )
+    request.state.actor = actor  # an error page of this request keeps the navigation
+    return actor
 
 
 def get_script_actor(request: Request, actor: Annotated[Actor, Depends(get_page_actor)]) -> Actor:

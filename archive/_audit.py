@@ -109,6 +109,8 @@ class AuditFilter:
     until: dt.datetime | None = None
     limit: int = 100
     offset: int = 0
+    without_actors: tuple[str, ...] = ()
+    """Leave out the events of these actors (the system's own, on a page that hides them)."""
 
 
 def query_events(
@@ -123,6 +125,8 @@ def query_events(
         query = query.where(AuditEvent.actor == where.actor)
     if where.action:
         query = query.where(AuditEvent.action == where.action)
+    if where.without_actors:
+        query = query.where(AuditEvent.actor.not_in(where.without_actors))
     if where.since:
         query = query.where(AuditEvent.at >= where.since)
     if where.until:

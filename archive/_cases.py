@@ -143,7 +143,10 @@ def get_case(session: Session, *, case_no: str, actor: Actor) -> Case:
     belongs to a unit outside the actor's (the same answer: it does not confirm the case)."""
     case = session.scalar(select(Case).where(Case.case_no == case_no))
     if case is None or not case_in_scope(session, actor=actor, case=case):
-        raise NotFoundError(f"no case {case_no}; check the number or list cases with GET /cases")
+        raise NotFoundError(
+            f"no case {case_no}; check the number or list cases with GET /cases",
+            message_zh=f"没有编号为 {case_no} 的案件：请核对编号，或从案件列表进入",
+        )
     return case
 
 

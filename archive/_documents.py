@@ -98,7 +98,10 @@ def get_document(session: Session, *, document_id: str, actor: Actor) -> Documen
     or its case belongs to a unit outside the actor's (the same answer)."""
     document = session.get(Document, document_id)
     if document is None or not document_in_scope(session, actor=actor, document=document):
-        raise NotFoundError(f"no document {document_id}; it may belong to another installation")
+        raise NotFoundError(
+            f"no document {document_id}; it may belong to another installation",
+            message_zh="没有这份资料：请从它所属案件的页面进入",
+        )
     return document
 
 

@@ -51,11 +51,14 @@ from __future__ import annotations
 class YekuoError(Exception):
     """Base of every error yekuo raises on purpose."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, message_zh: str | None = None) -> None:
         if not message:
             raise ValueError("a YekuoError needs a message saying what failed and what to do")
         super().__init__(message)
         self.message = message
+        self.message_zh = message_zh
+        """The same in Chinese, for the pages (the API answers ``message``); None: the page
+        says what its status means."""
 
 
 class SettingsError(YekuoError):

@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from api._input import Offset
 from api.deps import AuditKeyDep, PageActorDep, SessionDep, StoreDep
+from api.web._changes import change_rows
 from api.web.render import PageRoute, optional_date, render
 from archive import (
     AUDIT_ACTIONS_ZH,
+    SYSTEM,
     AuditEvent,
     AuditFilter,
+    Case,
+    Document,
     Permission,
     query_events,
     verify_audit,
 )
+from archive.db import Customer
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -34,8 +39,32 @@ def _day_start(day: dt.date | None) -> dt.datetime | None:
     return dt.datetime.combine(day, dt.time()).astimezone()
 
 
-def _pretty(value: dict[str, Any] | None) -> str:
-    return "" if value is None else json.dumps(value, ensure_ascii=False, indent=2)
+OBJECT_KINDS_ZH = {"case": "案件", "document": "资料", "user": "用户", "token": "令牌"}
+
+
+def object_names(session: Session, events: list[AuditEvent]) -> dict[tuple[str, str], str]:
+    """What each event acted on, by name: a document by its file name and case, a case by its
+    number and customer (not a bare id)."""
+    names: dict[tuple[str, str], str] = {}
+    document_ids = {e.entity_id for e in events if e.entity_type == "document"}
+    for doc_id, filename, case_no in session.execute(
+        select(Document.id, Document.original_filename, Case.case_no)
+        .join(Case, Document.case_id == Case.id)
+        .where(Document.id.in_(document_ids))
+    ):
+        names["document", doc_id] = f"{filename or '资料'}（案件 {case_no}）"
+    case_nos = {e.entity_id for e in events if e.entity_type == "case"}
+    for case_no, customer in session.execute(
+        select(Case.case_no, Customer.name)
+        .join(Customer, Case.customer_id == Customer.id)
+        .where(Case.case_no.in_(case_nos))
+    ):
+        names["case", case_no] = f"{case_no} {customer}"
+    return {
+        (e.entity_type, e.entity_id): f"{OBJECT_KINDS_ZH.get(e.entity_type, '对象')} "
+        + names.get((e.entity_type, e.entity_id), e.entity_id)
+        for e in events
+    }
 
 
 @router.get("/audit")
@@ -52,8 +81,10 @@ def audit_page(
     until: Annotated[str, Query(max_length=10)] = "",
     offset: Offset = 0,
     verify: bool = False,
+    system: Annotated[str, Query(max_length=1)] = "",
 ) -> Response:
-    """Audit events, newest first; ``until`` includes the whole of that day."""
+    """Audit events, newest first; ``until`` includes the whole of that day; the system's own
+    events (intake, checks re-run) only when asked for."""
     actor.require(Permission.read_audit)
     first_day = optional_date(since, label="起始日期")
     last_day = optional_date(until, label="截止日期")
@@ -65,14 +96,17 @@ def audit_page(
         until=_day_start(last_day + dt.timedelta(days=1)) if last_day else None,
         limit=PAGE_SIZE,
         offset=offset,
+        without_actors=() if system else (SYSTEM.name,),
     )
     total, events = query_events(session, where=where, actor=actor)
+    names = object_names(session, events)
     rows = [
         {
             "event": event,
+            "actor": "系统" if event.actor == SYSTEM.name else event.actor,
             "action_label": AUDIT_ACTIONS_ZH.get(event.action, event.action),
-            "before": _pretty(event.before),
-            "after": _pretty(event.after),
+            "object": names.get((event.entity_type, event.entity_id), event.entity_id),
+            "changes": change_rows(event.before, event.after),
         }
         for event in events
     ]
@@ -94,6 +128,7 @@ def audit_page(
                 "action": action,
                 "since": since,
                 "until": until,
+                "system": system,
             },
             "offset": offset,
             "page_size": PAGE_SIZE,

@@ -69,7 +69,6 @@ class Refusal:
     """Why the gate refused the advance just asked for, shown above the checklist."""
 
     summary_zh: str
-    detail: str
     reason_too_short: bool
 
 
@@ -276,7 +275,6 @@ def refusal_of(error: StageGateError, *, reason: str) -> Refusal:
     summary = "；".join(parts) or "核对未通过"
     return Refusal(
         summary_zh=f"未能进入下一环节：{summary}。请补齐资料、处理问题，或填写理由后强制推进。",
-        detail=error.message,
         reason_too_short=bool(reason),
     )
 

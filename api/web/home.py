@@ -96,10 +96,9 @@ def _case_panels(session: Session, rules: RuleBook, actor: Actor) -> list[dict[s
 
 
 def _events(session: Session, actor: Actor, *, action: str | None = None) -> list[dict[str, Any]]:
-    where = AuditFilter(action=action, limit=SHOWN * 4)
+    where = AuditFilter(action=action, limit=SHOWN, without_actors=(SYSTEM.name,))
     _, events = query_events(session, where=where, actor=actor)
-    people = [e for e in events if e.actor != SYSTEM.name][:SHOWN]
-    return [{"event": e, "label": AUDIT_ACTIONS_ZH.get(e.action, e.action)} for e in people]
+    return [{"event": e, "label": AUDIT_ACTIONS_ZH.get(e.action, e.action)} for e in events]
 
 
 @router.get("/")

@@ -83,12 +83,17 @@ def _too_large(max_pixels: int, size: str = "") -> ValidationError:
     return ValidationError(
         f"the image{' of ' + size + ' pixels' if size else ''} is larger than the "
         f"{max_pixels:,} pixels yekuo decodes (YEKUO_INTAKE_MAX_PAGE_PIXELS); it is not shown, "
-        "download the original to look at it"
+        "download the original to look at it",
+        message_zh=f"图像{'（' + size + ' 像素）' if size else ''}超过系统解码上限 "
+        f"{max_pixels:,} 像素（设置项 YEKUO_INTAKE_MAX_PAGE_PIXELS），不予显示；请下载原件查看",
     )
 
 
 def _no_page(page: int, pages: int) -> ValidationError:
-    return ValidationError(f"there is no page {page}: the original has {pages} page(s)")
+    return ValidationError(
+        f"there is no page {page}: the original has {pages} page(s)",
+        message_zh=f"没有第 {page} 页：原件共 {pages} 页",
+    )
 
 
 def _pdf_page(data: bytes, page: int) -> Image.Image:

@@ -40,3 +40,11 @@ def cli_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterato
     get_settings.cache_clear()
     yield settings
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def quiet_client(settings: Settings, tokens: dict[Role, str]) -> Iterator[ApiClient]:
+    """A client of an app without intake workers: its tests finish intake themselves."""
+    quiet = settings.model_copy(update={"intake_in_process": False})
+    with TestClient(create_app(quiet)) as test_client:
+        yield ApiClient(test_client, tokens)

@@ -138,7 +138,7 @@ def test_control_characters_in_a_page_form_or_query_are_refused(client: ApiClien
     for path in ("/cases?q=%00", "/audit?user=%00", "/search?q=%00", "/cases/%00"):
         page = client.http.get(path)
         assert page.status_code == 422, (path, page.text)
-        assert "control character" in page.text
+        assert "填写的内容含有控制字符 U+0000" in page.text
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import pytest
 from archive import Role
 from tests.e2e.helpers import ApiClient
 from tests.e2e.test_pages import signin
-from tests.e2e.test_worklist import client, four_cases  # noqa: F401 - fixtures
+from tests.e2e.test_worklist import four_cases  # noqa: F401 - a fixture
 
 PANEL = r'<h2 id="panel-\d+">{title}（(\d+)）</h2>'
 
@@ -20,9 +20,9 @@ def _panel_count(page: str, title: str) -> int | None:
 
 
 @pytest.mark.usefixtures("four_cases")
-def test_signing_in_lands_on_the_start_page_of_the_role(client: ApiClient) -> None:  # noqa: F811
-    assert signin(client, Role.archivist, next_url="").headers["location"] == "/"
-    page = client.http.get("/").text
+def test_signing_in_lands_on_the_start_page_of_the_role(quiet_client: ApiClient) -> None:
+    assert signin(quiet_client, Role.archivist, next_url="").headers["location"] == "/"
+    page = quiet_client.http.get("/").text
     assert "<h1>工作台" in page
     assert _panel_count(page, "缺资料的案件") == 2
     assert _panel_count(page, "识别失败的资料") == 1
@@ -31,15 +31,15 @@ def test_signing_in_lands_on_the_start_page_of_the_role(client: ApiClient) -> No
 
 
 @pytest.mark.usefixtures("four_cases")
-def test_the_reviewer_sees_cases_to_check_findings_and_due_dates(client: ApiClient) -> None:  # noqa: F811
-    client.request(
+def test_the_reviewer_sees_cases_to_check_findings_and_due_dates(quiet_client: ApiClient) -> None:
+    quiet_client.request(
         "POST",
         "/cases/YK-W-MISS/advance",
         Role.reviewer,
         json={"to": "connection", "override_reason": "资料原件已现场核验，扫描件次日补传"},
     )
-    signin(client, Role.reviewer)
-    page = client.http.get("/").text
+    signin(quiet_client, Role.reviewer)
+    page = quiet_client.http.get("/").text
     assert _panel_count(page, "资料已齐待核对") == 2
     assert _panel_count(page, "有问题待处理") == 1
     assert 'href="/cases/YK-W-ERR"' in page
@@ -48,15 +48,17 @@ def test_the_reviewer_sees_cases_to_check_findings_and_due_dates(client: ApiClie
 
 
 @pytest.mark.usefixtures("four_cases")
-def test_the_auditor_sees_recent_actions_by_people_and_the_overrides(client: ApiClient) -> None:  # noqa: F811
-    client.request(
+def test_the_auditor_sees_recent_actions_by_people_and_the_overrides(
+    quiet_client: ApiClient,
+) -> None:
+    quiet_client.request(
         "POST",
         "/cases/YK-W-MISS/advance",
         Role.reviewer,
         json={"to": "connection", "override_reason": "资料原件已现场核验，扫描件次日补传"},
     )
-    signin(client, Role.auditor)
-    page = client.http.get("/").text
+    signin(quiet_client, Role.auditor)
+    page = quiet_client.http.get("/").text
     assert "最近操作" in page
     assert "reviewer-user 越限推进" in page
     assert "system " not in page  # workers are not people acting

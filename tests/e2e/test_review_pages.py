@@ -56,7 +56,7 @@ def test_a_missing_document_is_listed_with_its_rule(client: ApiClient) -> None:
     assert "缺少 3 项资料" in page
     assert "用电人有效身份证明（身份证或户口簿）" in page
     assert "居民身份证 或 户口簿" in page
-    assert "<code>applicant_identity</code>" in page
+    assert "applicant_identity" not in page  # rule ids stay out of pages
     # An auditor reads the case but neither checks nor advances it (README's role table).
     signin(client, Role.auditor)
     page = client.http.get("/cases/YK-MISS").text
@@ -74,7 +74,6 @@ def test_a_refused_advance_says_why_and_an_override_moves_the_case(
     refused = client.http.post("/cases/YK-OVR/advance", data=form, follow_redirects=False)
     assert refused.status_code == 409
     assert "未能进入下一环节：1 个错误问题尚未处理" in refused.text
-    assert "1 open error finding(s)" in refused.text
     short = client.http.post("/cases/YK-OVR/advance", data={**form, "override_reason": "ok"})
     assert short.status_code == 409
     assert "填写的理由太短" in short.text
@@ -193,9 +192,7 @@ def test_a_failed_document_is_retried_from_the_page(client: ApiClient, settings:
     page = client.http.get("/cases/YK-RETRY").text
     assert "重新识别" in page
     document_page = client.http.get(f"/documents/{document_id}").text
-    assert (
-        'data-error-code="unreadable_file">文件无法读取</strong>：unreadable scan' in document_page
-    )
+    assert 'data-error-code="unreadable_file">文件无法读取</strong></span>' in document_page
     status = client.http.get(f"/documents/{document_id}/status").json()
     assert (status["error_code"], status["error_label"]) == ("unreadable_file", "文件无法读取")
     api_body = client.request("GET", f"/documents/{document_id}", Role.auditor).json()
@@ -241,7 +238,7 @@ def test_the_overdue_filter_lists_cases_past_their_time_limit(
     assert "共 1 件" in page
     assert "YK-LATE" in page
     assert "YK-FRESH" not in page
-    assert "2025-03-05 到期" in page
+    assert '2025-03-05 · <strong class="overdue">超期' in page
     assert "超期" in client.http.get("/cases/YK-LATE").text
     assert "共 2 件" in client.http.get("/cases").text
 
@@ -252,4 +249,8 @@ def test_an_error_page_has_a_chinese_title_and_the_detail_beneath(client: ApiCli
     assert response.status_code == 404
     assert "<h1>未找到</h1>" in response.text
     assert "要找的内容不存在" in response.text
-    assert '<span lang="en">no case NO-SUCH' in response.text
+    assert (
+        "详细说明：</span>没有编号为 NO-SUCH 的案件：请核对编号，或从案件列表进入" in response.text
+    )
+    assert "no case NO-SUCH" not in response.text  # the API's English stays in the API
+    assert "退出" in response.text  # signed in, the navigation and sign-out stay

@@ -69,7 +69,8 @@ def test_a_tiff_bomb_is_described_not_decoded(client: ApiClient) -> None:
     signin(client, Role.reviewer)
     page = client.http.get(f"/documents/{document_id}")
     assert page.status_code == 422, page.text[:300]
-    assert "YEKUO_INTAKE_MAX_PAGE_PIXELS" in page.text
+    assert "超过系统解码上限" in page.text
+    assert "YEKUO_INTAKE_MAX_PAGE_PIXELS" in page.text  # the setting an admin changes
     image = client.http.get(f"/documents/{document_id}/pages/1")
     assert image.status_code == 422
 

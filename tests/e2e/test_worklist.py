@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 
 import pytest
-from fastapi.testclient import TestClient
 
-from api import create_app
 from archive import FailureCode, Role, claim_next, fail_job, open_database, today_in_china
 from core import Settings
 from tests.e2e.helpers import ApiClient, png_bytes
@@ -19,15 +16,7 @@ from tests.e2e.test_pages import signin
 from tests.e2e.test_review import residential_case
 
 
-@pytest.fixture
-def client(settings: Settings, tokens: dict[Role, str]) -> Iterator[ApiClient]:
-    """A client of an app without intake workers: these tests finish intake themselves."""
-    quiet = settings.model_copy(update={"intake_in_process": False})
-    with TestClient(create_app(quiet)) as test_client:
-        yield ApiClient(test_client, tokens)
-
-
-def _fail_queued(settings: Settings) -> None:
+def fail_queued(settings: Settings) -> None:
     with open_database(settings) as database, database.transaction() as session:
         claim = claim_next(session, worker="test", lease=dt.timedelta(minutes=5))
         assert claim is not None
@@ -43,22 +32,22 @@ def _fail_queued(settings: Settings) -> None:
 
 
 @pytest.fixture
-def four_cases(client: ApiClient, settings: Settings) -> None:
+def four_cases(quiet_client: ApiClient, settings: Settings) -> None:
     """YK-W-ERR: complete, one open error (the deed names someone else); YK-W-MISS: nothing on
     file, 40 days in its stage; YK-W-FAIL: one upload whose intake failed, one still queued;
     YK-W-OK: complete and clean."""
-    residential_case(client, settings, "YK-W-ERR", owner="钱七")
-    residential_case(client, settings, "YK-W-OK")
-    assert client.create_case("YK-W-MISS").status_code == 201
+    residential_case(quiet_client, settings, "YK-W-ERR", owner="钱七")
+    residential_case(quiet_client, settings, "YK-W-OK")
+    assert quiet_client.create_case("YK-W-MISS").status_code == 201
     enter_stage(settings, "YK-W-MISS", today_in_china() - dt.timedelta(days=40))
-    assert client.create_case("YK-W-FAIL").status_code == 201
-    assert client.upload("YK-W-FAIL", png_bytes(90)).status_code == 202
-    _fail_queued(settings)
-    assert client.upload("YK-W-FAIL", png_bytes(91)).status_code == 202
+    assert quiet_client.create_case("YK-W-FAIL").status_code == 201
+    assert quiet_client.upload("YK-W-FAIL", png_bytes(90)).status_code == 202
+    fail_queued(settings)
+    assert quiet_client.upload("YK-W-FAIL", png_bytes(91)).status_code == 202
 
 
-def _listed(client: ApiClient, **params: str) -> dict[str, object]:
-    response = client.request("GET", "/cases", Role.reviewer, params=params)
+def _listed(quiet_client: ApiClient, **params: str) -> dict[str, object]:
+    response = quiet_client.request("GET", "/cases", Role.reviewer, params=params)
     assert response.status_code == 200, response.text
     body: dict[str, object] = response.json()
     return body
@@ -71,8 +60,8 @@ def _case_nos(body: dict[str, object]) -> list[str]:
 
 
 @pytest.mark.usefixtures("four_cases")
-def test_each_case_says_what_needs_doing(client: ApiClient) -> None:
-    cases = {c["case_no"]: c for c in _listed(client)["cases"]}  # type: ignore[attr-defined]
+def test_each_case_says_what_needs_doing(quiet_client: ApiClient) -> None:
+    cases = {c["case_no"]: c for c in _listed(quiet_client)["cases"]}  # type: ignore[attr-defined]
     assert (cases["YK-W-ERR"]["open_errors"], cases["YK-W-ERR"]["missing_count"]) == (1, 0)
     assert cases["YK-W-ERR"]["open_findings"] >= 1
     assert (cases["YK-W-OK"]["open_errors"], cases["YK-W-OK"]["missing_count"]) == (0, 0)
@@ -87,14 +76,17 @@ def test_each_case_says_what_needs_doing(client: ApiClient) -> None:
 
 
 @pytest.mark.usefixtures("four_cases")
-def test_filters_keep_what_they_say_and_count_every_filter(client: ApiClient) -> None:
-    assert _case_nos(_listed(client, has_errors="true")) == ["YK-W-ERR"]
-    assert sorted(_case_nos(_listed(client, has_missing="true"))) == ["YK-W-FAIL", "YK-W-MISS"]
-    assert _case_nos(_listed(client, intake_failed="true")) == ["YK-W-FAIL"]
-    assert _case_nos(_listed(client, overdue="true")) == ["YK-W-MISS"]
-    both = _listed(client, has_missing="true", intake_failed="true")
+def test_filters_keep_what_they_say_and_count_every_filter(quiet_client: ApiClient) -> None:
+    assert _case_nos(_listed(quiet_client, has_errors="true")) == ["YK-W-ERR"]
+    assert sorted(_case_nos(_listed(quiet_client, has_missing="true"))) == [
+        "YK-W-FAIL",
+        "YK-W-MISS",
+    ]
+    assert _case_nos(_listed(quiet_client, intake_failed="true")) == ["YK-W-FAIL"]
+    assert _case_nos(_listed(quiet_client, overdue="true")) == ["YK-W-MISS"]
+    both = _listed(quiet_client, has_missing="true", intake_failed="true")
     assert _case_nos(both) == ["YK-W-FAIL"]
-    counted = _listed(client, counts="true")
+    counted = _listed(quiet_client, counts="true")
     assert counted["counts"] == {
         "overdue": 1,
         "has_errors": 1,
@@ -102,25 +94,25 @@ def test_filters_keep_what_they_say_and_count_every_filter(client: ApiClient) ->
         "intake_failed": 1,
         "ready": 2,
     }
-    assert sorted(_case_nos(_listed(client, ready="true"))) == ["YK-W-ERR", "YK-W-OK"]
-    assert _listed(client)["counts"] is None  # counting looks at every case: only when asked
+    assert sorted(_case_nos(_listed(quiet_client, ready="true"))) == ["YK-W-ERR", "YK-W-OK"]
+    assert _listed(quiet_client)["counts"] is None  # counting looks at every case: only when asked
 
 
 @pytest.mark.usefixtures("four_cases")
-def test_sorting_by_due_puts_the_fewest_working_days_left_first(client: ApiClient) -> None:
-    by_due = _case_nos(_listed(client, sort="due"))
+def test_sorting_by_due_puts_the_fewest_working_days_left_first(quiet_client: ApiClient) -> None:
+    by_due = _case_nos(_listed(quiet_client, sort="due"))
     assert by_due[0] == "YK-W-MISS"
-    assert _case_nos(_listed(client, sort="case_no")) == sorted(by_due)
-    paged = _listed(client, sort="due", limit="1", offset="1")
+    assert _case_nos(_listed(quiet_client, sort="case_no")) == sorted(by_due)
+    paged = _listed(quiet_client, sort="due", limit="1", offset="1")
     assert (paged["total"], _case_nos(paged)) == (4, [by_due[1]])
-    refused = client.request("GET", "/cases", Role.reviewer, params={"sort": "cost"})
+    refused = quiet_client.request("GET", "/cases", Role.reviewer, params={"sort": "cost"})
     assert refused.status_code == 422
 
 
 @pytest.mark.usefixtures("four_cases")
-def test_the_cases_page_is_a_worklist_with_bookmarkable_filters(client: ApiClient) -> None:
-    signin(client, Role.reviewer)
-    page = client.http.get("/cases").text
+def test_the_cases_page_is_a_worklist_with_bookmarkable_filters(quiet_client: ApiClient) -> None:
+    signin(quiet_client, Role.reviewer)
+    page = quiet_client.http.get("/cases").text
     assert re.search(
         r'<label for="has_errors">有未处理错误（<span data-count="has_errors">1<', page
     )
@@ -137,9 +129,9 @@ def test_the_cases_page_is_a_worklist_with_bookmarkable_filters(client: ApiClien
     failed = re.search(r'<tr data-case-no="YK-W-FAIL">.*?</tr>', page, re.S)
     assert failed is not None
     assert "失败 1" in failed.group()
-    filtered = client.http.get("/cases?has_errors=1&sort=due").text
+    filtered = quiet_client.http.get("/cases?has_errors=1&sort=due").text
     assert 'data-case-no="YK-W-ERR"' in filtered
     assert 'data-case-no="YK-W-OK"' not in filtered
     # The column links keep the filters of the view.
     assert 'href="/cases?has_errors=1&amp;sort=case_no"' in filtered
-    assert client.http.get("/cases?sort=cost").status_code == 422
+    assert quiet_client.http.get("/cases?sort=cost").status_code == 422
