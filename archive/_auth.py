@@ -33,6 +33,8 @@ class Permission(StrEnum):
     view_pii = "view_pii"
     print_covers = "print_covers"
     release_job = "release_job"
+    archive = "archive"
+    reopen = "reopen"
 
 
 # README's table of the HTTP API is the truth of who may call what; tests/e2e/test_roles.py
@@ -50,7 +52,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.search,
             Permission.view_pii,
             Permission.print_covers,
+            Permission.archive,
         }
+    ),
+    Role.keeper: frozenset(
+        {Permission.read, Permission.search, Permission.archive, Permission.reopen}
     ),
     Role.auditor: frozenset({Permission.read, Permission.search, Permission.read_audit}),
     Role.admin: frozenset(Permission),

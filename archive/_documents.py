@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from archive._audit import record_event
+from archive._read_only import ensure_open
 from archive._auth import Actor
 from archive._damage import mark_damaged
 from archive._errors import DamagedOriginalError, DamageFound, NotFoundError
@@ -45,6 +46,7 @@ def store_upload(
     bytes on the same case give back the existing document. A concurrent upload of the same
     bytes rolls the session back and returns the document that won.
     """
+    ensure_open(case)
     existing = _by_checksum(session, case=case, sha256=upload.sha256)
     if existing is not None:
         return StoredUpload(document=existing, duplicate=True)

@@ -22,6 +22,10 @@ class ConflictError(ArchiveError):
     """A value that must be unique is already taken, or the state forbids the change."""
 
 
+class CaseArchivedError(ConflictError):
+    """The case is archived, so it is read-only until a keeper re-opens it."""
+
+
 class ValidationError(ArchiveError):
     """A value breaks a domain rule (format of an identifier, an unknown code)."""
 
@@ -63,6 +67,10 @@ class DamagedOriginalError(FixityError):
     def __init__(self, message: str, *, found: DamageFound) -> None:
         super().__init__(message)
         self.found: DamageFound = found
+
+
+class TransferCheckError(FixityError):
+    """A transfer package failed its 四性检测 (a digest, a file, the catalogue or a format)."""
 
 
 class RuleSetError(ArchiveError):

@@ -25,6 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from archive._audit import record_event
+from archive._read_only import ensure_open
 from archive._auth import SYSTEM, Actor
 from archive._errors import ConflictError, ValidationError
 from archive._findings import FindingDraft
@@ -147,6 +148,7 @@ def release_document(
     when the document is not processing, or its job changed while this ran (it finished, or
     another worker took it over).
     """
+    ensure_open(document.case)
     reason = reason.strip()
     if not reason:
         raise ValidationError(

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive._audit import record_event
+from archive._read_only import ensure_open
 from archive._auth import SYSTEM, Actor
 from archive._checks import recheck_case
 from archive._errors import ConflictError, ValidationError
@@ -229,6 +230,7 @@ def move_boundary(
     would leave either part without a page, ConflictError for a document that is not a split
     stack or parts on different cases.
     """
+    ensure_open(parent.case)
     earlier, later = _neighbours(parent, part)
     first, last = earlier.page_first or 1, later.page_last or 1
     if not _pages(parent, first, first_page - 1) or not _pages(parent, first_page, last):

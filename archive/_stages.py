@@ -15,6 +15,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from archive._audit import record_event
+from archive._read_only import ensure_open
 from archive._auth import Actor
 from archive._completeness import check_case, flow_stages
 from archive._deadlines import ESTIMATE_NOTE_ZH, StageDue, stage_due
@@ -63,6 +64,12 @@ def advance_case(
     StageGateError (with the check) when the case is not ready and no reason is given;
     ValidationError when ``to`` is not the next stage.
     """
+    ensure_open(case)
+    if to is Stage.archived:
+        raise ValidationError(
+            f"case {case.case_no} is archived by POST /api/v1/cases/{case.case_no}/archive "
+            "(it gives the 档号 and the archival copies), not by advancing it"
+        )
     following = next_stage(case, rule_set)
     if following is None or to != following:
         raise ValidationError(

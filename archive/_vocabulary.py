@@ -89,7 +89,26 @@ class Role(StrEnum):
     archivist = "archivist"
     reviewer = "reviewer"
     auditor = "auditor"
+    keeper = "keeper"
     admin = "admin"
+
+
+class Retention(StrEnum):
+    """保管期限 of an archived document (DA/T 22: 永久, 定期 30 年, 定期 10 年)."""
+
+    permanent = "permanent"
+    years_30 = "30y"
+    years_10 = "10y"
+
+    @property
+    def code(self) -> str:
+        """The 保管期限代码 an archive number carries: Y, D30 or D10."""
+        return {"permanent": "Y", "30y": "D30", "10y": "D10"}[self.value]
+
+    @property
+    def years(self) -> int | None:
+        """How many years it is kept; None for ever."""
+        return {"permanent": None, "30y": 30, "10y": 10}[self.value]
 
 
 class Severity(StrEnum):
@@ -199,6 +218,10 @@ LABELS_ZH: dict[str, str] = {
     Role.archivist: "档案员",
     Role.reviewer: "审核员",
     Role.auditor: "稽查员",
+    Role.keeper: "档案管理员",
     Role.admin: "管理员",
+    Retention.permanent: "永久",
+    Retention.years_30: "30年",
+    Retention.years_10: "10年",
 }
 """Chinese labels of every code, for the UI; codes are shown by these, never raw."""

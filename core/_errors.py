@@ -8,7 +8,8 @@ a stable ``code``, ``cli._errors`` to an exit status)::
     ├── archive.ArchiveError
     │   ├── NotFoundError                             a case, document, finding or token is unknown
     │   ├── ConflictError                             a value is taken, or the state forbids it
-    │   │   └── StageGateError                        the case is not ready to leave its stage
+    │   │   ├── StageGateError                        the case is not ready to leave its stage
+    │   │   └── CaseArchivedError                     the case is archived: read-only
     │   ├── ValidationError                           a value breaks a domain rule
     │   ├── UploadError
     │   │   ├── UploadTooLargeError                   over the configured size limit
@@ -17,7 +18,8 @@ a stable ``code``, ``cli._errors`` to an exit status)::
     │   ├── ObjectStoreError                          the object store failed or cannot be written
     │   │   └── ObjectNotFoundError                   no object (or record) under that key
     │   ├── FixityError                               stored data failed its fixity check
-    │   │   └── DamagedOriginalError                  an original is altered or missing
+    │   │   ├── DamagedOriginalError                  an original is altered or missing
+    │   │   └── TransferCheckError                    a transfer package failed its 四性检测
     │   ├── AuditKeyError                             the audit key file is unreadable
     │   ├── FontMissingError                          no Chinese font to draw cover sheets with
     │   ├── RuleSetError                              the rule file is broken, or no version applies

@@ -128,6 +128,17 @@ class Settings(BaseSettings):
         default=2.0, gt=0, le=600, description="How often the watched folder is looked at."
     )
 
+    archive_fonds: str = Field(
+        default="0412",
+        pattern=r"^[0-9A-Za-z]{1,16}$",
+        description="全宗号: the fonds code archive numbers (档号) begin with.",
+    )
+    archive_no_pattern: str = Field(
+        default="{fonds}-YK-{year}-{retention}-{number:04d}",
+        description="How an archive number (档号) is written: {fonds} 全宗号, {year} 年度, "
+        "{retention} 保管期限代码 (Y, D30, D10) and {number} 件号, counted per year.",
+    )
+
     @field_validator("watch_dir", mode="before")
     @classmethod
     def _unset_when_empty(cls, value: object) -> object:
