@@ -1,5 +1,14 @@
 """Cases, documents, object storage, audit trail and API tokens: the truth of yekuo."""
 
+from archive._archive_numbers import ArchiveNumberPattern
+from archive._archiving import (
+    ArchiveRequest,
+    ArchiveResult,
+    ArchivingContext,
+    ReopenRequest,
+    archive_case,
+    reopen_case,
+)
 from archive._audit import AuditFilter, query_events, record_event, verify_chain
 from archive._audit_anchor import AuditKeyError, load_audit_key, verify_audit, write_checkpoint
 from archive._auth import (
@@ -20,6 +29,7 @@ from archive._batch import (
     read_manifest,
 )
 from archive._cases import case_public, create_case, get_case, list_cases
+from archive._catalogue import CatalogueEntry, catalogue
 from archive._checks import cross_check_findings, recheck_case
 from archive._completeness import check_case, flow_stages
 from archive._corrections import (
@@ -56,6 +66,7 @@ from archive._documents import (
 )
 from archive._errors import (
     ArchiveError,
+    CaseArchivedError,
     ConflictError,
     DamagedOriginalError,
     DamageFound,
@@ -66,6 +77,7 @@ from archive._errors import (
     NotFoundError,
     ObjectNotFoundError,
     ObjectStoreError,
+    TransferCheckError,
     UnauthenticatedError,
     UnsupportedMediaTypeError,
     UploadError,
@@ -73,6 +85,7 @@ from archive._errors import (
     ValidationError,
 )
 from archive._findings import FindingDraft, finding_public, intake_finding
+from archive._four_checks import CheckItem, CheckReport, check_package
 from archive._jobs import (
     Claim,
     IntakeOutcome,
@@ -97,6 +110,7 @@ from archive._pii_access import (
     require_original_access,
 )
 from archive._privacy import CITIZEN_ID_PATTERN, mask_citizen_id
+from archive._retention import DueForAppraisal, due_for_appraisal
 from archive._schemas import (
     AdvanceRequest,
     AdvanceResult,
@@ -143,7 +157,9 @@ from archive._stages import (
     next_stage,
     overdue_cases,
 )
+from archive._stored_check import check_stored
 from archive._tokens import create_token, list_tokens, revoke_token, token_public
+from archive._transfer import export_package
 from archive._users import (
     LOCK_OUT,
     MAX_FAILED_ATTEMPTS,
@@ -174,6 +190,7 @@ from archive._vocabulary import (
     DocType,
     DocumentStatus,
     FailureCode,
+    Retention,
     Role,
     Severity,
     Stage,
@@ -222,6 +239,10 @@ __all__ = [
     "AdvanceRequest",
     "AdvanceResult",
     "ArchiveError",
+    "ArchiveNumberPattern",
+    "ArchiveRequest",
+    "ArchiveResult",
+    "ArchivingContext",
     "AuditEvent",
     "AuditEventPublic",
     "AuditFilter",
@@ -231,13 +252,17 @@ __all__ = [
     "BusinessType",
     "CalendarRangeError",
     "Case",
+    "CaseArchivedError",
     "CaseCheck",
     "CaseCreate",
     "CaseFactsUpdate",
     "CaseList",
     "CasePublic",
     "CaseRebase",
+    "CatalogueEntry",
     "Category",
+    "CheckItem",
+    "CheckReport",
     "Claim",
     "ConflictError",
     "DamageFound",
@@ -249,6 +274,7 @@ __all__ = [
     "DocumentPublic",
     "DocumentStatus",
     "DocumentSummary",
+    "DueForAppraisal",
     "EmptyUploadError",
     "FailureCode",
     "FieldCorrection",
@@ -277,6 +303,8 @@ __all__ = [
     "PasswordChange",
     "PasswordChangeRequiredError",
     "Permission",
+    "ReopenRequest",
+    "Retention",
     "Role",
     "RuleBook",
     "RuleSetError",
@@ -292,6 +320,7 @@ __all__ = [
     "TokenCreate",
     "TokenCreated",
     "TokenPublic",
+    "TransferCheckError",
     "UnauthenticatedError",
     "UnsupportedMediaTypeError",
     "UploadAccepted",
@@ -302,14 +331,18 @@ __all__ = [
     "ValidationError",
     "add_working_days",
     "advance_case",
+    "archive_case",
     "authenticate",
     "bearer_actor",
     "case_cover_sheets",
     "case_public",
     "case_review_fields",
+    "catalogue",
     "change_password",
     "check_case",
+    "check_package",
     "check_password_policy",
+    "check_stored",
     "claim_next",
     "clear_damage",
     "correct_field",
@@ -324,9 +357,11 @@ __all__ = [
     "damaged_original",
     "dismiss_finding",
     "document_public",
+    "due_for_appraisal",
     "due_jobs",
     "end_session",
     "expand",
+    "export_package",
     "fail_job",
     "find_user",
     "finding_public",
@@ -373,6 +408,7 @@ __all__ = [
     "release_document",
     "remove_orphaned_temporaries",
     "renew_lease",
+    "reopen_case",
     "require_original_access",
     "reset_password",
     "retry_document",

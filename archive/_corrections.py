@@ -15,12 +15,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from archive._audit import record_event
-from archive._read_only import ensure_open
 from archive._auth import Actor
 from archive._checks import recheck_case
 from archive._errors import ConflictError, ValidationError
 from archive._findings import get_finding
 from archive._privacy import mask_citizen_id
+from archive._read_only import ensure_open
 from archive._vocabulary import DocumentStatus
 from archive.db._models import Case, Document, Finding, utcnow
 from archive.rules._loader import check_facts

@@ -11,11 +11,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from archive._audit import record_event
-from archive._read_only import ensure_open
 from archive._auth import Actor
 from archive._damage import mark_damaged
 from archive._errors import DamagedOriginalError, DamageFound, NotFoundError
 from archive._findings import finding_public
+from archive._read_only import ensure_open
 from archive._schemas import DocumentPublic, DocumentSummary
 from archive._vocabulary import DocType, DocumentStatus
 from archive.db._models import AuditEvent, Case, Document, utcnow

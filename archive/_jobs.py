@@ -23,10 +23,10 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from archive._audit import record_event
-from archive._read_only import ensure_open
 from archive._auth import SYSTEM, Actor
 from archive._errors import ConflictError
 from archive._findings import FindingDraft, add_finding
+from archive._read_only import ensure_open
 from archive._vocabulary import DocumentStatus, FailureCode
 from archive.db._models import Document, Finding, utcnow
 

@@ -25,11 +25,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from archive._audit import record_event
-from archive._read_only import ensure_open
 from archive._auth import SYSTEM, Actor
 from archive._errors import ConflictError, ValidationError
 from archive._findings import FindingDraft
 from archive._jobs import Claim, fail_job
+from archive._read_only import ensure_open
 from archive._vocabulary import DocumentStatus, FailureCode, Severity
 from archive.db._models import Document, utcnow
 from core import ended_on_this_machine, process_instance

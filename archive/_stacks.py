@@ -19,7 +19,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive._audit import record_event
-from archive._read_only import ensure_open
 from archive._auth import SYSTEM, Actor
 from archive._checks import recheck_case
 from archive._errors import ConflictError, ValidationError
@@ -32,6 +31,7 @@ from archive._jobs import (
     _replace_queue_findings,
     release,
 )
+from archive._read_only import ensure_open
 from archive._vocabulary import DocType, DocumentStatus, Severity
 from archive.db._models import Case, Document
 

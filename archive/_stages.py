@@ -15,11 +15,11 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from archive._audit import record_event
-from archive._read_only import ensure_open
 from archive._auth import Actor
 from archive._completeness import check_case, flow_stages
 from archive._deadlines import ESTIMATE_NOTE_ZH, StageDue, stage_due
 from archive._errors import ConflictError, ValidationError
+from archive._read_only import ensure_open
 from archive._schemas import CaseCheck, StageDuePublic, StageOverridePublic
 from archive._vocabulary import Severity, Stage
 from archive.db._models import Case, StageTransition, utcnow
@@ -81,7 +81,7 @@ def advance_case(
     if not check.ready and len(reason) < MIN_REASON_CHARS:
         raise StageGateError(
             f"case {case.case_no} cannot leave stage {case.stage}: "
-            f"{_outstanding_text(check)}; add what is missing, resolve the findings, or give "
+            f"{outstanding_text(check)}; add what is missing, resolve the findings, or give "
             "an override_reason",
             check=check,
         )
@@ -94,7 +94,7 @@ def advance_case(
         actor=actor.name,
         rules_version=rule_set.version,
         override_reason=override,
-        outstanding=_outstanding(check) if override else {},
+        outstanding=outstanding_of(check) if override else {},
     )
     session.add(transition)
     before = {"stage": case.stage}
@@ -119,7 +119,8 @@ def advance_case(
     return transition
 
 
-def _outstanding(check: CaseCheck) -> dict[str, list[str]]:
+def outstanding_of(check: CaseCheck) -> dict[str, list[str]]:
+    """What keeps a case at its gate: missing rules and open error findings."""
     return {
         "missing": [m.rule for m in check.missing],
         "open_errors": [
@@ -130,8 +131,9 @@ def _outstanding(check: CaseCheck) -> dict[str, list[str]]:
     }
 
 
-def _outstanding_text(check: CaseCheck) -> str:
-    outstanding = _outstanding(check)
+def outstanding_text(check: CaseCheck) -> str:
+    """``outstanding_of`` in words, for an error message."""
+    outstanding = outstanding_of(check)
     parts = []
     if outstanding["missing"]:
         parts.append("missing " + ", ".join(outstanding["missing"]))
