@@ -19,6 +19,7 @@ from api._privacy import reveal_citizen_ids
 from api._session import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, check_csrf
 from archive import (
     Actor,
+    ArchiveNumberPattern,
     Database,
     ObjectStore,
     Permission,
@@ -157,6 +158,13 @@ def form_actor(permission: Permission) -> Callable[..., Actor]:
     return dependency
 
 
+def get_archive_numbers(
+    settings: Annotated[Settings, Depends(get_settings)],
+) -> ArchiveNumberPattern:
+    """How archive numbers (档号) are written here."""
+    return ArchiveNumberPattern.from_settings(settings)
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[ObjectStore, Depends(get_object_store)]
@@ -165,5 +173,6 @@ IndexDep = Annotated[SearchIndex, Depends(get_search_index)]
 QueueDep = Annotated[IntakeQueue, Depends(get_intake_queue)]
 RulesDep = Annotated[RuleBook, Depends(get_rule_book)]
 AuditKeyDep = Annotated[bytes, Depends(get_audit_key)]
+ArchiveNumbersDep = Annotated[ArchiveNumberPattern, Depends(get_archive_numbers)]
 PageActorDep = Annotated[Actor, Depends(get_page_actor)]
 ScriptActorDep = Annotated[Actor, Depends(get_script_actor)]

@@ -6,6 +6,7 @@ from archive._archiving import (
     ArchiveResult,
     ArchivingContext,
     ReopenRequest,
+    ReopenResult,
     archive_case,
     reopen_case,
 )
@@ -304,6 +305,7 @@ __all__ = [
     "PasswordChangeRequiredError",
     "Permission",
     "ReopenRequest",
+    "ReopenResult",
     "Retention",
     "Role",
     "RuleBook",

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from archive._vocabulary import Retention
 from archive.db._models import ArchiveCounter
-from core import SettingsError
+from core import Settings, SettingsError
 
 _FIELDS = frozenset({"fonds", "year", "retention", "number"})
 
@@ -40,6 +40,11 @@ class ArchiveNumberPattern:
                 "and may name only {fonds}, {year}, {retention} and {number}, e.g. "
                 "{fonds}-YK-{year}-{retention}-{number:04d}"
             )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ArchiveNumberPattern:
+        """The pattern of ``YEKUO_ARCHIVE_NO_PATTERN`` and ``YEKUO_ARCHIVE_FONDS``."""
+        return cls(pattern=settings.archive_no_pattern, fonds=settings.archive_fonds)
 
     def format(self, *, year: int, retention: Retention, number: int) -> str:
         """The archive number of 件号 ``number`` of ``year``."""

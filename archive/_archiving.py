@@ -61,6 +61,14 @@ class ReopenRequest(BaseModel):
     reason: str = Field(min_length=1, max_length=2000, description="Why it must change")
 
 
+class ReopenResult(BaseModel):
+    """Answer of ``POST /cases/{case_no}/reopen``."""
+
+    case_no: str
+    stage: Stage = Field(description="The stage it was archived from, where it is again")
+    archive_no: str | None = Field(description="档号, kept for when it is archived again")
+
+
 @dataclass(frozen=True)
 class ArchivingContext:
     """What archiving needs beside the case: the rules, the store and the 档号 pattern."""
@@ -185,7 +193,7 @@ def _store_copy(
     document.archival_sha256, document.archival_size = info.sha256, info.size
 
 
-def reopen_case(session: Session, case: Case, *, reason: str, actor: Actor) -> Case:
+def reopen_case(session: Session, case: Case, *, reason: str, actor: Actor) -> ReopenResult:
     """Re-open an archived case for a correction (a keeper's act), audited; keeps its 档号.
 
     The case goes back to the stage it was archived from; ValidationError without a reason,
@@ -217,4 +225,4 @@ def reopen_case(session: Session, case: Case, *, reason: str, actor: Actor) -> C
         before=before,
         after={"stage": case.stage, "archive_no": case.archive_no, "reason": reason},
     )
-    return case
+    return ReopenResult(case_no=case.case_no, stage=Stage(case.stage), archive_no=case.archive_no)

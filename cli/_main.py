@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from cli._archive import archive_group
 from cli._cases import cases_command
 from cli._check import check_command
 from cli._db import db_group
@@ -40,5 +41,6 @@ for _command in (
     reindex_command,
     verify_command,
     watch_command,
+    archive_group,
 ):
     main.add_command(_command)
