@@ -183,11 +183,10 @@ def test_a_case_is_archived_exported_checked_and_a_damaged_package_fails(
     damaged = check(settings, package, expect_exit=6)
     assert damaged["passed"] is False
     details = {item["id"]: (item["result"], item["detail"]) for item in damaged["items"]}
-    assert details["A1"][0] == "fail" and "002-id_card-原件.png" in details["A1"][1]
-    assert (
-        details["I2"][0] == "fail"
-        and "003-property_certificate-长期保存.pdf: missing" in details["I2"][1]
-    )
+    assert details["A1"][0] == "fail"
+    assert "002-id_card-原件.png" in details["A1"][1]
+    assert details["I2"][0] == "fail"
+    assert "003-property_certificate-长期保存.pdf: missing" in details["I2"][1]
 
     stored = yekuo(settings, "archive", "check", "--stored", "--json")
     assert stored.returncode == 0, stored.stdout + stored.stderr
