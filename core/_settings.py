@@ -13,7 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from core._errors import SettingsError
 
 MiB = 1024 * 1024
-ROLE_NAMES = frozenset({"archivist", "reviewer", "auditor", "admin"})
+ROLE_NAMES = frozenset({"archivist", "reviewer", "auditor", "keeper", "admin"})
 """The roles a setting may name (``archive.Role``'s values; a test keeps the two equal)."""
 
 
