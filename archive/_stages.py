@@ -65,16 +65,16 @@ def advance_case(
     ValidationError when ``to`` is not the next stage.
     """
     ensure_open(case)
-    if to is Stage.archived:
-        raise ValidationError(
-            f"case {case.case_no} is archived by POST /api/v1/cases/{case.case_no}/archive "
-            "(it gives the 档号 and the archival copies), not by advancing it"
-        )
     following = next_stage(case, rule_set)
     if following is None or to != following:
         raise ValidationError(
             f"case {case.case_no} is at stage {case.stage}; it can only advance to "
             f"{following.value if following else 'nothing (it is archived)'}, not {to.value}"
+        )
+    if to is Stage.archived:
+        raise ValidationError(
+            f"case {case.case_no} is archived by POST /api/v1/cases/{case.case_no}/archive "
+            "(it gives the 档号 and the archival copies), not by advancing it"
         )
     check = check_case(session, case, Stage(case.stage), rule_set=rule_set)
     reason = (override_reason or "").strip()
