@@ -86,7 +86,7 @@ def export_package(
     (out / OTHER_DIR).mkdir(exist_ok=True)
     schema = resources.files("archive").joinpath("transfer_catalogue.xsd").read_bytes()
     (out / SCHEMA).write_bytes(schema)
-    (out / NUMBER_RULE).write_text(_number_rule(pattern), encoding="utf-8")
+    (out / NUMBER_RULE).write_text(number_rule_text(pattern), encoding="utf-8")
     now = utcnow()
     (out / README).write_text(_readme(cases, files, actor=actor, at=now), encoding="utf-8")
     (out / REGISTER).write_text(_register(cases, files, actor=actor, at=now), encoding="utf-8")
@@ -171,7 +171,8 @@ def catalogue_xml(files: list[PackageFile], *, fonds: str) -> bytes:
     return text + b"\n"
 
 
-def _number_rule(pattern: ArchiveNumberPattern) -> str:
+def number_rule_text(pattern: ArchiveNumberPattern) -> str:
+    """其他/档号规则.txt: the rule in words, and the two lines the 四性检测 reads back."""
     return (
         "档号规则\n\n"
         f"档号格式: {pattern.pattern}\n"
