@@ -22,6 +22,8 @@ PAGE_SIZE = 50
 ACTIONS_ZH = {
     "case.create": "新建案件",
     "document.upload": "上传资料",
+    "case.archived": "归档",
+    "case.reopened": "重新开启已归档案件",
     "token.create": "创建令牌",
     "token.revoke": "吊销令牌",
     "user.create": "创建用户",

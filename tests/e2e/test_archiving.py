@@ -20,6 +20,7 @@ from api import create_app
 from archive import IntakeOutcome, Role, claim_next, finish_job, open_database, recheck_case
 from core import Settings, today_in_china
 from tests.e2e.helpers import VALID_ID, ApiClient, png_bytes
+from tests.e2e.test_pages import signin
 
 pytestmark = pytest.mark.timeout(300)
 OWNER = "王小明"
@@ -141,6 +142,12 @@ def test_a_case_is_archived_exported_checked_and_a_damaged_package_fails(
         (3, "property_certificate", "3-3", "permanent"),
     ]
     assert entries[0]["title"] == f"{OWNER}用电申请表"
+    assert signin(client, Role.auditor).status_code == 303
+    page = client.http.get("/cases/YK-A1").text
+    assert f'<dd class="archive-no">{first["archive_no"]}</dd>' in page
+    assert "<caption>卷内目录</caption>" in page
+    assert f"<td>3</td><td>{OWNER}不动产权证书/房屋产权证明</td>" in page
+    assert "<td>永久</td>" in page
 
     package = tmp_path / "package"
     exported = yekuo(settings, "archive", "export", "YK-A1", "YK-A2", "--out", str(package))

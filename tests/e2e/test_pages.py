@@ -440,7 +440,7 @@ def test_the_audit_page_filters_by_case_user_action_and_date(client: ApiClient) 
     client.upload("YK-AUD1", png_bytes(9))
     signin(client, Role.auditor)
     everything = client.http.get("/audit").text
-    assert "共 7 条" in everything  # the fixture's 4 tokens, 2 cases, 1 upload
+    assert "共 8 条" in everything  # the fixture's 5 tokens (one per role), 2 cases, 1 upload
     one_case = client.http.get("/audit", params={"case_no": "YK-AUD1"}).text
     assert "共 2 条" in one_case
     assert "上传资料" in one_case
@@ -449,10 +449,10 @@ def test_the_audit_page_filters_by_case_user_action_and_date(client: ApiClient) 
     assert "共 0 条" in client.http.get("/audit", params={"user": "nobody"}).text
     assert "共 3 条" in client.http.get("/audit", params={"user": "archivist-user"}).text
     assert "共 0 条" in client.http.get("/audit", params={"until": "2000-01-01"}).text
-    assert "共 7 条" in client.http.get("/audit", params={"since": "2000-01-01"}).text
+    assert "共 8 条" in client.http.get("/audit", params={"since": "2000-01-01"}).text
     assert "共 0 条" in client.http.get("/audit", params={"since": "2999-01-01"}).text
     today = dt.date.today().isoformat()
-    assert "共 7 条" in client.http.get("/audit", params={"since": today, "until": today}).text
+    assert "共 8 条" in client.http.get("/audit", params={"since": today, "until": today}).text
     assert "审计链完整" in client.http.get("/audit", params={"verify": "true"}).text
     assert client.http.get("/audit", params={"since": "yesterday"}).status_code == 422
 
