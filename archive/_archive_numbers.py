@@ -4,8 +4,8 @@ The default pattern ``{fonds}-YK-{year}-{retention}-{number:04d}`` gives
 ``0412-YK-2026-Y-0001``: 全宗号, the 业扩 class, 年度, 保管期限代码 and 件号. The 件号 counts per
 year from 1, and is taken from ``archive_counters`` inside the archiving transaction, so a
 number is used only if the archiving commits: a rolled-back archiving leaves no gap. On
-PostgreSQL the counter row is locked (``SELECT … FOR UPDATE``) so concurrent archivings wait
-for each other; SQLite serialises writers itself.
+PostgreSQL the counter row is locked by the UPDATE that counts, so concurrent archivings wait for
+each other; SQLite serialises writers itself.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ import re
 import string
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from archive._errors import ConflictError
 from archive._vocabulary import Retention
 from archive.db._models import ArchiveCounter
 from core import Settings, SettingsError
@@ -68,25 +69,33 @@ class ArchiveNumberPattern:
 
 
 def allocate_number(session: Session, *, year: int) -> int:
-    """The next 件号 of ``year``, counted in this transaction (the caller commits)."""
-    counter = session.scalars(
-        select(ArchiveCounter).where(ArchiveCounter.year == year).with_for_update()
-    ).first()
-    if counter is None:
-        counter = _first_counter(session, year)
-    counter.last_number += 1
-    session.flush()
-    return counter.last_number
+    """The next 件号 of ``year``, counted in this transaction (the caller commits).
+
+    The increment is one UPDATE in the database (``last_number + 1``), never a value read
+    and written back, so two archivings cannot take the same number: the UPDATE locks the
+    counter row (PostgreSQL) or the database (SQLite) until the transaction ends.
+    """
+    for _ in range(2):
+        if _increment(session, year):
+            return session.scalars(
+                select(ArchiveCounter.last_number).where(ArchiveCounter.year == year)
+            ).one()
+        try:
+            with session.begin_nested():
+                session.add(ArchiveCounter(year=year, last_number=1))
+        except IntegrityError:
+            continue  # another archiving created the year's row first: increment it
+        return 1
+    raise ConflictError(
+        f"the archive number counter of {year} could not be taken; archive the case again"
+    )
 
 
-def _first_counter(session: Session, year: int) -> ArchiveCounter:
-    try:
-        with session.begin_nested():
-            counter = ArchiveCounter(year=year, last_number=0)
-            session.add(counter)
-    except IntegrityError:
-        # Another archiving created the year's row first: wait for it and take the lock.
-        return session.scalars(
-            select(ArchiveCounter).where(ArchiveCounter.year == year).with_for_update()
-        ).one()
-    return counter
+def _increment(session: Session, year: int) -> bool:
+    done = session.execute(
+        update(ArchiveCounter)
+        .where(ArchiveCounter.year == year)
+        .values(last_number=ArchiveCounter.last_number + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(done, "rowcount", 0))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from archive._archive_numbers import ArchiveNumberPattern, allocate_number
 from archive._digests import sm3_hex
 from archive._vocabulary import Retention
+from archive.db import Database
 from core import SettingsError
 from tests.unit.archive.rules.test_rules_cases import open_session
 
@@ -44,3 +47,17 @@ def test_numbers_count_per_year_and_a_rolled_back_one_is_given_again(database_ur
 
 def test_sm3_matches_the_example_of_gb_t_32905() -> None:
     assert sm3_hex(b"abc") == "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
+
+
+def test_concurrent_archivings_take_distinct_numbers_without_gaps(database_url: str) -> None:
+    # Each thread holds the year's counter row until it commits; the others wait for it.
+    with Database(database_url) as database:
+        database.upgrade()
+
+        def take(_: int) -> int:
+            with database.transaction() as session:
+                return allocate_number(session, year=2030)
+
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            taken = list(pool.map(take, range(8)))
+    assert sorted(taken) == list(range(1, 9))
