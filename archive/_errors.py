@@ -69,10 +69,6 @@ class DamagedOriginalError(FixityError):
         self.found: DamageFound = found
 
 
-class TransferCheckError(FixityError):
-    """A transfer package failed its 四性检测 (a digest, a file, the catalogue or a format)."""
-
-
 class RuleSetError(ArchiveError):
     """The rule file is broken, or no version of it applies to a case."""
 

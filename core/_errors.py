@@ -18,8 +18,7 @@ a stable ``code``, ``cli._errors`` to an exit status)::
     │   ├── ObjectStoreError                          the object store failed or cannot be written
     │   │   └── ObjectNotFoundError                   no object (or record) under that key
     │   ├── FixityError                               stored data failed its fixity check
-    │   │   ├── DamagedOriginalError                  an original is altered or missing
-    │   │   └── TransferCheckError                    a transfer package failed its 四性检测
+    │   │   └── DamagedOriginalError                  an original is altered or missing
     │   ├── AuditKeyError                             the audit key file is unreadable
     │   ├── FontMissingError                          no Chinese font to draw cover sheets with
     │   ├── RuleSetError                              the rule file is broken, or no version applies

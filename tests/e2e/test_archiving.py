@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,12 +20,14 @@ from fastapi.testclient import TestClient
 from api import create_app
 from archive import IntakeOutcome, Role, claim_next, finish_job, open_database, recheck_case
 from core import Settings, today_in_china
+from tests.databases import missing_server
 from tests.e2e.helpers import VALID_ID, ApiClient, png_bytes
 from tests.e2e.test_pages import signin
 
 pytestmark = pytest.mark.timeout(300)
 OWNER = "王小明"
 YEKUO = str(Path(sys.executable).with_name("yekuo"))
+VERAPDF = Path(__file__).parents[2] / "scripts" / "verapdf.sh"
 DOCUMENTS = ("application_form", "id_card", "property_certificate")
 FIELDS = {
     "application_form": {"customer_name": OWNER},
@@ -171,6 +174,7 @@ def test_a_case_is_archived_exported_checked_and_a_damaged_package_fails(
         in catalogue_xml
     )
 
+    validate_copies(sorted(package.rglob("*-长期保存.pdf")))
     report = check(settings, package, expect_exit=0)
     assert report["passed"] is True
     results = {item["id"]: item["result"] for item in report["items"]}
@@ -237,6 +241,17 @@ def test_the_retention_report_lists_what_is_due_for_appraisal(
     listed = yekuo(settings, "archive", "due", "--year", str(year + 100))
     assert listed.returncode == 0, listed.stderr
     assert "0 cases due for appraisal" in listed.stderr
+
+
+def validate_copies(copies: list[Path]) -> None:
+    """The archival copies as made by archiving validate as PDF/A-2b with veraPDF."""
+    if shutil.which("java") is None or shutil.which("mvn") is None:
+        missing_server("veraPDF (Java and Maven)", "PATH")
+    done = subprocess.run(
+        [str(VERAPDF), *map(str, copies)], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count("PASS ") == len(copies) == 6
 
 
 def check(settings: Settings, package: Path, *, expect_exit: int) -> dict[str, Any]:
