@@ -67,8 +67,8 @@ def test_auditor_searches_a_name_and_follows_the_trail(
     expect(page.get_by_role("heading", name="身份证.png")).to_be_visible()
     screenshots.take(page, "search-hit-document", full_page=False)
     page.get_by_role("link", name="审计", exact=True).click()
-    # 5 tokens, 5 users (one of each role), the case, the upload and the auditor viewing the scan
-    expect(page.get_by_text("共 13 条")).to_be_visible()
+    # a token and a user for each of the 5 roles, then the case, its upload and what the auditor did
+    expect(page.get_by_text("共 14 条")).to_be_visible()
     page.get_by_label("案件编号").fill("YK-AUD-1")
     page.get_by_role("button", name="筛选").click()
     expect(page.get_by_text("共 3 条")).to_be_visible()
@@ -80,7 +80,7 @@ def test_auditor_searches_a_name_and_follows_the_trail(
     expect(table.get_by_text("身份证.png").first).to_be_visible()
     screenshots.take(page, "audit-filtered")
     page.get_by_role("link", name="校验审计链").click()
-    expect(page.get_by_text("审计链完整：共 13 条记录")).to_be_visible()
+    expect(page.get_by_text("审计链完整：共 14 条记录")).to_be_visible()
     screenshots.take(page, "audit-chain-verified")
 
     page.goto(server.url + "/audit")
