@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 from archive import (
     AuditKeyError,
     CalendarRangeError,
+    CaseArchivedError,
     ConflictError,
     DamagedOriginalError,
     DirectoryUnavailableError,
@@ -43,6 +44,7 @@ ERROR_STATUS: tuple[tuple[type[YekuoError], int, str], ...] = (
     (ForbiddenError, 403, "forbidden"),
     (NotFoundError, 404, "not_found"),
     (DamagedOriginalError, 410, "original_damaged"),
+    (CaseArchivedError, 409, "case_archived"),
     (ConflictError, 409, "conflict"),
     (UploadTooLargeError, 413, "upload_too_large"),
     (UnsupportedMediaTypeError, 415, "unsupported_media_type"),

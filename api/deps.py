@@ -19,6 +19,7 @@ from api._privacy import reveal_citizen_ids
 from api._session import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, check_csrf
 from archive import (
     Actor,
+    ArchiveNumberPattern,
     Database,
     Directory,
     ObjectStore,
@@ -167,6 +168,13 @@ def form_actor(permission: Permission) -> Callable[..., Actor]:
     return dependency
 
 
+def get_archive_numbers(
+    settings: Annotated[Settings, Depends(get_settings)],
+) -> ArchiveNumberPattern:
+    """How archive numbers (档号) are written here."""
+    return ArchiveNumberPattern.from_settings(settings)
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[ObjectStore, Depends(get_object_store)]
@@ -176,5 +184,6 @@ QueueDep = Annotated[IntakeQueue, Depends(get_intake_queue)]
 RulesDep = Annotated[RuleBook, Depends(get_rule_book)]
 AuditKeyDep = Annotated[bytes, Depends(get_audit_key)]
 DirectoryDep = Annotated[Directory | None, Depends(get_directory)]
+ArchiveNumbersDep = Annotated[ArchiveNumberPattern, Depends(get_archive_numbers)]
 PageActorDep = Annotated[Actor, Depends(get_page_actor)]
 ScriptActorDep = Annotated[Actor, Depends(get_script_actor)]

@@ -1,5 +1,15 @@
 """Cases, documents, object storage, audit trail and API tokens: the truth of yekuo."""
 
+from archive._archive_numbers import ArchiveNumberPattern
+from archive._archiving import (
+    ArchiveRequest,
+    ArchiveResult,
+    ArchivingContext,
+    ReopenRequest,
+    ReopenResult,
+    archive_case,
+    reopen_case,
+)
 from archive._audit import AuditFilter, query_events, record_event, verify_chain
 from archive._audit_anchor import AuditKeyError, load_audit_key, verify_audit, write_checkpoint
 from archive._auth import (
@@ -20,6 +30,7 @@ from archive._batch import (
     read_manifest,
 )
 from archive._cases import case_public, create_case, get_case, list_cases, move_case
+from archive._catalogue import CatalogueEntry, catalogue
 from archive._checks import cross_check_findings, recheck_case
 from archive._completeness import check_case, flow_stages
 from archive._corrections import (
@@ -57,6 +68,7 @@ from archive._documents import (
 )
 from archive._errors import (
     ArchiveError,
+    CaseArchivedError,
     ConflictError,
     DamagedOriginalError,
     DamageFound,
@@ -75,6 +87,7 @@ from archive._errors import (
     ValidationError,
 )
 from archive._findings import FindingDraft, finding_public, intake_finding
+from archive._four_checks import CheckItem, CheckReport, check_package
 from archive._jobs import (
     Claim,
     IntakeOutcome,
@@ -101,6 +114,7 @@ from archive._pii_access import (
     require_original_access,
 )
 from archive._privacy import CITIZEN_ID_PATTERN, mask_citizen_id
+from archive._retention import DueForAppraisal, due_for_appraisal
 from archive._schemas import (
     AdvanceRequest,
     AdvanceResult,
@@ -156,7 +170,9 @@ from archive._stages import (
     next_stage,
     overdue_cases,
 )
+from archive._stored_check import check_stored
 from archive._tokens import create_token, list_tokens, revoke_token, token_public
+from archive._transfer import export_package
 from archive._unit_tree import UnitTree, unit_tree
 from archive._units import assignable_units, create_unit
 from archive._users import (
@@ -191,6 +207,7 @@ from archive._vocabulary import (
     DocType,
     DocumentStatus,
     FailureCode,
+    Retention,
     Role,
     Severity,
     Stage,
@@ -242,6 +259,10 @@ __all__ = [
     "AdvanceRequest",
     "AdvanceResult",
     "ArchiveError",
+    "ArchiveNumberPattern",
+    "ArchiveRequest",
+    "ArchiveResult",
+    "ArchivingContext",
     "AuditEvent",
     "AuditEventPublic",
     "AuditFilter",
@@ -251,6 +272,7 @@ __all__ = [
     "BusinessType",
     "CalendarRangeError",
     "Case",
+    "CaseArchivedError",
     "CaseCheck",
     "CaseCounts",
     "CaseCreate",
@@ -261,7 +283,10 @@ __all__ = [
     "CasePublic",
     "CaseRebase",
     "CaseSort",
+    "CatalogueEntry",
     "Category",
+    "CheckItem",
+    "CheckReport",
     "Claim",
     "ConflictError",
     "DamageFound",
@@ -276,6 +301,7 @@ __all__ = [
     "DocumentPublic",
     "DocumentStatus",
     "DocumentSummary",
+    "DueForAppraisal",
     "EmptyUploadError",
     "FailureCode",
     "FieldCorrection",
@@ -305,6 +331,9 @@ __all__ = [
     "PasswordChange",
     "PasswordChangeRequiredError",
     "Permission",
+    "ReopenRequest",
+    "ReopenResult",
+    "Retention",
     "Role",
     "RuleBook",
     "RuleSetError",
@@ -332,6 +361,7 @@ __all__ = [
     "ValidationError",
     "add_working_days",
     "advance_case",
+    "archive_case",
     "assignable_units",
     "authenticate",
     "bearer_actor",
@@ -339,9 +369,12 @@ __all__ = [
     "case_missing_notice",
     "case_public",
     "case_review_fields",
+    "catalogue",
     "change_password",
     "check_case",
+    "check_package",
     "check_password_policy",
+    "check_stored",
     "claim_next",
     "clear_damage",
     "correct_field",
@@ -357,9 +390,11 @@ __all__ = [
     "damaged_original",
     "dismiss_finding",
     "document_public",
+    "due_for_appraisal",
     "due_jobs",
     "end_session",
     "expand",
+    "export_package",
     "fail_job",
     "find_user",
     "finding_public",
@@ -409,6 +444,7 @@ __all__ = [
     "release_document",
     "remove_orphaned_temporaries",
     "renew_lease",
+    "reopen_case",
     "require_original_access",
     "reset_password",
     "retry_document",

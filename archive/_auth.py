@@ -34,6 +34,8 @@ class Permission(StrEnum):
     print_covers = "print_covers"
     release_job = "release_job"
     move_case = "move_case"
+    archive = "archive"
+    reopen = "reopen"
 
 
 # README's table of the HTTP API is the truth of who may call what; tests/e2e/test_roles.py
@@ -51,7 +53,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.search,
             Permission.view_pii,
             Permission.print_covers,
+            Permission.archive,
         }
+    ),
+    Role.keeper: frozenset(
+        {Permission.read, Permission.search, Permission.archive, Permission.reopen}
     ),
     Role.auditor: frozenset({Permission.read, Permission.search, Permission.read_audit}),
     Role.admin: frozenset(Permission),

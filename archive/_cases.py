@@ -245,6 +245,8 @@ def case_public(
             "documents": [document_summary(d) for d in case.documents],
             "created_at": case.created_at,
             "updated_at": case.updated_at,
+            "archive_no": case.archive_no,
+            "archived_at": case.archived_at,
             **review,
         }
     )

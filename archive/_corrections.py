@@ -20,6 +20,7 @@ from archive._checks import recheck_case
 from archive._errors import ConflictError, ValidationError
 from archive._findings import get_finding
 from archive._privacy import mask_citizen_id
+from archive._read_only import ensure_open
 from archive._vocabulary import DocumentStatus
 from archive.db._models import Case, Document, Finding, utcnow
 from archive.rules._loader import check_facts
@@ -38,6 +39,7 @@ def set_document_type(
     today: dt.date,
 ) -> Document:
     """Set the type of a document (intake keeps a type a reviewer set); the caller commits."""
+    ensure_open(document.case)
     if doc_type not in book.doc_types:
         raise ValidationError(
             f"{doc_type!r} is not a document type; use one of {', '.join(sorted(book.doc_types))}"
@@ -63,6 +65,7 @@ def correct_field(
     The masked form of the current value (``410105********6366``, as a page shows it to someone
     who has not revealed it) counts as the same value.
     """
+    ensure_open(document.case)
     if not _FIELD_NAME.match(name):
         raise ValidationError(f"{name!r} is not a field name (lower_case letters, digits, _)")
     if document.status != DocumentStatus.done:
@@ -103,6 +106,7 @@ def dismiss_finding(
     """Dismiss an open finding with a reason; rechecks never bring it back."""
     finding = get_finding(session, finding_id=finding_id, actor=actor)
     case = session.get_one(Case, finding.case_id)
+    ensure_open(case)
     reason = reason.strip()
     if not reason:
         raise ValidationError("dismissing a finding needs a reason")
@@ -136,6 +140,7 @@ def set_case_facts(
     today: dt.date,
 ) -> Case:
     """Record yes/no facts (declared by the rule file) on a case; the caller commits."""
+    ensure_open(case)
     check_facts(facts, book)
     before = dict(case.facts or {})
     case.facts = {**before, **facts}
@@ -157,6 +162,7 @@ def rebase_case(
     session: Session, case: Case, *, version: str, reason: str, book: RuleBook, actor: Actor
 ) -> Case:
     """Check the case against another rule version from now on; the caller commits."""
+    ensure_open(case)
     if book.named(version) is None:
         raise ValidationError(
             f"the rule file has no version {version!r}; it has "

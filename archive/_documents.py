@@ -15,6 +15,7 @@ from archive._auth import Actor
 from archive._damage import mark_damaged
 from archive._errors import DamagedOriginalError, DamageFound, NotFoundError
 from archive._findings import finding_public
+from archive._read_only import ensure_open
 from archive._schemas import DocumentPublic, DocumentSummary
 from archive._scope import document_in_scope
 from archive._vocabulary import DocType, DocumentStatus
@@ -46,6 +47,7 @@ def store_upload(
     bytes on the same case give back the existing document. A concurrent upload of the same
     bytes rolls the session back and returns the document that won.
     """
+    ensure_open(case)
     existing = _by_checksum(session, case=case, sha256=upload.sha256)
     if existing is not None:
         return StoredUpload(document=existing, duplicate=True)

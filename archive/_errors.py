@@ -22,6 +22,10 @@ class ConflictError(ArchiveError):
     """A value that must be unique is already taken, or the state forbids the change."""
 
 
+class CaseArchivedError(ConflictError):
+    """The case is archived, so it is read-only until a keeper re-opens it."""
+
+
 class ValidationError(ArchiveError):
     """A value breaks a domain rule (format of an identifier, an unknown code)."""
 

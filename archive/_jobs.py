@@ -26,6 +26,7 @@ from archive._audit import record_event
 from archive._auth import SYSTEM, Actor
 from archive._errors import ConflictError
 from archive._findings import FindingDraft, add_finding
+from archive._read_only import ensure_open
 from archive._scope import scoped_documents
 from archive._vocabulary import DocumentStatus, FailureCode
 from archive.db._models import Document, Finding, utcnow
@@ -307,6 +308,7 @@ def fail_job(
 
 def retry_document(session: Session, document: Document, *, actor: Actor) -> Document:
     """Queue a failed document for intake again, now; ConflictError for any other status."""
+    ensure_open(document.case)
     if document.status != DocumentStatus.failed.value:
         raise ConflictError(
             f"document {document.id} is {document.status}, not failed: only a failed document "

@@ -29,6 +29,7 @@ from archive._auth import SYSTEM, Actor
 from archive._errors import ConflictError, ValidationError
 from archive._findings import FindingDraft
 from archive._jobs import Claim, fail_job
+from archive._read_only import ensure_open
 from archive._vocabulary import DocumentStatus, FailureCode, Severity
 from archive.db._models import Document, utcnow
 from core import ended_on_this_machine, process_instance
@@ -147,6 +148,7 @@ def release_document(
     when the document is not processing, or its job changed while this ran (it finished, or
     another worker took it over).
     """
+    ensure_open(document.case)
     reason = reason.strip()
     if not reason:
         raise ValidationError(

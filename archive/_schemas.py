@@ -254,6 +254,10 @@ class CasePublic(BaseModel):
     overrides: list[StageOverridePublic] = Field(
         default_factory=list, description="Stage gates passed by override, with the reasons"
     )
+    archive_no: str | None = Field(default=None, description="档号, once archived")
+    archived_at: dt.datetime | None = Field(
+        default=None, description="When it was archived; none while open (or re-opened)"
+    )
 
 
 class CaseSummary(BaseModel):

@@ -31,6 +31,7 @@ from archive._jobs import (
     _replace_queue_findings,
     release,
 )
+from archive._read_only import ensure_open
 from archive._vocabulary import DocType, DocumentStatus, Severity
 from archive.db._models import Case, Document
 
@@ -67,7 +68,21 @@ def _route(session: Session, home: Case, case_no: str | None) -> tuple[Case, Fin
     if case_no is None or case_no == home.case_no:
         return home, None
     named = session.scalar(select(Case).where(Case.case_no == case_no))
-    if named is not None and named.unit == home.unit:
+    if named is not None and named.unit != home.unit:
+        named = None  # another unit's case: not named, not confirmed
+    if named is not None and named.archived_at is not None:
+        # An archived case is read-only: the part stays where it was uploaded, said so.
+        return home, FindingDraft(
+            code="cover_case_archived",
+            severity=Severity.warning,
+            message_zh=f"资料封面上的案件 {case_no} 已归档（只读），本部分已留在案件 "
+            f"{home.case_no}；如需补入，请档案管理员先重新开启该案件后重新上传。",
+            message_en=f"The cover sheet names case {case_no}, which is archived (read-only); "
+            f"the part stayed on case {home.case_no}. A keeper re-opens that case before the "
+            "part is uploaded to it again.",
+            found=case_no,
+        )
+    if named is not None:
         return named, None
     return home, FindingDraft(
         code="cover_case_unknown",
@@ -232,6 +247,7 @@ def move_boundary(
     would leave either part without a page, ConflictError for a document that is not a split
     stack or parts on different cases.
     """
+    ensure_open(parent.case)
     earlier, later = _neighbours(parent, part)
     first, last = earlier.page_first or 1, later.page_last or 1
     if not _pages(parent, first, first_page - 1) or not _pages(parent, first_page, last):

@@ -19,6 +19,7 @@ from archive._auth import Actor
 from archive._completeness import check_case, flow_stages
 from archive._deadlines import ESTIMATE_NOTE_ZH, StageDue, stage_due
 from archive._errors import ConflictError, ValidationError
+from archive._read_only import ensure_open
 from archive._schemas import CaseCheck, StageDuePublic, StageOverridePublic
 from archive._vocabulary import Severity, Stage
 from archive.db._models import Case, StageTransition, utcnow
@@ -63,18 +64,24 @@ def advance_case(
     StageGateError (with the check) when the case is not ready and no reason is given;
     ValidationError when ``to`` is not the next stage.
     """
+    ensure_open(case)
     following = next_stage(case, rule_set)
     if following is None or to != following:
         raise ValidationError(
             f"case {case.case_no} is at stage {case.stage}; it can only advance to "
             f"{following.value if following else 'nothing (it is archived)'}, not {to.value}"
         )
+    if to is Stage.archived:
+        raise ValidationError(
+            f"case {case.case_no} is archived by POST /api/v1/cases/{case.case_no}/archive "
+            "(it gives the 档号 and the archival copies), not by advancing it"
+        )
     check = check_case(session, case, Stage(case.stage), rule_set=rule_set)
     reason = (override_reason or "").strip()
     if not check.ready and len(reason) < MIN_REASON_CHARS:
         raise StageGateError(
             f"case {case.case_no} cannot leave stage {case.stage}: "
-            f"{_outstanding_text(check)}; add what is missing, resolve the findings, or give "
+            f"{outstanding_text(check)}; add what is missing, resolve the findings, or give "
             "an override_reason",
             check=check,
         )
@@ -87,7 +94,7 @@ def advance_case(
         actor=actor.name,
         rules_version=rule_set.version,
         override_reason=override,
-        outstanding=_outstanding(check) if override else {},
+        outstanding=outstanding_of(check) if override else {},
     )
     session.add(transition)
     before = {"stage": case.stage}
@@ -112,7 +119,8 @@ def advance_case(
     return transition
 
 
-def _outstanding(check: CaseCheck) -> dict[str, list[str]]:
+def outstanding_of(check: CaseCheck) -> dict[str, list[str]]:
+    """What keeps a case at its gate: missing rules and open error findings."""
     return {
         "missing": [m.rule for m in check.missing],
         "open_errors": [
@@ -123,8 +131,9 @@ def _outstanding(check: CaseCheck) -> dict[str, list[str]]:
     }
 
 
-def _outstanding_text(check: CaseCheck) -> str:
-    outstanding = _outstanding(check)
+def outstanding_text(check: CaseCheck) -> str:
+    """``outstanding_of`` in words, for an error message."""
+    outstanding = outstanding_of(check)
     parts = []
     if outstanding["missing"]:
         parts.append("missing " + ", ".join(outstanding["missing"]))

@@ -89,7 +89,26 @@ class Role(StrEnum):
     archivist = "archivist"
     reviewer = "reviewer"
     auditor = "auditor"
+    keeper = "keeper"
     admin = "admin"
+
+
+class Retention(StrEnum):
+    """保管期限 of an archived document (DA/T 22: 永久, 定期 30 年, 定期 10 年)."""
+
+    permanent = "permanent"
+    years_30 = "30y"
+    years_10 = "10y"
+
+    @property
+    def code(self) -> str:
+        """The 保管期限代码 an archive number carries: Y, D30 or D10."""
+        return {"permanent": "Y", "30y": "D30", "10y": "D10"}[self.value]
+
+    @property
+    def years(self) -> int | None:
+        """How many years it is kept; None for ever."""
+        return {"permanent": None, "30y": 30, "10y": 10}[self.value]
 
 
 class Severity(StrEnum):
@@ -199,7 +218,11 @@ LABELS_ZH: dict[str, str] = {
     Role.archivist: "档案员",
     Role.reviewer: "审核员",
     Role.auditor: "稽查员",
+    Role.keeper: "档案管理员",
     Role.admin: "管理员",
+    Retention.permanent: "永久",
+    Retention.years_30: "30年",
+    Retention.years_10: "10年",
 }
 """Chinese labels of every code, for the UI; codes are shown by these, never raw."""
 
@@ -211,6 +234,9 @@ AUDIT_ACTIONS_ZH: dict[str, str] = {
     "case.facts": "修改案件情形",
     "case.rebase": "更换规则版本",
     "case.recheck": "重新核对",
+    "case.moved": "移交其他单位",
+    "case.archived": "归档",
+    "case.reopened": "重新开启已归档案件",
     "document.upload": "上传资料",
     "document.intake": "识别完成",
     "document.intake_failed": "识别失败",
@@ -237,6 +263,9 @@ AUDIT_ACTIONS_ZH: dict[str, str] = {
     "user.password_reset": "重置密码",
     "user.password_changed": "修改密码",
     "user.locked": "账号锁定",
+    "user.provisioned": "目录账号首次登录",
+    "user.directory_updated": "目录账号信息更新",
+    "unit.create": "新建单位",
 }
 """Chinese names of the audit trail's actions, as pages show them."""
 

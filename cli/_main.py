@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from cli._archive import archive_group
 from cli._backup import backup_command, restore_command
 from cli._cases import cases_command
 from cli._check import check_command
@@ -45,5 +46,6 @@ for _command in (
     watch_command,
     backup_command,
     restore_command,
+    archive_group,
 ):
     main.add_command(_command)

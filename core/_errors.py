@@ -8,7 +8,8 @@ a stable ``code``, ``cli._errors`` to an exit status)::
     ├── archive.ArchiveError
     │   ├── NotFoundError                             a case, document, finding or token is unknown
     │   ├── ConflictError                             a value is taken, or the state forbids it
-    │   │   └── StageGateError                        the case is not ready to leave its stage
+    │   │   ├── StageGateError                        the case is not ready to leave its stage
+    │   │   └── CaseArchivedError                     the case is archived: read-only
     │   ├── ValidationError                           a value breaks a domain rule
     │   ├── UploadError
     │   │   ├── UploadTooLargeError                   over the configured size limit

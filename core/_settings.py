@@ -15,7 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from core._errors import SettingsError
 
 MiB = 1024 * 1024
-ROLE_NAMES = frozenset({"archivist", "reviewer", "auditor", "admin"})
+ROLE_NAMES = frozenset({"archivist", "reviewer", "auditor", "keeper", "admin"})
 """The roles a setting may name (``archive.Role``'s values; a test keeps the two equal)."""
 
 
@@ -177,6 +177,16 @@ class Settings(BaseSettings):
     )
     ldap_timeout_seconds: int = Field(
         default=5, ge=1, le=60, description="How long to wait for the directory to answer."
+    )
+    archive_fonds: str = Field(
+        default="0412",
+        pattern=r"^[0-9A-Za-z]{1,16}$",
+        description="全宗号: the fonds code archive numbers (档号) begin with.",
+    )
+    archive_no_pattern: str = Field(
+        default="{fonds}-YK-{year}-{retention}-{number:04d}",
+        description="How an archive number (档号) is written: {fonds} 全宗号, {year} 年度, "
+        "{retention} 保管期限代码 (Y, D30, D10) and {number} 件号, counted per year.",
     )
 
     @field_validator("watch_dir", mode="before")

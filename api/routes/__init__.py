@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from api.routes.admin import router as admin_router
+from api.routes.archiving import router as archiving_router
 from api.routes.auth import router as auth_router
 from api.routes.cases import router as cases_router
 from api.routes.documents import router as documents_router
@@ -22,6 +23,7 @@ for _api_router in (
     auth_router,
     search_router,
     review_router,
+    archiving_router,
 ):
     router.include_router(_api_router)
 

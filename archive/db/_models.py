@@ -140,6 +140,11 @@ class Case(Base):
     transitions: Mapped[list[StageTransition]] = relationship(
         back_populates="case", order_by="StageTransition.id"
     )
+    # 归档: the 档号 given when the case was archived; None while it is open (or re-opened,
+    # which keeps the number: a re-archived case is the same 件).
+    archive_no: Mapped[str | None] = mapped_column(String(64), unique=True)
+    archived_at: Mapped[dt.datetime | None] = mapped_column()
+    archived_by: Mapped[str | None] = mapped_column(String(200))
 
 
 class Document(Base):
@@ -190,6 +195,10 @@ class Document(Base):
     part: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     page_first: Mapped[int | None] = mapped_column(Integer)
     page_last: Mapped[int | None] = mapped_column(Integer)
+    # The long-term (PDF/A-2b) copy made at archiving, stored beside the original (the object
+    # store keys objects by their sha256).
+    archival_sha256: Mapped[str | None] = mapped_column(String(64))
+    archival_size: Mapped[int | None] = mapped_column(BigInteger)
 
     case: Mapped[Case] = relationship(back_populates="documents")
     findings: Mapped[list[Finding]] = relationship(back_populates="document", order_by="Finding.id")
@@ -324,3 +333,12 @@ class StageTransition(Base):
     outstanding: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     case: Mapped[Case] = relationship(back_populates="transitions")
+
+
+class ArchiveCounter(Base):
+    """The last 件号 given in one 年度: archive numbers are allocated from it without gaps."""
+
+    __tablename__ = "archive_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)

@@ -4,6 +4,7 @@ The shape of a rule file (``archive/rules/default.yaml`` documents every key)::
 
     facts:            yes/no facts of a case that conditions may use (tenant, ...)
     document_types:   document types the utility adds to the built-in ones (code: label)
+    retention:        保管期限 per document type (permanent, 30y, 10y; default for the rest)
     versions:         one or more rule sets, each in force from its effective_from date
       - version, effective_from, description
         flows:        one per category, covering business types
@@ -34,7 +35,7 @@ from pydantic import (
     model_validator,
 )
 
-from archive._vocabulary import BusinessType, Category, DocType, Stage
+from archive._vocabulary import BusinessType, Category, DocType, Retention, Stage
 from archive.rules._conditions import Condition, FactKind, FactSpec, FactValue, parse_condition
 
 BUILT_IN_FACTS: dict[str, FactSpec] = {
@@ -229,6 +230,29 @@ class RuleBook(BaseModel):
         default_factory=dict, description="Document types added to the built-in ones: label_zh"
     )
     versions: list[RuleSet] = Field(min_length=1)
+    retention: dict[str, Retention] = Field(
+        default_factory=dict,
+        description="保管期限 per document type; the key default for the types not listed",
+    )
+
+    @field_validator("retention")
+    @classmethod
+    def _retention_types(
+        cls, retention: dict[str, Retention], info: ValidationInfo
+    ) -> dict[str, Retention]:
+        known: frozenset[str] = _context(info).get("doc_types", frozenset(DocType))
+        for doc_type in retention:
+            if doc_type != "default" and doc_type not in known:
+                raise ValueError(
+                    f"retention names unknown document type {doc_type!r}; use one of "
+                    f"{', '.join(sorted(known))} or default"
+                )
+        return retention
+
+    def retention_of(self, doc_type: str | None) -> Retention:
+        """The 保管期限 of a document of this type (the file's default, else permanent)."""
+        fallback = self.retention.get("default", Retention.permanent)
+        return self.retention.get(doc_type or "other", fallback)
 
     @field_validator("facts")
     @classmethod

@@ -69,10 +69,10 @@ def test_auditor_searches_a_name_and_follows_the_trail(
     page.get_by_role("link", name="审计", exact=True).click()
     # People's actions only: the case, the upload, the auditor (by name) viewing the scan
     expect(page.get_by_text("共 4 条")).to_be_visible()
-    # With the system's own: 4 tokens and 4 users set up for the test
+    # With the system's own: a token and a user for each of the 5 roles set up for the test
     page.get_by_label("含系统事件").check()
     page.get_by_role("button", name="筛选").click()
-    expect(page.get_by_text("共 12 条")).to_be_visible()
+    expect(page.get_by_text("共 14 条")).to_be_visible()
     page.get_by_label("案件编号").fill("YK-AUD-1")
     page.get_by_role("button", name="筛选").click()
     expect(page.get_by_text("共 3 条")).to_be_visible()
@@ -84,7 +84,7 @@ def test_auditor_searches_a_name_and_follows_the_trail(
     expect(table.get_by_text("身份证.png").first).to_be_visible()
     screenshots.take(page, "audit-filtered")
     page.get_by_role("link", name="校验审计链").click()
-    expect(page.get_by_text("审计链完整：共 12 条记录")).to_be_visible()
+    expect(page.get_by_text("审计链完整：共 14 条记录")).to_be_visible()
     screenshots.take(page, "audit-chain-verified")
 
     page.goto(server.url + "/audit")

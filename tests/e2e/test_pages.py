@@ -440,8 +440,8 @@ def test_the_audit_page_filters_by_case_user_action_and_date(client: ApiClient) 
     client.upload("YK-AUD1", png_bytes(9))
     signin(client, Role.auditor)
     everything = client.http.get("/audit").text
-    assert "共 3 条" in everything  # 2 cases, 1 upload: the system's 4 tokens hidden
-    assert "共 7 条" in client.http.get("/audit", params={"system": "1"}).text
+    assert "共 3 条" in everything  # 2 cases, 1 upload: the system's 5 tokens hidden
+    assert "共 8 条" in client.http.get("/audit", params={"system": "1"}).text
     one_case = client.http.get("/audit", params={"case_no": "YK-AUD1"}).text
     assert "共 2 条" in one_case
     assert "上传资料" in one_case

@@ -75,6 +75,7 @@ def test_view_pii_roles_are_a_setting(settings: Settings, tokens: dict[Role, str
         Role.archivist: MASKED,
         Role.reviewer: MASKED,
         Role.auditor: VALID_ID,
+        Role.keeper: MASKED,
         Role.admin: MASKED,
     }
 

@@ -13,8 +13,10 @@ from typing import Any
 
 import pytest
 from PIL import Image
+from sqlalchemy import select
 
-from archive import Role, open_database, open_object_store
+from archive import Case, Role, open_database, open_object_store
+from archive.db._models import utcnow
 from core import Settings
 from search import open_search_index
 from synthetic import SyntheticStack, build_stack, render
@@ -199,6 +201,25 @@ def test_a_cover_naming_no_known_case_keeps_the_part_with_a_warning(
     (warning,) = [f for f in licence["findings"] if f["code"] == "cover_case_unknown"]
     assert (warning["severity"], warning["found"]) == ("warning", "YK-7")
     assert "YK-7" in warning["message"]
+
+
+def test_a_cover_naming_an_archived_case_keeps_the_part_with_a_warning(
+    client: ApiClient, settings: Settings, tmp_path: Path, docs: list[Any]
+) -> None:
+    client.create_case("YK-1")
+    client.create_case("YK-7")
+    with open_database(settings) as database, database.transaction() as session:
+        archived = session.scalars(select(Case).where(Case.case_no == "YK-7")).one()
+        archived.archive_no, archived.archived_at = "0412-YK-2026-Y-0001", utcnow()
+    stack = build_stack([docs[0], docs[2]], covers=[None, Image.new("RGB", SMALL, "black")])
+    stack_id = upload_stack(client, tmp_path, stack)
+    run_intake(settings, stack, stack_id)
+    _, licence_id = document(client, stack_id)["parts"]
+    licence = document(client, licence_id)
+    assert licence["case_no"] == "YK-1"
+    (warning,) = [f for f in licence["findings"] if f["code"] == "cover_case_archived"]
+    assert (warning["severity"], warning["found"]) == ("warning", "YK-7")
+    assert "已归档" in warning["message"]
 
 
 def test_the_document_page_lists_the_parts_and_moves_a_boundary(

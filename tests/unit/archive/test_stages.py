@@ -92,20 +92,29 @@ def test_a_ready_case_advances_without_a_reason_and_is_not_an_override(database_
         case = make_case(session)
         rule_set = rule_set_for(book, case)
         add_documents(session, case, [*PERSON_APPLICATION, ("site_survey_record", {}), *CONNECTION])
-        for stage in (Stage.connection, Stage.archived):
-            transition = advance_case(
-                session, case, to=stage, override_reason=None, rule_set=rule_set, actor=SYSTEM
+        transition = advance_case(
+            session,
+            case,
+            to=Stage.connection,
+            override_reason=None,
+            rule_set=rule_set,
+            actor=SYSTEM,
+        )
+        assert transition.override_reason is None
+        assert next_stage(case, rule_set) is Stage.archived
+        with pytest.raises(ValidationError, match="is archived by POST /api/v1/cases/"):
+            advance_case(
+                session,
+                case,
+                to=Stage.archived,
+                override_reason=None,
+                rule_set=rule_set,
+                actor=SYSTEM,
             )
-            assert transition.override_reason is None
-        assert next_stage(case, rule_set) is None
-        assert case_review_fields(case, rule_set=rule_set, today=dt.date(2025, 3, 10)) == {
-            "facts": {},
-            "rules_version": "2023.12",
-            "due": None,
-            "overrides": [],
-        }
+        shown = case_review_fields(case, rule_set=rule_set, today=dt.date(2025, 3, 10))
+        assert (shown["facts"], shown["rules_version"], shown["overrides"]) == ({}, "2023.12", [])
         actions = session.scalars(select(AuditEvent.action).where(AuditEvent.entity_type == "case"))
-        assert list(actions) == ["case.create", "case.advance", "case.advance"]
+        assert list(actions) == ["case.create", "case.advance"]
 
 
 def test_only_the_next_stage_of_the_flow(database_url: str) -> None:

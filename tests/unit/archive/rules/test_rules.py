@@ -10,6 +10,7 @@ import pytest
 from archive import (
     BusinessType,
     Category,
+    Retention,
     RuleSetError,
     Stage,
     ValidationError,
@@ -248,3 +249,20 @@ def test_a_utility_file_is_loaded_from_its_path(tmp_path: Path) -> None:
     line = line_of(text, "someday")
     with pytest.raises(RuleSetError, match=f"{broken}:{line}: versions.0.effective_from"):
         load_rule_book(broken)
+
+
+def test_retention_is_per_document_type_with_a_default() -> None:
+    book = load_rule_book()
+    assert book.retention_of("supply_contract") is Retention.permanent
+    assert book.retention_of("id_card") is Retention.years_10
+    assert book.retention_of("site_survey_record") is Retention.years_30  # the default
+    assert parse_rule_book(rule_file(), source="u.yaml").retention_of("id_card") is (
+        Retention.permanent  # a file without retention keeps everything
+    )
+
+
+def test_retention_of_an_unknown_type_or_period_is_refused() -> None:
+    unknown = "retention:\n  passport: 10y\n" + rule_file()
+    assert "retention names unknown document type 'passport'" in problem(unknown)
+    period = "retention:\n  id_card: 5y\n" + rule_file()
+    assert f"utility.yaml:{line_of(period, '5y')}: retention.id_card:" in problem(period)
