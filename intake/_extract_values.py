@@ -53,6 +53,9 @@ _NON_CHINESE_HEAD = re.compile(r"^[0-9A-Za-z\-_/]{3,}(?=[\u4e00-\u9fff])")
 _PROSE = re.compile(r"[,;!?。！？《》]|的|对|合法权益|依法|本证|根据|经审查|准予|颁发|为保护")
 _MAX_NAME_LENGTH = 40
 _ORGANISATION_END = re.compile("(?:公司|厂|中心|局|院|所|店|部|社|行|站|队|会|处|场|馆)$")
+# The place name of a certificate number, between its year and 不动产权第…号.
+_CERTIFICATE_PLACE = re.compile(r"\([0-9]{4}\)(?P<place>[^()]{1,16}?)不动产权")
+_STRAY_IN_PLACE = re.compile(r"(?<=[\u4e00-\u9fff])[0-9Il|]{1,2}(?=[\u4e00-\u9fff])")
 BUSINESS_TYPES = {"新装": "new", "增容": "capacity_increase", "临时用电": "temporary"}
 _CHECKED = "■☑✓√✔●▣☒◼"
 _UNCHECKED = "□口☐○◻"
@@ -235,6 +238,20 @@ def code(value: str) -> str | None:
     return _fix_digits(cleaned)
 
 
+def certificate_no(value: str) -> str | None:
+    """A property certificate's number (京(2020)朝阳区不动产权第0357576号), as a ``code``; a
+    digit or stroke between the Chinese characters of its place name (朝阳1区) is a table
+    rule or speck misread, and is dropped: place names hold no digits."""
+    cleaned = code(value)
+    if cleaned is None:
+        return None
+    match = _CERTIFICATE_PLACE.search(cleaned)
+    if match is None:
+        return cleaned
+    place = _STRAY_IN_PLACE.sub("", match.group("place"))
+    return cleaned[: match.start("place")] + place + cleaned[match.end("place") :]
+
+
 def business_type(value: str) -> str | None:
     """The business type code a checkbox row (□新装 ■增容 □临时用电) or plain word shows."""
     options = [
@@ -266,8 +283,14 @@ def _identifier_doubt(valid: Callable[[str], bool]) -> Callable[[str, str], Doub
     return doubt
 
 
+def _certificate_doubt(raw: str, value: str) -> Doubt | None:
+    """``trimmed`` when a misread character was dropped from the place name."""
+    return "trimmed" if code(raw) != value else None
+
+
 _DOUBTS: dict[Normaliser, Callable[[str, str], Doubt | None]] = {
     party: _party_doubt,
+    certificate_no: _certificate_doubt,
     citizen_id: _identifier_doubt(is_valid_citizen_id),
     credit_code: _identifier_doubt(is_valid_credit_code),
 }
@@ -275,7 +298,8 @@ _DOUBTS: dict[Normaliser, Callable[[str, str], Doubt | None]] = {
 
 def doubt_of(normalise: Normaliser, raw: str, value: str) -> Doubt | None:
     """Why the value normalise gave for raw is in doubt, or None: a party's name that had
-    text glued to it cut off, an identifier whose check character fails or that has the
+    text glued to it cut off, a certificate number a misread character was dropped from, an
+    identifier whose check character fails or that has the
     wrong length."""
     check = _DOUBTS.get(normalise)
     return check(raw, value) if check is not None else None

@@ -235,3 +235,20 @@ def test_quotes_sprinkled_over_a_label_are_ignored() -> None:
         "company_name": "成都创安机械制造有限公司",
         "company_type": "有限责任公司(自然人独资)",
     }
+
+
+@pytest.mark.parametrize("stray", ["1", "l", "|"])
+def test_a_stray_stroke_in_a_certificate_numbers_place_is_dropped_in_doubt(stray: str) -> None:
+    rows: Rows = [
+        ["不动产权证书"],
+        [f"苏(2019)苏州工业园{stray}区不动产权第0012345号"],
+        ["权利人", "王小明"],
+    ]
+    field = extract_fields("property_certificate", [page_of(rows)])["certificate_no"]
+    assert (field.value, field.doubt) == ("苏(2019)苏州工业园区不动产权第0012345号", "trimmed")
+
+
+def test_a_clean_certificate_number_is_certain() -> None:
+    rows: Rows = [["不动产权证书"], ["证号", "沪(2021)浦东新区不动产权第0076543号"]]
+    field = extract_fields("property_certificate", [page_of(rows)])["certificate_no"]
+    assert (field.value, field.doubt) == ("沪(2021)浦东新区不动产权第0076543号", None)
