@@ -9,13 +9,14 @@ per engine, one page at a time. Prints, per condition and document type and for 
 side: the share classified right, the share of key fields (the ground truth's fields) exactly
 right, the character error rate of the text (``bench.ocr``'s measure, against the printed lines in
 raster order as ``SyntheticDoc.text`` gives them), seconds per page in intake and of those inside
-the OCR engine (its pages' ``engine_seconds``); then the totals per condition; then the same per
-layout of the types drawn in several, with a total for the layouts extraction is tuned on and one
-for those held out of tuning (``synthetic.HELD_OUT_LAYOUTS``); then a summary, one line per
-condition (all layouts, and the held-out ones apart); and the share of analyse's wall time spent
-outside the OCR engine (its ``recognise`` calls, and those plus orientation detection, which also
-runs its models). ``--misses`` then lists every key field missed: engine, capture, type, layout,
-field, the value printed and the value read.
+the OCR engine (its pages' ``engine_seconds``); then the totals per condition and its held-out
+layouts' total (each condition printed as soon as it is measured); then the same per layout of the
+types drawn in several, with a total for the layouts extraction is tuned on and one for those held
+out of tuning (``synthetic.HELD_OUT_LAYOUTS``); then a summary, one line per condition (all
+layouts, and the held-out ones apart); and the share of analyse's wall time spent outside the OCR
+engine (its ``recognise`` calls, and those plus orientation detection, which also runs its models).
+``--misses`` lists, after each condition's lines, every key field missed: engine, capture, type,
+layout, field, the value printed and the value read.
 
 ``--workers-check N`` then analyses N of the same files (spread over types and conditions) in 1
 and in 2 worker processes, each loading its own engine of the first ``--engines`` entry, and
@@ -201,6 +202,13 @@ class EngineRun:
     misses: list[Miss] = field(default_factory=list)
     analyse_seconds: float = 0.0
 
+    def add(self, scan: Scan, tally: Tally, misses: list[Miss]) -> None:
+        """Count one scan's tally into its cells and keep its misses."""
+        self.misses.extend(misses)
+        self.analyse_seconds += tally.seconds
+        self.cells.setdefault((scan.capture, scan.doc.doc_type), Tally()).add(tally)
+        self.layouts.setdefault((scan.capture, scan.doc.layout), Tally()).add(tally)
+
 
 def header(engines: Sequence[str]) -> str:
     """The table's two header lines."""
@@ -222,8 +230,9 @@ def accuracy(
     *,
     misses: bool,
 ) -> None:
-    """Analyse every scan with every engine and print the table, the overhead and, when asked,
-    every key field missed."""
+    """Analyse every scan with every engine, capture by capture, printing each capture's lines
+    (and, when asked, every key field missed) once it is measured; then the layouts, the
+    summary and the overhead."""
     settings = Settings(intake_workers=1, _env_file=None)
     runs = [
         EngineRun(
@@ -231,22 +240,15 @@ def accuracy(
         )
         for name in engines
     ]
-    for scan in scans:
-        for run in runs:
-            tally, missed = measure(scan, run.engine, settings)
-            run.misses.extend(missed)
-            run.analyse_seconds += tally.seconds
-            run.cells.setdefault((scan.capture, scan.doc.doc_type), Tally()).add(tally)
-            run.layouts.setdefault((scan.capture, scan.doc.layout), Tally()).add(tally)
     print(header(engines))
     for capture in captures:
-        totals = [Tally() for _ in runs]
-        for doc_type in DOC_TYPES:
-            tallies = [run.cells.get((capture, doc_type), Tally()) for run in runs]
-            for total, tally in zip(totals, tallies, strict=True):
-                total.add(tally)
-            print(row(f"{capture} {doc_type}", tallies))
-        print(row(f"{capture} TOTAL", totals), flush=True)
+        for scan in scans:
+            if scan.capture == capture:
+                for run in runs:
+                    run.add(scan, *measure(scan, run.engine, settings))
+        capture_rows(runs, capture)
+        if misses:
+            capture_misses(runs, capture)
     print()
     layout_table(runs, engines, captures)
     print()
@@ -262,11 +264,34 @@ def accuracy(
             f"outside the engine {1 - inside / whole:.1%} "
             f"(outside recognise only {1 - engine.recognise_seconds / whole:.1%})"
         )
-    if misses:
-        print("\nkey fields missed (* held out of tuning):")
-        for run in runs:
-            for miss in run.misses:
-                print(f"  {miss.line(run.engine.name)}")
+
+
+def capture_rows(runs: Sequence[EngineRun], capture: Capture) -> None:
+    """One capture's lines of the table, printed as soon as it is measured (a long run shows
+    its first conditions early): per type, the total, the held-out layouts' total."""
+    totals = [Tally() for _ in runs]
+    for doc_type in DOC_TYPES:
+        tallies = [run.cells.get((capture, doc_type), Tally()) for run in runs]
+        for total, tally in zip(totals, tallies, strict=True):
+            total.add(tally)
+        print(row(f"{capture} {doc_type}", tallies))
+    print(row(f"{capture} TOTAL", totals))
+    held_out = [Tally() for _ in runs]
+    for run, total in zip(runs, held_out, strict=True):
+        for (at, layout), tally in run.layouts.items():
+            if at == capture and layout in HELD_OUT_LAYOUTS:
+                total.add(tally)
+    print(row(f"{capture} TOTAL held-out", held_out), flush=True)
+
+
+def capture_misses(runs: Sequence[EngineRun], capture: Capture) -> None:
+    """Every key field missed under one capture, engine by engine."""
+    print(f"  key fields missed, {capture} (* held out of tuning):")
+    for run in runs:
+        for miss in run.misses:
+            if miss.scan.capture == capture:
+                print(f"    {miss.line(run.engine.name)}")
+    print(flush=True)
 
 
 def summary(runs: Sequence[EngineRun], engines: Sequence[str], captures: Sequence[Capture]) -> None:

@@ -237,6 +237,13 @@ def test_quotes_sprinkled_over_a_label_are_ignored() -> None:
     }
 
 
+@pytest.mark.parametrize("speck", ["”", "' '", "‘’"])
+def test_a_box_of_only_quotes_is_no_row(speck: str) -> None:
+    rows = [["营业执照"], [speck], ["名称", "成都创安机械制造有限公司"]]
+    values = {k: v.value for k, v in extract_fields("business_license", [page_of(rows)]).items()}
+    assert values == {"company_name": "成都创安机械制造有限公司"}
+
+
 @pytest.mark.parametrize("stray", ["1", "l", "|"])
 def test_a_stray_stroke_in_a_certificate_numbers_place_is_dropped_in_doubt(stray: str) -> None:
     rows: Rows = [
