@@ -259,3 +259,21 @@ def test_a_clean_certificate_number_is_certain() -> None:
     rows: Rows = [["不动产权证书"], ["证号", "沪(2021)浦东新区不动产权第0076543号"]]
     field = extract_fields("property_certificate", [page_of(rows)])["certificate_no"]
     assert (field.value, field.doubt) == ("沪(2021)浦东新区不动产权第0076543号", None)
+
+
+def test_a_certificate_number_glued_to_the_owner_is_cut_from_both() -> None:
+    rows: Rows = [
+        ["不动产权证书"],
+        ["权利人", "沪(2018)浦东新区不动产权第0592655号上海华恒纺织股份有限公司"],
+        ["有限公司沪(2018)浦东新区不动产权第0592655号"],
+    ]
+    fields = extract_fields("property_certificate", [page_of(rows)])
+    assert (fields["owner"].value, fields["owner"].doubt) == ("上海华恒纺织股份有限公司", "trimmed")
+    assert fields["certificate_no"].value == "沪(2018)浦东新区不动产权第0592655号"
+
+
+@pytest.mark.parametrize("speck", ["∫", "~", "*"])
+def test_a_speck_before_a_company_name_is_dropped(speck: str) -> None:
+    rows: Rows = [["营业执照"], ["名称", f"{speck}广州安盛机械制造有限公司"]]
+    field = extract_fields("business_license", [page_of(rows)])["company_name"]
+    assert (field.value, field.doubt) == ("广州安盛机械制造有限公司", "trimmed")
