@@ -48,9 +48,10 @@ _ID_LENGTH = 18
 # after it, or a code before it.
 _NON_CHINESE_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])(?:[A-Za-z][A-Za-z0-9|]{2,}|[0-9]{3,})$")
 _NON_CHINESE_HEAD = re.compile(r"^[0-9A-Za-z\-_/]{3,}(?=[\u4e00-\u9fff])")
-# A document number before a name (沪(2018)浦东新区不动产权第0592655号上海华恒…), and a
-# symbol a speck or rule was read as (∫广州安盛…): no name starts with either.
-_CERTIFICATE_HEAD = re.compile(r"^[\u4e00-\u9fff]\([0-9]{4}\)[^()]{1,16}?第[0-9]{4,10}号")
+# A certificate number glued to a name (沪(2018)浦东新区不动产权第0592655号上海华恒…, or after
+# it: a wrapped cell may be joined either way) and a symbol a speck or rule was read as before
+# it (∫广州安盛…): no name holds the one or starts with the other.
+_CERTIFICATE_IN_NAME = re.compile(r"[\u4e00-\u9fff]\([0-9]{4}\)[^()]{1,16}?第[0-9]{4,10}号")
 _SYMBOL_HEAD = re.compile(r"^[^\w(]+")
 # Prose is never a name: the boilerplate of a certificate (为保护不动产权利人合法权益，对…)
 # or a clause of a contract holds clause punctuation or these words.
@@ -96,7 +97,7 @@ def party(value: str) -> str | None:
         return None
     tail = _NON_CHINESE_TAIL.search(cleaned)
     cleaned = cleaned[: tail.start()] if tail else cleaned
-    cleaned = _NON_CHINESE_HEAD.sub("", _CERTIFICATE_HEAD.sub("", cleaned))
+    cleaned = _NON_CHINESE_HEAD.sub("", _CERTIFICATE_IN_NAME.sub("", cleaned))
     cleaned = _SYMBOL_HEAD.sub("", cleaned)
     if _PROSE.search(cleaned) or len(cleaned) > _MAX_NAME_LENGTH:
         return None

@@ -272,6 +272,15 @@ def test_a_certificate_number_glued_to_the_owner_is_cut_from_both() -> None:
     assert fields["certificate_no"].value == "沪(2018)浦东新区不动产权第0592655号"
 
 
+def test_a_certificate_number_after_a_company_owner_is_cut_off() -> None:
+    rows: Rows = [
+        ["不动产权证书"],
+        ["权利人", "上海华恒纺织股份有限公司沪(2018)浦东新区不动产权第0592655号"],
+    ]
+    field = extract_fields("property_certificate", [page_of(rows)])["owner"]
+    assert (field.value, field.doubt) == ("上海华恒纺织股份有限公司", "trimmed")
+
+
 @pytest.mark.parametrize("speck", ["∫", "~", "*"])
 def test_a_speck_before_a_company_name_is_dropped(speck: str) -> None:
     rows: Rows = [["营业执照"], ["名称", f"{speck}广州安盛机械制造有限公司"]]
