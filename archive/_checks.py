@@ -117,6 +117,7 @@ _DOUBTS_ZH = {
     "unparsed": "号码的长度或格式不符",
     "fallback": "未找到栏目名称，是按格式在页面上找到的",
     "low_confidence": "文字识别的把握不大",
+    "signature": "取自签字处，多为手写，识别不可靠",
 }
 _DOUBTS_EN = {
     "label_residue": "another label's text before the value was removed",
@@ -125,6 +126,7 @@ _DOUBTS_EN = {
     "unparsed": "the number has the wrong length or shape",
     "fallback": "found by its shape, without its label",
     "low_confidence": "the OCR engine was unsure of the text",
+    "signature": "read from a signature line, usually handwritten",
 }
 
 # Per document type: document field -> (finding code, the case value it must match).

@@ -17,6 +17,7 @@ class Tally:
     length: int = 0
     pages: int = 0
     seconds: float = 0.0
+    engine_seconds: float = 0.0
 
     def add(self, other: Tally) -> None:
         """Add another tally's counts to this one."""
@@ -42,3 +43,8 @@ class Tally:
     def seconds_per_page(self) -> float:
         """Seconds per page."""
         return self.seconds / max(1, self.pages)
+
+    @property
+    def engine_seconds_per_page(self) -> float:
+        """Seconds per page inside the OCR engine (its pages' ``engine_seconds``)."""
+        return self.engine_seconds / max(1, self.pages)

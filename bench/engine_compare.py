@@ -81,7 +81,7 @@ class Side:
         """Analyse one scan and add its score, engine time and CPU time to its level."""
         before = self.engine.recognise_seconds + self.engine.orientation_seconds
         cpu = time.process_time()
-        tally = measure(scan, self.engine, settings)
+        tally, _ = measure(scan, self.engine, settings)
         cpu = time.process_time() - cpu
         inside = self.engine.recognise_seconds + self.engine.orientation_seconds - before
         self.tallies.setdefault(scan.capture, Tally()).add(tally)

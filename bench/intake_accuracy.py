@@ -2,19 +2,21 @@
 
 Renders every document type the generator draws, in each of its layouts, under every
 ``--conditions`` capture condition (clean, office_scan, phone_photo, fax, turned, low_res:
-``synthetic.CONDITIONS``) and at every ``--levels`` degradation level (``mild``, ``hard``;
-none by default), ``--per-cell`` scans each, writes them as archivists upload them (PNG
-when clean or a fax, JPEG otherwise, a TIFF for several pages) and runs each file through
-``intake.analyse`` once per engine, one page at a time. Prints, per condition and document
-type and for each engine side by side: the share classified right, the share of key fields (the
-ground truth's fields) exactly right, the character error rate of the text (``bench.ocr``'s
-measure, against the printed lines in raster order as ``SyntheticDoc.text`` gives them) and
-seconds per page; then the totals per condition; then the same per layout of the types drawn
-in several, with a total for the layouts extraction is tuned on and one for those held out of
-tuning (``synthetic.HELD_OUT_LAYOUTS``); then a summary, one line per condition (all layouts,
-and the held-out ones apart); and the share of analyse's wall time spent outside
-the OCR engine (its ``recognise`` calls, and those plus orientation detection, which also
-runs its models).
+``synthetic.CONDITIONS``) and at every ``--levels`` degradation level (``mild``, ``hard``; none by
+default), ``--per-cell`` scans each, writes them as archivists upload them (PNG when clean or a
+fax, JPEG otherwise, a TIFF for several pages) and runs each file through ``intake.analyse`` once
+per engine, one page at a time. Prints, per condition and document type and for each engine side by
+side: the share classified right, the share of key fields (the ground truth's fields) exactly
+right, the character error rate of the text (``bench.ocr``'s measure, against the printed lines in
+raster order as ``SyntheticDoc.text`` gives them), seconds per page in intake and of those inside
+the OCR engine (its pages' ``engine_seconds``); then the totals per condition and its held-out
+layouts' total (each condition printed as soon as it is measured); then the same per layout of the
+types drawn in several, with a total for the layouts extraction is tuned on and one for those held
+out of tuning (``synthetic.HELD_OUT_LAYOUTS``); then a summary, one line per condition (all
+layouts, and the held-out ones apart); and the share of analyse's wall time spent outside the OCR
+engine (its ``recognise`` calls, and those plus orientation detection, which also runs its models).
+``--misses`` lists, after each condition's lines, every key field missed: engine, capture, type,
+layout, field, the value printed and the value read.
 
 ``--workers-check N`` then analyses N of the same files (spread over types and conditions) in 1
 and in 2 worker processes, each loading its own engine of the first ``--engines`` entry, and
@@ -24,7 +26,7 @@ engine (the cores shared out among two processes), and the best against the best
 
     .venv/bin/python -m bench.intake_accuracy [--per-cell 6] [--engines rapidocr,tesseract]
         [--conditions clean,office_scan,phone_photo,fax,turned,low_res] [--levels mild,hard]
-        [--seed 1] [--workers-check 24]
+        [--seed 1] [--workers-check 24] [--misses]
 """
 
 from __future__ import annotations
@@ -136,34 +138,58 @@ def build_corpus(
 
 
 def cells(tally: Tally) -> str:
-    """doc_type accuracy, key fields exactly right, CER and seconds per page."""
+    """doc_type accuracy, key fields exactly right, CER, seconds per page in intake and in the
+    OCR engine."""
     return (
         f"{tally.classified_share:5.2f} {tally.fields_share:6.3f} {tally.cer:6.3f} "
-        f"{tally.seconds_per_page:6.2f}"
+        f"{tally.seconds_per_page:6.2f} {tally.engine_seconds_per_page:6.2f}"
     )
 
 
-def measure(scan: Scan, engine: TimedEngine, settings: Settings) -> Tally:
-    """Analyse one scan with the engine and score what it understood."""
+@dataclass(frozen=True)
+class Miss:
+    """One key field of a scan not read exactly right: what was printed and what was read."""
+
+    scan: Scan
+    name: str
+    expected: str
+    read: str | None
+
+    def line(self, engine: str) -> str:
+        """The miss on one line: engine, capture, type, layout (* held out), field, values."""
+        doc = self.scan.doc
+        mark = " *" if doc.layout in HELD_OUT_LAYOUTS else ""
+        return (
+            f"{engine} {self.scan.capture} {doc.doc_type} {doc.layout}{mark} {self.name}: "
+            f"expected {self.expected!r}, read {self.read!r}"
+        )
+
+
+def measure(scan: Scan, engine: TimedEngine, settings: Settings) -> tuple[Tally, list[Miss]]:
+    """Analyse one scan with the engine; score what it understood and list the key fields it
+    missed."""
     started = time.perf_counter()
     analysis = analyse(scan.path, media_type=None, settings=settings, engine=engine, today=_TODAY)
     seconds = time.perf_counter() - started
     truth, read = comparable(scan.doc.text), comparable(analysis.text)
-    right = sum(
-        found is not None and found.value == expected
+    misses = [
+        Miss(scan, name, expected, None if found is None else found.value)
         for name, expected in scan.doc.fields.items()
         for found in (analysis.fields.get(name),)
-    )
-    return Tally(
+        if found is None or found.value != expected
+    ]
+    tally = Tally(
         documents=1,
         classified=int(analysis.doc_type == scan.doc.doc_type),
         fields=len(scan.doc.fields),
-        fields_right=right,
+        fields_right=len(scan.doc.fields) - len(misses),
         distance=edit_distance(truth, read),
         length=len(truth),
         pages=len(analysis.pages),
         seconds=seconds,
+        engine_seconds=sum(page.engine_seconds for page in analysis.pages),
     )
+    return tally, misses
 
 
 @dataclass
@@ -173,13 +199,21 @@ class EngineRun:
     engine: TimedEngine
     cells: dict[tuple[Capture, str], Tally] = field(default_factory=dict)
     layouts: dict[tuple[Capture, str], Tally] = field(default_factory=dict)
+    misses: list[Miss] = field(default_factory=list)
     analyse_seconds: float = 0.0
+
+    def add(self, scan: Scan, tally: Tally, misses: list[Miss]) -> None:
+        """Count one scan's tally into its cells and keep its misses."""
+        self.misses.extend(misses)
+        self.analyse_seconds += tally.seconds
+        self.cells.setdefault((scan.capture, scan.doc.doc_type), Tally()).add(tally)
+        self.layouts.setdefault((scan.capture, scan.doc.layout), Tally()).add(tally)
 
 
 def header(engines: Sequence[str]) -> str:
     """The table's two header lines."""
-    names = "".join(f" | {name:^27}" for name in engines)
-    columns = " | class fields    CER s/page" * len(engines)
+    names = "".join(f" | {name:^34}" for name in engines)
+    columns = " | class fields    CER s/page engine" * len(engines)
     return f"{'':36} {'':>4}{names}\n{'condition / type':36} {'docs'}{columns}"
 
 
@@ -189,8 +223,16 @@ def row(label: str, tallies: Sequence[Tally]) -> str:
     return f"{label:36} {tallies[0].documents:4}{columns}"
 
 
-def accuracy(scans: Sequence[Scan], engines: Sequence[str], captures: Sequence[Capture]) -> None:
-    """Analyse every scan with every engine and print the table and the overhead."""
+def accuracy(
+    scans: Sequence[Scan],
+    engines: Sequence[str],
+    captures: Sequence[Capture],
+    *,
+    misses: bool,
+) -> None:
+    """Analyse every scan with every engine, capture by capture, printing each capture's lines
+    (and, when asked, every key field missed) once it is measured; then the layouts, the
+    summary and the overhead."""
     settings = Settings(intake_workers=1, _env_file=None)
     runs = [
         EngineRun(
@@ -198,21 +240,15 @@ def accuracy(scans: Sequence[Scan], engines: Sequence[str], captures: Sequence[C
         )
         for name in engines
     ]
-    for scan in scans:
-        for run in runs:
-            tally = measure(scan, run.engine, settings)
-            run.analyse_seconds += tally.seconds
-            run.cells.setdefault((scan.capture, scan.doc.doc_type), Tally()).add(tally)
-            run.layouts.setdefault((scan.capture, scan.doc.layout), Tally()).add(tally)
     print(header(engines))
     for capture in captures:
-        totals = [Tally() for _ in runs]
-        for doc_type in DOC_TYPES:
-            tallies = [run.cells.get((capture, doc_type), Tally()) for run in runs]
-            for total, tally in zip(totals, tallies, strict=True):
-                total.add(tally)
-            print(row(f"{capture} {doc_type}", tallies))
-        print(row(f"{capture} TOTAL", totals), flush=True)
+        for scan in scans:
+            if scan.capture == capture:
+                for run in runs:
+                    run.add(scan, *measure(scan, run.engine, settings))
+        capture_rows(runs, capture)
+        if misses:
+            capture_misses(runs, capture)
     print()
     layout_table(runs, engines, captures)
     print()
@@ -228,6 +264,34 @@ def accuracy(scans: Sequence[Scan], engines: Sequence[str], captures: Sequence[C
             f"outside the engine {1 - inside / whole:.1%} "
             f"(outside recognise only {1 - engine.recognise_seconds / whole:.1%})"
         )
+
+
+def capture_rows(runs: Sequence[EngineRun], capture: Capture) -> None:
+    """One capture's lines of the table, printed as soon as it is measured (a long run shows
+    its first conditions early): per type, the total, the held-out layouts' total."""
+    totals = [Tally() for _ in runs]
+    for doc_type in DOC_TYPES:
+        tallies = [run.cells.get((capture, doc_type), Tally()) for run in runs]
+        for total, tally in zip(totals, tallies, strict=True):
+            total.add(tally)
+        print(row(f"{capture} {doc_type}", tallies))
+    print(row(f"{capture} TOTAL", totals))
+    held_out = [Tally() for _ in runs]
+    for run, total in zip(runs, held_out, strict=True):
+        for (at, layout), tally in run.layouts.items():
+            if at == capture and layout in HELD_OUT_LAYOUTS:
+                total.add(tally)
+    print(row(f"{capture} TOTAL held-out", held_out), flush=True)
+
+
+def capture_misses(runs: Sequence[EngineRun], capture: Capture) -> None:
+    """Every key field missed under one capture, engine by engine."""
+    print(f"  key fields missed, {capture} (* held out of tuning):")
+    for run in runs:
+        for miss in run.misses:
+            if miss.scan.capture == capture:
+                print(f"    {miss.line(run.engine.name)}")
+    print(flush=True)
 
 
 def summary(runs: Sequence[EngineRun], engines: Sequence[str], captures: Sequence[Capture]) -> None:
@@ -344,6 +408,9 @@ def main() -> None:
     parser.add_argument("--levels", default="", help="synthetic.degrade levels (mild, hard)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--misses", action="store_true", help="list every key field missed, per engine"
+    )
+    parser.add_argument(
         "--workers-check", type=int, default=24, help="documents for 1 vs 2 processes (0: skip)"
     )
     args = parser.parse_args()
@@ -357,7 +424,7 @@ def main() -> None:
             f"corpus: {len(scans)} scans ({len(DOC_TYPES)} types in {layouts} layouts "
             f"× {', '.join(captures)})"
         )
-        accuracy(scans, engines, captures)
+        accuracy(scans, engines, captures, misses=args.misses)
         if args.workers_check:
             workers_check(scans, args.workers_check, engines[0])
     print(f"\nwall time {time.perf_counter() - started:.0f} s")

@@ -44,6 +44,12 @@ APPLICATION_FORM = DocumentRules(
 # (现委托魏磊为…, 委托熊刚浩（身份证号码…）): never 委托人, 委托期限 or 授权委托书.
 _AGENT = r"(?:受托人|被委托人|委托(?!人|期限|书|权))(?:\([^)]{0,6}\))?:?"
 _AGENT_NAME = _AGENT + r"(?P<value>[\u4e00-\u9fff·]{2,4}?)(?=[,(、。;]|身份证|为|作为|联系|$)"
+# Where a letter names its principal only in running text, before the ID in brackets:
+# 兹有何志强（身份证号码…）委托…, 本人何志强（公民身份号码…）.
+_PRINCIPAL_NAME = (
+    r"(?:兹有|本人|我单位|我公司)(?P<value>[^(,。;:]{2,40}?)"
+    r"\((?:身份证|公民身份|统一社会信用代码|信用代码|证件号码)"
+)
 _AGENT_ID = (
     _AGENT + r"[\u4e00-\u9fff·]{2,4}?[^0-9A-Za-z]{0,12}?"
     r"(?P<value>[0-9OoIlSZB]{17}[0-9Xx])(?![0-9A-Za-z])"
@@ -66,6 +72,7 @@ AUTHORIZATION_LETTER = DocumentRules(
     finders=(
         ("agent_name", phrase_finder(_AGENT_NAME, values.person_name)),
         ("agent_id_number", phrase_finder(_AGENT_ID, values.citizen_id)),
+        ("customer_name", phrase_finder(_PRINCIPAL_NAME, values.party)),
     ),
 )
 

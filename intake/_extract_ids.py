@@ -57,7 +57,7 @@ PROPERTY_CERTIFICATE = DocumentRules(
         FieldRule("owner", ("权利人", "所有权人", "房屋所有权人"), values.party),
         FieldRule("location", ("坐落", "房屋坐落", "坐落地址"), values.place, multiline=True),
         FieldRule("unit_no", ("不动产单元号", "单元号"), values.code),
-        FieldRule("certificate_no", ("证号", "证书号", "产权证号"), values.code),
+        FieldRule("certificate_no", ("证号", "证书号", "产权证号"), values.certificate_no),
     ),
     stops=(
         "共有情况",
@@ -73,9 +73,9 @@ PROPERTY_CERTIFICATE = DocumentRules(
         (
             "certificate_no",
             pattern_finder(
-                r"[\u4e00-\u9fff]{1,2}\([0-9]{4}\)[\u4e00-\u9fff0-9]{0,16}?"
+                r"[\u4e00-\u9fff]{1,2}\([0-9]{4}\)[\u4e00-\u9fff0-9Il|]{0,16}?"
                 r"不动产权第[0-9OoIl]{4,10}号",
-                values.code,
+                values.certificate_no,
                 fallback=False,
             ),
         ),

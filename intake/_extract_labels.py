@@ -41,6 +41,8 @@ _FUZZY_LENGTH = 4
 _ANYWHERE_LENGTH = 4
 # What follows a label-like word that opens a value: its own value, a number or code.
 _RESIDUE_CODE = re.compile(r"[0-9A-Za-z\-_/.]*")
+# A label's note that asks for a signature: the value after it is most often handwritten.
+_SIGNATURE = re.compile("签字|签名|签章|盖章")
 
 
 @dataclass(frozen=True)
@@ -260,16 +262,33 @@ class LabelledRows:
         return [*found, _Value(under)] if under else found
 
     def read(self, rule: FieldRule) -> ExtractedField | None:
-        """The field's value at the first occurrence of its label that gives one."""
+        """The field's value at the first occurrence of its label that gives one; one after a
+        signature line's label (委托人（签字/盖章）：, most often handwriting) only when no
+        other occurrence gives a value, and then in doubt."""
+        signed: ExtractedField | None = None
         for label in self.occurrences(rule.labels):
-            for found in self._candidates(label, multiline=rule.multiline):
-                raw = "".join(part.text for part in found.spans)
-                value = rule.normalise(raw)
-                if value is not None:
-                    residue: Doubt | None = "label_residue" if found.residue else None
-                    doubt = residue or doubt_of(rule.normalise, raw, value)
-                    return field_from(value, found.spans, doubt=doubt)
+            extracted = self._read_at(label, rule)
+            if extracted is None:
+                continue
+            if not self._signature(label):
+                return extracted
+            signed = signed or replace(extracted, doubt="signature")
+        return signed
+
+    def _read_at(self, label: _Label, rule: FieldRule) -> ExtractedField | None:
+        """The field's value at one occurrence of its label, from its best candidate."""
+        for found in self._candidates(label, multiline=rule.multiline):
+            raw = "".join(part.text for part in found.spans)
+            value = rule.normalise(raw)
+            if value is not None:
+                residue: Doubt | None = "label_residue" if found.residue else None
+                doubt = residue or doubt_of(rule.normalise, raw, value)
+                return field_from(value, found.spans, doubt=doubt)
         return None
+
+    def _signature(self, label: _Label) -> bool:
+        """Whether the label's note makes it a signature line's (委托人（签字/盖章）)."""
+        return _SIGNATURE.search(self.rows[label.row].compact[label.start : label.end]) is not None
 
 
 def _skip_edge(row: Row, start: int, end: int) -> int:
@@ -430,11 +449,13 @@ def _stream_spans(rows: list[Row], start: int, end: int) -> list[Span]:
 
 
 def read_document(rows: list[Row], rules: DocumentRules) -> dict[str, ExtractedField]:
-    """Every field the rows show, by label first and then by the finders."""
+    """Every field the rows show, by label first and then by the finders (for a field the
+    labels missed, or read only in doubt)."""
     found = read_rules(rows, rules.rules, rules.stops)
     for name, finder in rules.finders:
-        if name not in found:
+        if name not in found or found[name].uncertain:
             extracted = finder(rows)
-            if extracted is not None:
+            # a certain reading by phrase or form beats a doubtful one by label
+            if extracted is not None and (name not in found or not extracted.uncertain):
                 found[name] = extracted
     return found

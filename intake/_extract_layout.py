@@ -172,10 +172,16 @@ def _overlap(line: OcrLine, top: int, bottom: int) -> float:
     return max(0, min(line.box[3], bottom) - max(line.box[1], top)) / height
 
 
+def _shows_text(line: OcrLine) -> bool:
+    """Whether the line has a character a row's compact text keeps (a box of only quotes or
+    spaces, as Tesseract reads specks, would make a row with no text)."""
+    return any(not char.isspace() and char not in _IGNORED for char in fold_width(line.text))
+
+
 def _page_rows(page: OcrPage) -> list[Row]:
     rows: list[Row] = []
     for line in sorted(page.lines, key=lambda line: (line.box[1] + line.box[3], line.box[0])):
-        if not line.text.strip():
+        if not _shows_text(line):
             continue
         row = rows[-1] if rows else None
         if row is not None and _overlap(line, row.top, row.bottom) >= _ROW_OVERLAP:

@@ -48,11 +48,23 @@ _ID_LENGTH = 18
 # after it, or a code before it.
 _NON_CHINESE_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])(?:[A-Za-z][A-Za-z0-9|]{2,}|[0-9]{3,})$")
 _NON_CHINESE_HEAD = re.compile(r"^[0-9A-Za-z\-_/]{3,}(?=[\u4e00-\u9fff])")
+# A certificate number glued to a name (沪(2018)浦东新区不动产权第0592655号上海华恒…, or after
+# it: a wrapped cell may be joined either way) and a symbol a speck or rule was read as before
+# it (∫广州安盛…): no name holds the one or starts with the other.
+_CERTIFICATE_IN_NAME = re.compile(r"[\u4e00-\u9fff]\([0-9]{4}\)[^()]{1,16}?第[0-9]{4,10}号")
+_SYMBOL_HEAD = re.compile(r"^[^\w(]+")
 # Prose is never a name: the boilerplate of a certificate (为保护不动产权利人合法权益，对…)
 # or a clause of a contract holds clause punctuation or these words.
 _PROSE = re.compile(r"[,;!?。！？《》]|的|对|合法权益|依法|本证|根据|经审查|准予|颁发|为保护")
 _MAX_NAME_LENGTH = 40
 _ORGANISATION_END = re.compile("(?:公司|厂|中心|局|院|所|店|部|社|行|站|队|会|处|场|馆)$")
+# A whole certificate number: one character for the province, the year, place, 不动产权第…号.
+_CERTIFICATE = re.compile(
+    r"[\u4e00-\u9fff]\([0-9]{4}\)[\u4e00-\u9fff0-9Il|]{1,16}?不动产权第[0-9OoIl]{4,10}号"
+)
+# The place name of a certificate number, between its year and 不动产权第…号.
+_CERTIFICATE_PLACE = re.compile(r"\([0-9]{4}\)(?P<place>[^()]{1,16}?)不动产权")
+_STRAY_IN_PLACE = re.compile(r"(?<=[\u4e00-\u9fff])[0-9Il|]{1,2}(?=[\u4e00-\u9fff])")
 BUSINESS_TYPES = {"新装": "new", "增容": "capacity_increase", "临时用电": "temporary"}
 _CHECKED = "■☑✓√✔●▣☒◼"
 _UNCHECKED = "□口☐○◻"
@@ -73,8 +85,9 @@ def party(value: str) -> str | None:
     """A person's or organisation's name, in Chinese.
 
     Latin letters and digits after the name with no Chinese among them are a misread
-    neighbouring cell (罗悦艳PS1732351975, 贺辉20230706001), as is a code before it, and a
-    value with no Chinese at all is a misread name. Prose (clause punctuation, 的, 对,
+    neighbouring cell (罗悦艳PS1732351975, 贺辉20230706001), as is a code or a certificate
+    number before it, and a symbol before it is a misread speck; a value with no Chinese at
+    all is a misread name. Prose (clause punctuation, 的, 对,
     合法权益 …) is no name: a label word in a printed paragraph gives None. A company name
     whose wrapped table cell the engine joined bottom line first (限公司上海盛越食品有) is
     put back in order.
@@ -84,7 +97,8 @@ def party(value: str) -> str | None:
         return None
     tail = _NON_CHINESE_TAIL.search(cleaned)
     cleaned = cleaned[: tail.start()] if tail else cleaned
-    cleaned = _NON_CHINESE_HEAD.sub("", cleaned)
+    cleaned = _NON_CHINESE_HEAD.sub("", _CERTIFICATE_IN_NAME.sub("", cleaned))
+    cleaned = _SYMBOL_HEAD.sub("", cleaned)
     if _PROSE.search(cleaned) or len(cleaned) > _MAX_NAME_LENGTH:
         return None
     if _ORGANISATION_END.search(cleaned) or "公司" not in cleaned:
@@ -235,6 +249,23 @@ def code(value: str) -> str | None:
     return _fix_digits(cleaned)
 
 
+def certificate_no(value: str) -> str | None:
+    """A property certificate's number (京(2020)朝阳区不动产权第0357576号), as a ``code``; a
+    digit or stroke between the Chinese characters of its place name (朝阳1区) is a table
+    rule or speck misread, and is dropped: place names hold no digits. Text glued before the
+    province's one character or after 号 is a neighbouring cell's, cut off."""
+    cleaned = code(value)
+    if cleaned is None:
+        return None
+    whole = _CERTIFICATE.search(cleaned)
+    cleaned = whole.group() if whole else cleaned  # the neighbouring cell's text cut off
+    match = _CERTIFICATE_PLACE.search(cleaned)
+    if match is None:
+        return cleaned
+    place = _STRAY_IN_PLACE.sub("", match.group("place"))
+    return cleaned[: match.start("place")] + place + cleaned[match.end("place") :]
+
+
 def business_type(value: str) -> str | None:
     """The business type code a checkbox row (□新装 ■增容 □临时用电) or plain word shows."""
     options = [
@@ -266,8 +297,14 @@ def _identifier_doubt(valid: Callable[[str], bool]) -> Callable[[str, str], Doub
     return doubt
 
 
+def _certificate_doubt(raw: str, value: str) -> Doubt | None:
+    """``trimmed`` when a misread character was dropped from the place name."""
+    return "trimmed" if code(raw) != value else None
+
+
 _DOUBTS: dict[Normaliser, Callable[[str, str], Doubt | None]] = {
     party: _party_doubt,
+    certificate_no: _certificate_doubt,
     citizen_id: _identifier_doubt(is_valid_citizen_id),
     credit_code: _identifier_doubt(is_valid_credit_code),
 }
@@ -275,7 +312,8 @@ _DOUBTS: dict[Normaliser, Callable[[str, str], Doubt | None]] = {
 
 def doubt_of(normalise: Normaliser, raw: str, value: str) -> Doubt | None:
     """Why the value normalise gave for raw is in doubt, or None: a party's name that had
-    text glued to it cut off, an identifier whose check character fails or that has the
+    text glued to it cut off, a certificate number a misread character was dropped from, an
+    identifier whose check character fails or that has the
     wrong length."""
     check = _DOUBTS.get(normalise)
     return check(raw, value) if check is not None else None

@@ -7,7 +7,9 @@ from typing import Literal
 
 from intake._ocr import Box
 
-Doubt = Literal["label_residue", "trimmed", "check_digit", "unparsed", "fallback", "low_confidence"]
+Doubt = Literal[
+    "label_residue", "trimmed", "check_digit", "unparsed", "fallback", "low_confidence", "signature"
+]
 """Why a reading is uncertain, as a stable code:
 
 ``label_residue`` the text after the label began with another label (业务编号…), removed;
@@ -15,7 +17,9 @@ Doubt = Literal["label_residue", "trimmed", "check_digit", "unparsed", "fallback
 ``check_digit`` an identifier of the right shape whose check character fails;
 ``unparsed`` an identifier of the wrong length or shape, kept as read;
 ``fallback`` found without its label, by searching the page for its shape;
-``low_confidence`` the OCR engine's confidence in the text is below ``LOW_CONFIDENCE``.
+``low_confidence`` the OCR engine's confidence in the text is below ``LOW_CONFIDENCE``;
+``signature`` read after a signature line's label (委托人（签字/盖章）：), where the name is
+usually handwritten.
 """
 
 LOW_CONFIDENCE = 0.6

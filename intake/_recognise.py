@@ -12,7 +12,9 @@ from intake._reading import PageSource, ReadDocument
 
 PREPARATIONS: dict[str, Preparation] = {
     "rapidocr": Preparation(orientation=True, red_channel=True, fax=True),
-    "tesseract": Preparation(orientation=True, red_channel=True, flatten=True, deskew=True),
+    "tesseract": Preparation(
+        orientation=True, red_channel=True, fax=True, flatten=True, deskew=True
+    ),
 }
 """The preparation steps each engine reads best after, as measured by ``bench/ocr.py --ablate``.
 
@@ -27,8 +29,9 @@ small print (``upscale``) did not change RapidOCR's key fields on low-resolution
 (1.000 either way) or faxes (0.981 either way, 13 documents each), so it stays off.
 Cleaning faxes (``fax``: streaks and specks out, jagged print smoothed) raised RapidOCR's
 key fields on the 25 faxes of that corpus from 0.940 to 0.964 (0.964 with upscale too);
-not yet measured for
-Tesseract, which binarises pages itself.
+for Tesseract, on the same 25 faxes, it raised document types from 0.76 to 1.00, key fields
+from 0.202 to 0.310 and cut the CER from 0.675 to 0.487: Tesseract's own binarisation does
+not undo a fax's stair-stepped print either.
 """
 
 

@@ -235,3 +235,54 @@ def test_quotes_sprinkled_over_a_label_are_ignored() -> None:
         "company_name": "成都创安机械制造有限公司",
         "company_type": "有限责任公司(自然人独资)",
     }
+
+
+@pytest.mark.parametrize("speck", ["”", "' '", "‘’"])
+def test_a_box_of_only_quotes_is_no_row(speck: str) -> None:
+    rows = [["营业执照"], [speck], ["名称", "成都创安机械制造有限公司"]]
+    values = {k: v.value for k, v in extract_fields("business_license", [page_of(rows)]).items()}
+    assert values == {"company_name": "成都创安机械制造有限公司"}
+
+
+@pytest.mark.parametrize("stray", ["1", "l", "|"])
+def test_a_stray_stroke_in_a_certificate_numbers_place_is_dropped_in_doubt(stray: str) -> None:
+    rows: Rows = [
+        ["不动产权证书"],
+        [f"苏(2019)苏州工业园{stray}区不动产权第0012345号"],
+        ["权利人", "王小明"],
+    ]
+    field = extract_fields("property_certificate", [page_of(rows)])["certificate_no"]
+    assert (field.value, field.doubt) == ("苏(2019)苏州工业园区不动产权第0012345号", "trimmed")
+
+
+def test_a_clean_certificate_number_is_certain() -> None:
+    rows: Rows = [["不动产权证书"], ["证号", "沪(2021)浦东新区不动产权第0076543号"]]
+    field = extract_fields("property_certificate", [page_of(rows)])["certificate_no"]
+    assert (field.value, field.doubt) == ("沪(2021)浦东新区不动产权第0076543号", None)
+
+
+def test_a_certificate_number_glued_to_the_owner_is_cut_from_both() -> None:
+    rows: Rows = [
+        ["不动产权证书"],
+        ["权利人", "沪(2018)浦东新区不动产权第0592655号上海华恒纺织股份有限公司"],
+        ["有限公司沪(2018)浦东新区不动产权第0592655号"],
+    ]
+    fields = extract_fields("property_certificate", [page_of(rows)])
+    assert (fields["owner"].value, fields["owner"].doubt) == ("上海华恒纺织股份有限公司", "trimmed")
+    assert fields["certificate_no"].value == "沪(2018)浦东新区不动产权第0592655号"
+
+
+def test_a_certificate_number_after_a_company_owner_is_cut_off() -> None:
+    rows: Rows = [
+        ["不动产权证书"],
+        ["权利人", "上海华恒纺织股份有限公司沪(2018)浦东新区不动产权第0592655号"],
+    ]
+    field = extract_fields("property_certificate", [page_of(rows)])["owner"]
+    assert (field.value, field.doubt) == ("上海华恒纺织股份有限公司", "trimmed")
+
+
+@pytest.mark.parametrize("speck", ["∫", "~", "*"])
+def test_a_speck_before_a_company_name_is_dropped(speck: str) -> None:
+    rows: Rows = [["营业执照"], ["名称", f"{speck}广州安盛机械制造有限公司"]]
+    field = extract_fields("business_license", [page_of(rows)])["company_name"]
+    assert (field.value, field.doubt) == ("广州安盛机械制造有限公司", "trimmed")

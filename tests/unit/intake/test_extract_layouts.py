@@ -233,3 +233,32 @@ def test_new_layouts_with_the_real_engine(
     analysis = analyse(path, media_type=None, settings=settings, engine=open_ocr_engine(settings))
     assert analysis.doc_type == doc_type
     assert {name: analysis.values.get(name) for name in doc.fields} == doc.fields
+
+
+SIGNED_LETTER: Rows = [
+    ["授权委托书"],
+    ["本人何志强（公民身份号码11010519491231002X）现委托魏磊（身份证"],
+    ["号码370102198507154411）为本人的代理人，办理新装用电业务。"],
+    ["委托人（签字/盖章）：", "何忐"],
+    ["日期：2024年03月01日"],
+]
+
+
+@pytest.mark.parametrize("noise", NOISES)
+def test_the_principal_in_running_text_beats_a_handwritten_signature(noise: str) -> None:
+    field = extract_fields("authorization_letter", [page_of(NOISES[noise](SIGNED_LETTER))])[
+        "customer_name"
+    ]
+    assert (field.value, field.doubt) == ("何志强", None)
+
+
+def test_a_name_read_only_on_a_signature_line_is_uncertain() -> None:
+    rows: Rows = [["授权委托书"], ["委托人（签字/盖章）：", "何忐"], ["日期：2024年03月01日"]]
+    field = extract_fields("authorization_letter", [page_of(rows)])["customer_name"]
+    assert (field.value, field.uncertain, field.doubt) == ("何忐", True, "signature")
+
+
+def test_a_printed_principal_before_the_signature_line_stays_certain() -> None:
+    rows: Rows = [["授权委托书"], ["委托人：", "何志强"], ["委托人（签字/盖章）：", "何忐"]]
+    field = extract_fields("authorization_letter", [page_of(rows)])["customer_name"]
+    assert (field.value, field.doubt) == ("何志强", None)
