@@ -41,7 +41,7 @@ WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:[.\-][A-Za-z0-9_]+)*")
 IDENTIFIER = re.compile(
     r"^(YK-[A-Z0-9-]+"  # case numbers
     r"|[a-z]+[.-][a-z]+"  # user names (wang.xm, archivist-user)
-    r"|[A-Z]{2,}[0-9]+"  # unit codes
+    r"|[A-Z][A-Z0-9]{1,15}"  # unit codes (TOP, GDS01)
     r"|[\w\u4e00-\u9fff.-]+\.(png|jpg|pdf|tiff?)"  # file names
     r"|[0-9A-Fa-f-]{8,}|[0-9*]{14,17}[0-9Xx]|[0-9A-Z]{18})$"  # ids, hashes, ID numbers, codes
 )
