@@ -30,7 +30,7 @@ from archive._errors import ConflictError, NotFoundError, UnauthenticatedError, 
 from archive._schemas import UserPublic
 from archive._units import assignable_unit
 from archive._vocabulary import Role
-from archive.db._models import User, WebSession, utcnow
+from archive.db._models import Unit, User, WebSession, utcnow
 
 MIN_PASSWORD_LENGTH = 10
 MAX_FAILED_ATTEMPTS = 5
@@ -274,6 +274,14 @@ def _check_in_directory(
             f"目录账号 {username} 不属于任何可登录本系统的组，请联系管理员 / the directory knows "
             f"{username}, but none of their groups is mapped to a role (YEKUO_LDAP_GROUP_ROLES): "
             "ask an administrator to add them to a mapped group"
+        )
+    if account.unit is not None and session.get(Unit, account.unit) is None:
+        # Never the top unit by default: that would show every case to someone of one unit.
+        raise UnauthenticatedError(
+            f"目录账号 {username} 所属的单位 {account.unit} 在本系统中不存在，"
+            "请管理员先建立该单位 / "
+            f"the directory puts {username} in unit {account.unit!r}, which yekuo does not have: "
+            f"create it first (yekuo unit create {account.unit} --name …)"
         )
     return _signed_in(_provision(session, user=user, username=username, account=account))
 

@@ -9,8 +9,13 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from archive import SYSTEM, create_unit, open_database
+from archive.db import Unit
 from core import Settings
 from tests.databases import missing_server
+
+DIRECTORY_UNITS = {"GDS02": "城南供电所"}
+"""The units seed.ldif puts people in (departmentNumber): yekuo must have them."""
 
 DIRECTORY_PASSWORD = "Directory-pass-2026"
 """Every person's password in seed.ldif."""
@@ -34,7 +39,7 @@ def with_test_directory(settings: Settings) -> Settings:
         missing_server(
             "OpenLDAP", "YEKUO_TEST_LDAP_URL (and its _BASE_DN, _BIND_DN, _BIND_PASSWORD)"
         )
-    return changed(
+    chosen = changed(
         settings,
         ldap_url=env["URL"],
         ldap_base_dn=env["BASE_DN"],
@@ -44,3 +49,10 @@ def with_test_directory(settings: Settings) -> Settings:
         ldap_unit_attribute="departmentNumber",
         ldap_timeout_seconds=5,
     )
+    with open_database(chosen) as database:
+        database.upgrade()
+        with database.transaction() as session:
+            for code, name in DIRECTORY_UNITS.items():
+                if session.get(Unit, code) is None:
+                    create_unit(session, code=code, name=name, actor=SYSTEM)
+    return chosen

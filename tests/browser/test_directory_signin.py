@@ -31,5 +31,5 @@ def test_a_directory_user_signs_in_on_the_form(
     page.get_by_label("密码").fill(DIRECTORY_PASSWORD)
     page.get_by_role("button", name="登录", exact=True).click()
     page.wait_for_url(f"{server.url}/")
-    expect(page.get_by_text("li.na（李娜）")).to_be_visible()
+    expect(page.get_by_role("banner").get_by_text("li.na（李娜）")).to_be_visible()
     screenshots.take(page, "directory-user-signed-in")

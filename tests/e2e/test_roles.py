@@ -190,6 +190,8 @@ _NAMES = {"/static/{name}": "web.css", "/docs/static/{name}": "swagger-ui.css"}
 _BODIES: dict[str, Any] = {
     "POST /api/v1/tokens": {"name": "t", "role": "auditor"},
     "POST /api/v1/cases/{}/advance": {"to": "survey"},
+    "POST /api/v1/cases/{}/archive": {},
+    "POST /api/v1/cases/{}/reopen": {"reason": "test"},
     "PUT /api/v1/cases/{}/facts": {"facts": {}},
     "PUT /api/v1/cases/{}/unit": {"unit": "NO-SUCH-UNIT"},
     "POST /api/v1/cases/{}/rebase": {"version": "v0", "reason": "test"},

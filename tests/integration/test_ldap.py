@@ -16,6 +16,7 @@ import httpx2 as httpx
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from api import create_app
 from archive import (
@@ -28,6 +29,8 @@ from archive import (
     open_database,
     reset_password,
 )
+from archive.db import Unit
+from archive.db._models import User
 from cli import main
 from core import Settings, get_settings
 from tests.directory import DIRECTORY_PASSWORD, changed, with_test_directory
@@ -253,3 +256,16 @@ def test_the_users_page_marks_directory_users_and_offers_them_no_reset(
     assert "目录账号" in page
     assert 'action="/admin/users/admin/reset"' in page
     assert 'action="/admin/users/li.na/reset"' not in page
+
+
+def test_a_directory_unit_yekuo_does_not_have_is_refused_not_widened(
+    http: TestClient, ldap_settings: Settings
+) -> None:
+    with open_database(ldap_settings) as database, database.transaction() as session:
+        session.delete(session.get(Unit, "GDS02"))
+    refused = login(http, "li.na", DIRECTORY_PASSWORD)
+    assert refused.status_code == 401
+    assert "GDS02" in refused.json()["message"]
+    assert "create it first" in refused.json()["message"]
+    with open_database(ldap_settings) as database, database.transaction() as session:
+        assert session.scalar(select(User).where(User.username == "li.na")) is None
