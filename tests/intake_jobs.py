@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from archive import (
     SYSTEM,
     CaseCreate,
     Database,
+    FailureCode,
     IntakeOutcome,
     LocalObjectStore,
     UploadSpooler,
+    claim_next,
     create_case,
+    fail_job,
+    open_database,
     store_upload,
 )
 from core import Settings
@@ -64,3 +70,21 @@ def intake_outcome() -> IntakeOutcome:
         engine="test",
         seconds=0.5,
     )
+
+
+def fail_for_good(
+    settings: Settings,
+    document_id: str | None = None,
+    *,
+    error: str = "unreadable",
+    code: FailureCode = FailureCode.unreadable_file,
+) -> None:
+    """Let intake fail for good on ``document_id`` (default the next queued document)."""
+    with open_database(settings) as database, database.transaction() as session:
+        claim = claim_next(
+            session, worker="t", lease=dt.timedelta(minutes=5), document_id=document_id
+        )
+        assert claim is not None
+        fail_job(
+            session, claim, worker="t", error=error, code=code, retryable=False, max_attempts=1
+        )

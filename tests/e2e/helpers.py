@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
 import random
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
@@ -11,10 +15,34 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from archive import Role
+from core import Settings
 
 API = "/api/v1"
 VALID_ID = "11010519491231002X"
 VALID_CREDIT_CODE = "91310110666007217T"
+YEKUO = str(Path(sys.executable).with_name("yekuo"))
+
+
+def run_yekuo(
+    settings: Settings, *args: str, timeout: float = 180
+) -> subprocess.CompletedProcess[str]:
+    """The command line in a child process on this test's backends: its environment holds
+    only the test's own YEKUO_ settings, never the developer's."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("YEKUO_")}
+    env |= {
+        "YEKUO_DATA_DIR": str(settings.data_dir),
+        "YEKUO_DATABASE_URL": settings.resolved_database_url,
+        "YEKUO_INTAKE_IN_PROCESS": "false",
+    }
+    return subprocess.run(
+        [YEKUO, *args],
+        env=env,
+        cwd=settings.data_dir.parent,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 class ApiClient:

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,12 +19,11 @@ from api import create_app
 from archive import IntakeOutcome, Role, claim_next, finish_job, open_database, recheck_case
 from core import Settings, today_in_china
 from tests.databases import missing_server
-from tests.e2e.helpers import VALID_ID, ApiClient, png_bytes
+from tests.e2e.helpers import VALID_ID, ApiClient, png_bytes, run_yekuo
 from tests.e2e.test_pages import signin
 
 pytestmark = pytest.mark.timeout(300)
 OWNER = "王小明"
-YEKUO = str(Path(sys.executable).with_name("yekuo"))
 VERAPDF = Path(__file__).parents[2] / "scripts" / "verapdf.sh"
 DOCUMENTS = ("application_form", "id_card", "property_certificate")
 FIELDS = {
@@ -43,19 +40,6 @@ def client(settings: Settings, tokens: dict[Role, str]) -> Iterator[ApiClient]:
     quiet = settings.model_copy(update={"intake_in_process": False})
     with TestClient(create_app(quiet)) as test_client:
         yield ApiClient(test_client, tokens)
-
-
-def yekuo(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run the command line on this test's backends."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("YEKUO_")}
-    env |= {
-        "YEKUO_DATA_DIR": str(settings.data_dir),
-        "YEKUO_DATABASE_URL": settings.resolved_database_url,
-        "YEKUO_INTAKE_IN_PROCESS": "false",
-    }
-    return subprocess.run(
-        [YEKUO, *args], env=env, capture_output=True, text=True, timeout=180, check=False
-    )
 
 
 def finish_intake(settings: Settings, types: dict[str, str]) -> None:
@@ -153,7 +137,7 @@ def test_a_case_is_archived_exported_checked_and_a_damaged_package_fails(
     assert "<td>永久</td>" in page
 
     package = tmp_path / "package"
-    exported = yekuo(settings, "archive", "export", "YK-A1", "YK-A2", "--out", str(package))
+    exported = run_yekuo(settings, "archive", "export", "YK-A1", "YK-A2", "--out", str(package))
     assert exported.returncode == 0, exported.stderr + exported.stdout
     folder = package / "电子档案" / str(year) / first["archive_no"]
     assert sorted(p.name for p in folder.iterdir()) == [
@@ -199,7 +183,7 @@ def test_a_case_is_archived_exported_checked_and_a_damaged_package_fails(
     assert details["I2"][0] == "fail"
     assert "003-property_certificate-长期保存.pdf: missing" in details["I2"][1]
 
-    stored = yekuo(settings, "archive", "check", "--stored", "--json")
+    stored = run_yekuo(settings, "archive", "check", "--stored", "--json")
     assert stored.returncode == 0, stored.stdout + stored.stderr
     assert json.loads(stored.stdout)["passed"] is True
 
@@ -238,7 +222,7 @@ def test_the_retention_report_lists_what_is_due_for_appraisal(
     # The 件 holds a deed, kept for ever: never due, however far ahead one looks.
     due = client.request("GET", "/archive/due", Role.keeper, params={"year": year + 100})
     assert (due.status_code, due.json()) == (200, [])
-    listed = yekuo(settings, "archive", "due", "--year", str(year + 100))
+    listed = run_yekuo(settings, "archive", "due", "--year", str(year + 100))
     assert listed.returncode == 0, listed.stderr
     assert "0 cases due for appraisal" in listed.stderr
 
@@ -256,7 +240,7 @@ def validate_copies(copies: list[Path]) -> None:
 
 def check(settings: Settings, package: Path, *, expect_exit: int) -> dict[str, Any]:
     """``yekuo archive check PACKAGE --json``, its exit status asserted."""
-    done = yekuo(settings, "archive", "check", str(package), "--json")
+    done = run_yekuo(settings, "archive", "check", str(package), "--json")
     assert done.returncode == expect_exit, done.stdout + done.stderr
     report: dict[str, Any] = json.loads(done.stdout)
     return report

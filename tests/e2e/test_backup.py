@@ -9,9 +9,6 @@ same hits. A backup with one byte changed is refused naming the file; a non-empt
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,23 +20,9 @@ from archive import Case, Document, LocalObjectStore, open_database
 from archive.backup._database import database_summary
 from core import Settings
 from tests.databases import fresh_postgres_database, postgres_server_url, selected_database
-from tests.e2e.helpers import ApiClient, png_bytes
+from tests.e2e.helpers import ApiClient, png_bytes, run_yekuo
 from tests.intake_jobs import intake_outcome
 from worker import Attempt, IntakeWorker, WorkerParts
-
-YEKUO = str(Path(sys.executable).with_name("yekuo"))
-
-
-def _yekuo(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("YEKUO_")}
-    env |= {
-        "YEKUO_DATA_DIR": str(settings.data_dir),
-        "YEKUO_DATABASE_URL": settings.resolved_database_url,
-        "YEKUO_INTAKE_IN_PROCESS": "false",
-    }
-    return subprocess.run(
-        [YEKUO, *args], env=env, capture_output=True, text=True, timeout=120, check=False
-    )
 
 
 @contextmanager
@@ -71,7 +54,7 @@ def _filled(client: ApiClient, settings: Settings) -> None:
                 )
                 worker = IntakeWorker(parts, name="drill")
                 assert worker.run(uploaded.json()["document_id"]) == Attempt(claimed=True)
-    anchored = _yekuo(settings, "verify")
+    anchored = run_yekuo(settings, "verify")
     assert anchored.returncode == 0, anchored.stdout + anchored.stderr
 
 
@@ -86,7 +69,7 @@ def _rows(settings: Settings) -> dict[str, object]:
 
 
 def _hits(settings: Settings) -> list[str]:
-    searched = _yekuo(settings, "search", "王小明", "--json")
+    searched = run_yekuo(settings, "search", "王小明", "--json")
     assert searched.returncode == 0, searched.stderr
     return sorted(hit["document_id"] for hit in json.loads(searched.stdout)["hits"])
 
@@ -96,29 +79,29 @@ def test_a_restored_backup_verifies_and_holds_the_same_cases_documents_and_audit
     client: ApiClient, settings: Settings, tmp_path: Path
 ) -> None:
     _filled(client, settings)
-    assert _yekuo(settings, "reindex").returncode == 0
+    assert run_yekuo(settings, "reindex").returncode == 0
     hits = _hits(settings)
     assert len(hits) == 3
     backup = tmp_path / "backup"
-    written = _yekuo(settings, "backup", str(backup))
+    written = run_yekuo(settings, "backup", str(backup))
     assert written.returncode == 0, written.stderr
     assert "3 originals copied, 0 already there" in written.stdout
-    again = _yekuo(settings, "backup", str(backup))
+    again = run_yekuo(settings, "backup", str(backup))
     assert "0 originals copied, 3 already there" in again.stdout, again.stdout + again.stderr
     before = _rows(settings)
 
     with _empty_installation(tmp_path) as target:
-        restored = _yekuo(target, "restore", str(backup))
+        restored = run_yekuo(target, "restore", str(backup))
         assert restored.returncode == 0, restored.stderr
         assert "2 cases, 3 documents" in restored.stdout
         assert _rows(target) == before
-        verified = _yekuo(target, "verify")
+        verified = run_yekuo(target, "verify")
         assert verified.returncode == 0, verified.stdout + verified.stderr
         assert "all originals intact" in verified.stdout
-        assert _yekuo(target, "reindex").returncode == 0
+        assert run_yekuo(target, "reindex").returncode == 0
         assert _hits(target) == hits
 
-        refused = _yekuo(target, "restore", str(backup))
+        refused = run_yekuo(target, "restore", str(backup))
         assert refused.returncode == 4, "a restore into a non-empty installation is a conflict"
         assert "the database is not empty" in refused.stderr
 
@@ -129,7 +112,7 @@ def test_a_backup_with_one_byte_changed_is_refused_naming_the_file(
     assert client.create_case("YK-BK-3").status_code == 201
     uploaded = client.upload("YK-BK-3", png_bytes(7), filename="scan.png").json()
     backup = tmp_path / "backup"
-    assert _yekuo(settings, "backup", str(backup)).returncode == 0
+    assert run_yekuo(settings, "backup", str(backup)).returncode == 0
     sha256 = uploaded["sha256"]
     damaged = backup / "objects" / sha256[:2] / sha256
     content = bytearray(damaged.read_bytes())
@@ -137,7 +120,7 @@ def test_a_backup_with_one_byte_changed_is_refused_naming_the_file(
     damaged.write_bytes(bytes(content))
 
     with _empty_installation(tmp_path) as target:
-        refused = _yekuo(target, "restore", str(backup))
+        refused = run_yekuo(target, "restore", str(backup))
         assert refused.returncode == 6, refused.stdout + refused.stderr
         assert f"objects/{sha256[:2]}/{sha256} does not match its checksum" in refused.stderr
         assert not (target.data_dir / "objects").exists() or not any(
@@ -145,7 +128,7 @@ def test_a_backup_with_one_byte_changed_is_refused_naming_the_file(
         ), "nothing restored from a damaged backup"
 
         (backup / "SHA256SUMS").unlink()
-        interrupted = _yekuo(target, "restore", str(backup))
+        interrupted = run_yekuo(target, "restore", str(backup))
         assert interrupted.returncode == 6
         assert "not a complete backup" in interrupted.stderr
         assert "run `yekuo backup" in interrupted.stderr

@@ -13,7 +13,7 @@ from core import Settings
 from tests.e2e.helpers import ApiClient, png_bytes
 from tests.e2e.test_pages import signin
 from tests.e2e.test_review import residential_case
-from tests.e2e.test_worklist import fail_queued
+from tests.intake_jobs import fail_for_good
 
 ALLOWED = frozenset(
     {
@@ -106,7 +106,7 @@ def world(quiet_client: ApiClient, settings: Settings) -> dict[str, str]:
     documents = residential_case(quiet_client, settings, "YK-ZH-1", owner="钱七")
     assert quiet_client.create_case("YK-ZH-2").status_code == 201
     assert quiet_client.upload("YK-ZH-2", png_bytes(70), filename="坏文件.png").status_code == 202
-    fail_queued(settings)
+    fail_for_good(settings)
     failed = quiet_client.request("GET", "/cases/YK-ZH-2", Role.auditor).json()["documents"][0]
     assert quiet_client.upload("YK-ZH-2", png_bytes(71)).status_code == 202
     return {"document": documents["property_certificate"], "failed": failed["document_id"]}

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from archive import Document, DocumentStatus, FailureCode, Role, claim_next, fail_job, open_database
+from archive import Document, DocumentStatus, Role, open_database
 from core import Settings
 from tests.e2e.helpers import ApiClient, png_bytes
+from tests.intake_jobs import fail_for_good
 from worker import IntakeQueue
 
 
@@ -53,24 +52,6 @@ def test_only_uploaders_may_retry(client: ApiClient) -> None:
         assert response.json()["code"]
     missing = client.request("POST", "/documents/nope/retry", Role.admin)
     assert missing.status_code == 404
-
-
-def fail_for_good(settings: Settings, document_id: str) -> None:
-    """Let intake fail on ``document_id`` for good."""
-    with open_database(settings) as database, database.transaction() as session:
-        claim = claim_next(
-            session, worker="t", lease=dt.timedelta(minutes=5), document_id=document_id
-        )
-        assert claim is not None
-        fail_job(
-            session,
-            claim,
-            worker="t",
-            error="unreadable",
-            code=FailureCode.unreadable_file,
-            retryable=False,
-            max_attempts=1,
-        )
 
 
 def test_only_a_failed_document_is_retried(client: ApiClient, settings: Settings) -> None:

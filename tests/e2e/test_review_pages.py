@@ -8,11 +8,12 @@ import re
 import pytest
 from sqlalchemy import select
 
-from archive import Case, Document, FailureCode, Role, claim_next, fail_job, open_database
+from archive import Case, Document, Role, open_database
 from core import Settings
 from tests.e2e.helpers import ApiClient, png_bytes
 from tests.e2e.test_pages import page_csrf, signin
 from tests.e2e.test_review import OWNER, residential_case
+from tests.intake_jobs import fail_for_good
 
 FLOW = re.compile(r'<ol class="flow".*?</ol>', re.S)
 
@@ -176,18 +177,7 @@ def test_a_dismissal_never_returns_off_its_pages(
 def test_a_failed_document_is_retried_from_the_page(client: ApiClient, settings: Settings) -> None:
     assert client.create_case("YK-RETRY").status_code == 201
     document_id = client.upload("YK-RETRY", png_bytes(5), filename="坏.png").json()["document_id"]
-    with open_database(settings) as database, database.transaction() as session:
-        claim = claim_next(session, worker="t", lease=dt.timedelta(minutes=5))
-        assert claim is not None
-        fail_job(
-            session,
-            claim,
-            worker="t",
-            error="unreadable scan",
-            code=FailureCode.unreadable_file,
-            retryable=False,
-            max_attempts=1,
-        )
+    fail_for_good(settings, document_id, error="unreadable scan")
     signin(client, Role.archivist)
     page = client.http.get("/cases/YK-RETRY").text
     assert "重新识别" in page

@@ -8,27 +8,13 @@ import re
 
 import pytest
 
-from archive import FailureCode, Role, claim_next, fail_job, open_database, today_in_china
+from archive import FailureCode, Role, today_in_china
 from core import Settings
 from tests.e2e.helpers import ApiClient, png_bytes
 from tests.e2e.test_cases import enter_stage
 from tests.e2e.test_pages import signin
 from tests.e2e.test_review import residential_case
-
-
-def fail_queued(settings: Settings) -> None:
-    with open_database(settings) as database, database.transaction() as session:
-        claim = claim_next(session, worker="test", lease=dt.timedelta(minutes=5))
-        assert claim is not None
-        fail_job(
-            session,
-            claim,
-            worker="test",
-            error="truncated PDF",
-            code=FailureCode.corrupt_file,
-            retryable=False,
-            max_attempts=1,
-        )
+from tests.intake_jobs import fail_for_good
 
 
 @pytest.fixture
@@ -42,7 +28,7 @@ def four_cases(quiet_client: ApiClient, settings: Settings) -> None:
     enter_stage(settings, "YK-W-MISS", today_in_china() - dt.timedelta(days=40))
     assert quiet_client.create_case("YK-W-FAIL").status_code == 201
     assert quiet_client.upload("YK-W-FAIL", png_bytes(90)).status_code == 202
-    fail_queued(settings)
+    fail_for_good(settings, error="truncated PDF", code=FailureCode.corrupt_file)
     assert quiet_client.upload("YK-W-FAIL", png_bytes(91)).status_code == 202
 
 

@@ -18,8 +18,7 @@ from api import create_app
 from archive import LocalObjectStore, Role
 from core import Settings
 from tests.databases import fresh_postgres_database
-from tests.e2e.helpers import ApiClient, png_bytes
-from tests.e2e.test_backup import _yekuo
+from tests.e2e.helpers import ApiClient, png_bytes, run_yekuo
 from tests.faults._installation import drain, fault_settings, finished_once, role_tokens
 from tests.faults._servers import Postgres, PrivateServers
 
@@ -82,5 +81,5 @@ def test_a_postgres_crash_mid_batch_answers_503_then_every_upload_is_done_once(
         }
         assert statuses == {"done"}
     assert finished_once(settings, accepted) == dict.fromkeys(accepted, 1)
-    verified = _yekuo(settings, "verify")
+    verified = run_yekuo(settings, "verify")
     assert verified.returncode == 0, verified.stdout + verified.stderr

@@ -19,8 +19,7 @@ from fastapi.testclient import TestClient
 from api import create_app
 from archive import Document, Role, open_database, open_object_store
 from core import Settings
-from tests.e2e.helpers import ApiClient, png_bytes
-from tests.e2e.test_backup import YEKUO
+from tests.e2e.helpers import YEKUO, ApiClient, png_bytes
 from tests.faults._installation import drain, fault_settings, finished_once, role_tokens
 from tests.faults._servers import Minio, PrivateServers
 from tests.intake_jobs import intake_outcome

@@ -21,8 +21,7 @@ from archive import LocalObjectStore, Role
 from core import Settings
 from search import open_search_index
 from tests.databases import missing_server
-from tests.e2e.helpers import ApiClient, png_bytes
-from tests.e2e.test_backup import YEKUO
+from tests.e2e.helpers import YEKUO, ApiClient, png_bytes
 from tests.faults._installation import drain, fault_settings, role_tokens
 from tests.faults._servers import PrivateServers, ServerStartError
 

@@ -23,7 +23,7 @@ from archive import AuditEvent, Document, LocalObjectStore, open_database
 from core import Settings
 from synthetic import png_bytes, render
 from tests.databases import fresh_postgres_database
-from tests.e2e.test_backup import YEKUO, _yekuo
+from tests.e2e.helpers import YEKUO, run_yekuo
 from tests.faults._installation import finished_once, role_tokens
 from tests.faults._servers import PrivateServers
 from tests.intake_jobs import upload_file
@@ -115,5 +115,5 @@ def test_a_worker_killed_mid_job_loses_no_job_and_runs_none_twice(
             select(AuditEvent.entity_id).where(AuditEvent.action == "document.lease_released")
         ).all()
     assert released == lost, "the dead worker's job was given back, audited"
-    verified = _yekuo(settings, "verify")
+    verified = run_yekuo(settings, "verify")
     assert verified.returncode == 0, verified.stdout + verified.stderr
