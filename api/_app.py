@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import datetime as dt
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -56,6 +57,7 @@ def create_app(
     *,
     object_store: ObjectStore | None = None,
     search_index: SearchIndex | None = None,
+    clock: Callable[[], dt.datetime] | None = None,
 ) -> FastAPI:
     """A yekuo app on the given settings (the environment's by default).
 
@@ -63,7 +65,8 @@ def create_app(
     workers start in-process unless ``intake_in_process`` is off, the watched folder is
     polled when ``watch_dir`` is set, and all are closed when it stops. ``object_store`` and
     ``search_index`` replace the ones the settings choose (tests use them to inject faults
-    through the interfaces).
+    through the interfaces). ``clock`` tells the time where a rule depends on it (a loan's
+    end; default the system's UTC time); tests move it.
     """
     settings = settings or get_settings()
 
@@ -78,6 +81,7 @@ def create_app(
         store = object_store or open_object_store(settings)
         app.state.settings, app.state.database, app.state.object_store = settings, database, store
         app.state.directory = open_directory(settings)
+        app.state.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         app.state.search_index = index = search_index or open_search_index(settings)
         in_process = settings.intake_in_process and settings.intake_workers > 0
         parts = worker_parts(settings, database=database, store=store, index=index)

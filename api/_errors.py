@@ -21,6 +21,7 @@ from archive import (
     FixityError,
     FontMissingError,
     ForbiddenError,
+    LoanRequiredError,
     NotFoundError,
     ObjectStoreError,
     RuleSetError,
@@ -41,6 +42,7 @@ log = logging.getLogger("yekuo.api")
 # Most specific first: the first class an error is an instance of decides.
 ERROR_STATUS: tuple[tuple[type[YekuoError], int, str], ...] = (
     (UnauthenticatedError, 401, "unauthenticated"),
+    (LoanRequiredError, 403, "loan_required"),
     (ForbiddenError, 403, "forbidden"),
     (NotFoundError, 404, "not_found"),
     (DamagedOriginalError, 410, "original_damaged"),

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import quote
 
 from fastapi import Request
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -17,8 +18,10 @@ from archive import (
     UploadAccepted,
     ValidationError,
     get_case,
-    get_document,
+    loan_watermark,
+    mark_original,
     open_original,
+    read_document,
     require_original_access,
     store_upload,
 )
@@ -54,22 +57,53 @@ async def receive_upload(
 
 
 def original_response(
-    session: Session, store: ObjectStore, *, document_id: str, actor: Actor, inline: bool
-) -> StreamingResponse:
+    session: Session,
+    store: ObjectStore,
+    *,
+    document_id: str,
+    actor: Actor,
+    inline: bool,
+    now: dt.datetime,
+    max_pixels: int,
+) -> Response:
     """The original bytes of a document, exactly as uploaded, once checked whole; audited.
 
     ``inline`` shows it in the page (``document.viewed``), else it is a download
     (``document.downloaded``). A damaged or missing original is refused (410), never served;
-    an ID card's is refused (403) to a role without ``view_pii``.
+    an ID card's is refused (403) to a role without ``view_pii``. Of an archived case it is
+    given only on a loan (403 ``loan_required``), then as a watermarked copy, audited
+    ``loan.view`` or ``loan.download``.
     """
-    document = get_document(session, document_id=document_id, actor=actor)
+    document, loan = read_document(
+        session,
+        document_id=document_id,
+        actor=actor,
+        now=now,
+        action="loan.view" if inline else "loan.download",
+    )
     require_original_access(actor, document)
     action = "document.viewed" if inline else "document.downloaded"
     open_original(session, store, document=document, actor=actor, action=action)
     session.commit()
-    chunks = store.open_chunks(document.sha256)
     kind = "inline" if inline else "attachment"
     disposition = f"{kind}; filename*=UTF-8''{quote(document.original_filename)}"
+    if loan is not None:
+        marked = mark_original(
+            store.get_bytes(document.sha256),
+            document.media_type,
+            loan_watermark(loan, now=now),
+            max_pixels=max_pixels,
+        )
+        return Response(
+            marked,
+            media_type=document.media_type,
+            headers={
+                "Content-Disposition": disposition,
+                "X-Content-Type-Options": "nosniff",
+                "Cache-Control": "no-store",
+            },
+        )
+    chunks = store.open_chunks(document.sha256)
     return StreamingResponse(
         chunks,
         media_type=document.media_type,

@@ -82,6 +82,12 @@ def get_audit_key(request: Request) -> bytes:
     return key
 
 
+def get_now(request: Request) -> dt.datetime:
+    """The current time by this app's clock (UTC): what a loan's end is measured against."""
+    now: dt.datetime = request.app.state.clock()
+    return now
+
+
 def get_rule_book(settings: Annotated[Settings, Depends(get_settings)]) -> RuleBook:
     """The rule book of this app: the utility's file if configured, else the shipped one."""
     return load_rule_book(settings.rules_file)
@@ -185,5 +191,6 @@ RulesDep = Annotated[RuleBook, Depends(get_rule_book)]
 AuditKeyDep = Annotated[bytes, Depends(get_audit_key)]
 DirectoryDep = Annotated[Directory | None, Depends(get_directory)]
 ArchiveNumbersDep = Annotated[ArchiveNumberPattern, Depends(get_archive_numbers)]
+NowDep = Annotated[dt.datetime, Depends(get_now)]
 PageActorDep = Annotated[Actor, Depends(get_page_actor)]
 ScriptActorDep = Annotated[Actor, Depends(get_script_actor)]

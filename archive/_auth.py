@@ -36,13 +36,21 @@ class Permission(StrEnum):
     move_case = "move_case"
     archive = "archive"
     reopen = "reopen"
+    borrow = "borrow"
+    lend = "lend"
 
 
 # README's table of the HTTP API is the truth of who may call what; tests/e2e/test_roles.py
 # reads it and calls every route as every role.
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.archivist: frozenset(
-        {Permission.read, Permission.create_case, Permission.upload, Permission.print_covers}
+        {
+            Permission.read,
+            Permission.create_case,
+            Permission.upload,
+            Permission.print_covers,
+            Permission.borrow,
+        }
     ),
     Role.reviewer: frozenset(
         {
@@ -54,13 +62,24 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.view_pii,
             Permission.print_covers,
             Permission.archive,
+            Permission.borrow,
         }
     ),
     Role.keeper: frozenset(
-        {Permission.read, Permission.search, Permission.archive, Permission.reopen}
+        {
+            Permission.read,
+            Permission.search,
+            Permission.archive,
+            Permission.reopen,
+            Permission.lend,
+        }
     ),
-    Role.auditor: frozenset({Permission.read, Permission.search, Permission.read_audit}),
-    Role.admin: frozenset(Permission),
+    Role.auditor: frozenset(
+        {Permission.read, Permission.search, Permission.read_audit, Permission.borrow}
+    ),
+    # An admin runs the installation, not the archive: like everyone but the keeper it reads
+    # an archived case only on a loan, and never decides one (not even its own).
+    Role.admin: frozenset(Permission) - {Permission.lend},
 }
 
 

@@ -92,6 +92,10 @@ class ForbiddenError(AuthError):
     """The token's role may not do this."""
 
 
+class LoanRequiredError(ForbiddenError):
+    """The case is archived and the actor has no active loan of it: they request one."""
+
+
 class DirectoryUnavailableError(ArchiveError):
     """The directory (LDAP) cannot be reached, or refuses yekuo's own bind or search."""
 

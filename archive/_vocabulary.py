@@ -93,6 +93,16 @@ class Role(StrEnum):
     admin = "admin"
 
 
+class LoanStatus(StrEnum):
+    """Where a loan (借阅) stands: ``expired`` is an approved loan past its end, found on read."""
+
+    requested = "requested"
+    active = "active"
+    refused = "refused"
+    returned = "returned"
+    expired = "expired"
+
+
 class Retention(StrEnum):
     """保管期限 of an archived document (DA/T 22: 永久, 定期 30 年, 定期 10 年)."""
 
@@ -220,6 +230,11 @@ LABELS_ZH: dict[str, str] = {
     Role.auditor: "稽查员",
     Role.keeper: "档案管理员",
     Role.admin: "管理员",
+    LoanStatus.requested: "待审批",
+    LoanStatus.active: "借阅中",
+    LoanStatus.refused: "未批准",
+    LoanStatus.returned: "已归还",
+    LoanStatus.expired: "已到期",
     Retention.permanent: "永久",
     Retention.years_30: "30年",
     Retention.years_10: "10年",
@@ -266,6 +281,12 @@ AUDIT_ACTIONS_ZH: dict[str, str] = {
     "user.provisioned": "目录账号首次登录",
     "user.directory_updated": "目录账号信息更新",
     "unit.create": "新建单位",
+    "loan.request": "申请借阅",
+    "loan.approve": "批准借阅",
+    "loan.refuse": "不予借阅",
+    "loan.return": "归还借阅",
+    "loan.view": "借阅查阅",
+    "loan.download": "借阅下载",
 }
 """Chinese names of the audit trail's actions, as pages show them."""
 
@@ -318,5 +339,8 @@ RECORD_LABELS_ZH: dict[str, str] = {
     "value": "值",
     "ocr_value": "识别值",
     "code": "问题代码",
+    "borrower": "借阅人",
+    "purpose": "借阅目的",
+    "days": "借阅天数",
 }
 """Chinese names of the keys the audit trail records, beside FIELD_LABELS_ZH (fields)."""

@@ -31,6 +31,7 @@ a stable ``code``, ``cli._errors`` to an exit status)::
     │       ├── UnauthenticatedError                  no valid token or session; a refused sign-in
     │       │   └── PasswordChangeRequiredError       a reset password to change first
     │       └── ForbiddenError                        the role may not do this
+    │           └── LoanRequiredError                 an archived case, read only on a loan
     ├── intake.IntakeError                            reading a file, OCR
     │   ├── UnreadableFileError                       the file is not what its bytes claim
     │   │   ├── CorruptFileError                      truncated or damaged

@@ -189,6 +189,14 @@ class Settings(BaseSettings):
         "{retention} 保管期限代码 (Y, D30, D10) and {number} 件号, counted per year.",
     )
 
+    loan_days: int = Field(
+        default=7,
+        ge=1,
+        le=365,
+        description="借阅: how many days an approved loan of an archived case lasts unless the "
+        "keeper gives another period.",
+    )
+
     @field_validator("watch_dir", mode="before")
     @classmethod
     def _unset_when_empty(cls, value: object) -> object:

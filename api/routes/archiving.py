@@ -8,7 +8,15 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
 from api._errors import error_body
-from api.deps import ArchiveNumbersDep, RulesDep, SessionDep, SettingsDep, StoreDep, require
+from api.deps import (
+    ArchiveNumbersDep,
+    NowDep,
+    RulesDep,
+    SessionDep,
+    SettingsDep,
+    StoreDep,
+    require,
+)
 from archive import (
     Actor,
     ArchiveRequest,
@@ -25,6 +33,7 @@ from archive import (
     catalogue,
     due_for_appraisal,
     get_case,
+    read_case,
     reopen_case,
     rule_set_for,
 )
@@ -92,10 +101,14 @@ def get_catalogue(
     case_no: str,
     session: SessionDep,
     rules: RulesDep,
+    now: NowDep,
     actor: Annotated[Actor, Depends(require(Permission.read))],
 ) -> list[CatalogueEntry]:
-    """The 卷内目录: the case's documents in order, with 题名, 责任者, 日期, pages, 保管期限."""
-    return catalogue(get_case(session, case_no=case_no, actor=actor), book=rules)
+    """The 卷内目录: the case's documents in order, with 题名, 责任者, 日期, pages, 保管期限
+    (on a loan only, for all but a keeper)."""
+    case = read_case(session, case_no=case_no, actor=actor, now=now)
+    session.commit()
+    return catalogue(case, book=rules)
 
 
 @router.get("/archive/due")

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from api._input import Offset
 from api._pdf import inline_pdf
-from api.deps import IndexDep, RulesDep, SessionDep, require
+from api.deps import IndexDep, NowDep, RulesDep, SessionDep, require
 from archive import (
     Actor,
     CaseCreate,
@@ -29,6 +29,7 @@ from archive import (
     list_cases,
     missing_by_stage,
     move_case,
+    read_case,
     rule_set_for,
     today_in_china,
 )
@@ -111,10 +112,13 @@ def get_one_case(
     case_no: str,
     session: SessionDep,
     rules: RulesDep,
+    now: NowDep,
     actor: Annotated[Actor, Depends(require(Permission.read))],
 ) -> CasePublic:
-    """A case: stage and time limit, documents, case-level findings, facts and overrides."""
-    case = get_case(session, case_no=case_no, actor=actor)
+    """A case: stage and time limit, documents, case-level findings, facts and overrides (of
+    an archived case: on a loan only, 403 ``loan_required`` without one)."""
+    case = read_case(session, case_no=case_no, actor=actor, now=now)
+    session.commit()
     return case_public(session, case, rules=rules, today=today_in_china())
 
 
@@ -158,11 +162,13 @@ def get_cover_sheets(
     case_no: str,
     session: SessionDep,
     rules: RulesDep,
+    now: NowDep,
     actor: Annotated[Actor, Depends(require(Permission.print_covers))],
     stage: CoverStage = None,
 ) -> Response:
     """资料封面: a PDF, one A4 page per document a stage requires, each with its QR code."""
-    case = get_case(session, case_no=case_no, actor=actor)
+    case = read_case(session, case_no=case_no, actor=actor, now=now)
+    session.commit()
     pdf = case_cover_sheets(case, rules=rules, stage=stage)
     return inline_pdf(pdf, filename=f"{case.case_no}-cover-sheets.pdf")
 
@@ -172,10 +178,12 @@ def get_missing(
     case_no: str,
     session: SessionDep,
     rules: RulesDep,
+    now: NowDep,
     actor: Annotated[Actor, Depends(require(Permission.read))],
 ) -> CaseMissing:
     """Every document the case still lacks, by stage: the current one's and each later one's."""
-    case = get_case(session, case_no=case_no, actor=actor)
+    case = read_case(session, case_no=case_no, actor=actor, now=now)
+    session.commit()
     return missing_by_stage(session, case, rule_set=rule_set_for(rules, case))
 
 
@@ -188,9 +196,11 @@ def get_missing_notice(
     case_no: str,
     session: SessionDep,
     rules: RulesDep,
+    now: NowDep,
     actor: Annotated[Actor, Depends(require(Permission.print_covers))],
 ) -> Response:
     """一次性告知单: a PDF for the customer naming every document still missing, by stage."""
-    case = get_case(session, case_no=case_no, actor=actor)
+    case = read_case(session, case_no=case_no, actor=actor, now=now)
+    session.commit()
     pdf = case_missing_notice(session, case, rules=rules, today=today_in_china())
     return inline_pdf(pdf, filename=f"{case.case_no}-missing-notice.pdf")

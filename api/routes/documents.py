@@ -6,10 +6,10 @@ import dataclasses
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from api._originals import original_response, receive_upload
-from api.deps import QueueDep, SessionDep, SettingsDep, StoreDep, require
+from api.deps import NowDep, QueueDep, SessionDep, SettingsDep, StoreDep, require
 from archive import (
     Actor,
     DocType,
@@ -20,6 +20,7 @@ from archive import (
     document_public,
     get_document,
     queue_stats,
+    read_document,
     release_document,
     retry_document,
 )
@@ -89,10 +90,16 @@ async def post_document(
 def get_one_document(
     document_id: str,
     session: SessionDep,
+    now: NowDep,
     actor: Annotated[Actor, Depends(require(Permission.read))],
 ) -> DocumentPublic:
-    """A document: its intake status, type, fields, findings and checksum."""
-    return document_public(get_document(session, document_id=document_id, actor=actor))
+    """A document: its intake status, type, fields, findings and checksum (of an archived
+    case: on a loan only)."""
+    document, _ = read_document(
+        session, document_id=document_id, actor=actor, now=now, action="loan.view"
+    )
+    session.commit()
+    return document_public(document)
 
 
 @router.get("/documents/{document_id}/file", response_class=StreamingResponse)
@@ -100,10 +107,21 @@ def get_document_file(
     document_id: str,
     session: SessionDep,
     store: StoreDep,
+    settings: SettingsDep,
+    now: NowDep,
     actor: Annotated[Actor, Depends(require(Permission.read))],
-) -> StreamingResponse:
-    """The original bytes, exactly as uploaded."""
-    return original_response(session, store, document_id=document_id, actor=actor, inline=False)
+) -> Response:
+    """The original bytes, exactly as uploaded (of an archived case: on a loan only, and
+    watermarked)."""
+    return original_response(
+        session,
+        store,
+        document_id=document_id,
+        actor=actor,
+        inline=False,
+        now=now,
+        max_pixels=settings.intake_max_page_pixels,
+    )
 
 
 @router.post("/documents/{document_id}/retry")

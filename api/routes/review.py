@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from api._errors import error_body
 from api._input import RowId
-from api.deps import RulesDep, SessionDep, require
+from api.deps import NowDep, RulesDep, SessionDep, require
 from archive import (
     Actor,
     AdvanceRequest,
@@ -35,6 +35,7 @@ from archive import (
     get_case,
     get_document,
     move_boundary,
+    read_case,
     rebase_case,
     rule_set_for,
     set_case_facts,
@@ -56,11 +57,13 @@ def get_check(
     case_no: str,
     session: SessionDep,
     rules: RulesDep,
+    now: NowDep,
     actor: Annotated[Actor, Depends(require(Permission.check))],
     stage: Stage | None = None,
 ) -> CaseCheck:
     """Completeness of the case for a stage (default its current one) and all its findings."""
-    case = get_case(session, case_no=case_no, actor=actor)
+    case = read_case(session, case_no=case_no, actor=actor, now=now)
+    session.commit()
     return check_case(session, case, stage or Stage(case.stage), rule_set=rule_set_for(rules, case))
 
 

@@ -10,13 +10,14 @@ import hashlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from api._originals import original_response, receive_upload
 from api._privacy import reveal_citizen_ids
 from api.deps import (
+    NowDep,
     PageActorDep,
     QueueDep,
     RulesDep,
@@ -45,11 +46,15 @@ from archive import (
     damaged_original,
     document_public,
     get_document,
+    loan_watermark,
+    mark_png,
     mask_citizen_id,
     may_open_original,
     move_boundary,
     note_access,
+    read_document,
     record_reveal,
+    require_loan,
     require_original_access,
 )
 from core import Settings
@@ -104,10 +109,14 @@ def status_of(document: DocumentPublic) -> dict[str, Any]:
 
 
 @script_router.get("/documents/{document_id}/status")
-def document_status(document_id: str, session: SessionDep, actor: PageActorDep) -> JSONResponse:
+def document_status(
+    document_id: str, session: SessionDep, now: NowDep, actor: PageActorDep
+) -> JSONResponse:
     """The intake status of a document, polled by the case page until it is final."""
     actor.require(Permission.read)
-    document = document_public(get_document(session, document_id=document_id, actor=actor))
+    row = get_document(session, document_id=document_id, actor=actor)
+    require_loan(session, row.case, actor=actor, now=now)
+    document = document_public(row)
     return JSONResponse(status_of(document), headers={"Cache-Control": "no-store"})
 
 
@@ -151,15 +160,20 @@ def document_page(
     store: StoreDep,
     settings: SettingsDep,
     rules: RulesDep,
+    now: NowDep,
     actor: PageActorDep,
     first_page: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> Response:
     """A document: its pages, type and confidence, fields, findings, checksum, download.
 
-    A long original shows ``PAGE_WINDOW`` pages at a time, with links to the others.
+    A long original shows ``PAGE_WINDOW`` pages at a time, with links to the others. Of an
+    archived case it is shown on a loan only (the view audited), its pages watermarked.
     """
     actor.require(Permission.read)
-    row = get_document(session, document_id=document_id, actor=actor)
+    row, _ = read_document(
+        session, document_id=document_id, actor=actor, now=now, action="loan.view"
+    )
+    session.commit()
     return document_page_response(
         request, row, store=store, settings=settings, rules=rules, actor=actor, first=first_page
     )
@@ -173,10 +187,13 @@ def reveal_document(
     store: StoreDep,
     settings: SettingsDep,
     rules: RulesDep,
+    now: NowDep,
     actor: Annotated[Actor, Depends(form_actor(Permission.view_pii))],
 ) -> Response:
     """The document page with its citizen ID numbers in full: asked for, and audited."""
-    row = get_document(session, document_id=document_id, actor=actor)
+    row, _ = read_document(
+        session, document_id=document_id, actor=actor, now=now, action="loan.view"
+    )
     record_reveal(
         session,
         actor=actor,
@@ -293,13 +310,22 @@ def document_original(
     document_id: str,
     session: SessionDep,
     store: StoreDep,
+    settings: SettingsDep,
+    now: NowDep,
     actor: PageActorDep,
     download: bool = False,
-) -> StreamingResponse:
-    """The original bytes, exactly as uploaded: shown in the page, or (``download``) saved."""
+) -> Response:
+    """The original bytes, exactly as uploaded: shown in the page, or (``download``) saved;
+    of an archived case, on a loan, a watermarked copy."""
     actor.require(Permission.read)
     return original_response(
-        session, store, document_id=document_id, actor=actor, inline=not download
+        session,
+        store,
+        document_id=document_id,
+        actor=actor,
+        inline=not download,
+        now=now,
+        max_pixels=settings.intake_max_page_pixels,
     )
 
 
@@ -325,11 +351,15 @@ async def document_page_image(
     session: SessionDep,
     store: StoreDep,
     settings: SettingsDep,
+    now: NowDep,
     actor: PageActorDep,
 ) -> Response:
-    """One page of a PDF or TIFF original as PNG (within intake's pixel limit)."""
+    """One page of a PDF or TIFF original as PNG (within intake's pixel limit); of an
+    archived case, on a loan only, watermarked, the view audited."""
     actor.require(Permission.read)
-    document = await run_in_threadpool(get_document, session, document_id=document_id, actor=actor)
+    document, loan = await run_in_threadpool(
+        read_document, session, document_id=document_id, actor=actor, now=now, action="loan.view"
+    )
     require_original_access(actor, document)
     data = await run_in_threadpool(_whole_original, session, store, document, actor)
     png = await run_in_threadpool(
@@ -339,10 +369,14 @@ async def document_page_image(
         page=page,
         max_pixels=settings.intake_max_page_pixels,
     )
+    cache = "private, max-age=3600"
+    if loan is not None:
+        png = await run_in_threadpool(mark_png, png, loan_watermark(loan, now=now))
+        cache = "no-store"
     return Response(
         png,
         media_type="image/png",
-        headers={"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"},
+        headers={"Cache-Control": cache, "X-Content-Type-Options": "nosniff"},
     )
 
 

@@ -342,3 +342,30 @@ class ArchiveCounter(Base):
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Loan(Base):
+    """借阅: one person's request to read an archived case, the keeper's decision, its period.
+
+    ``status`` is what was last decided (``requested``, ``approved``, ``refused``,
+    ``returned``); an approved loan past ``due_at`` has expired, which is computed on read.
+    """
+
+    __tablename__ = "loans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    borrower: Mapped[str] = mapped_column(String(200), index=True)
+    borrower_role: Mapped[str] = mapped_column(String(16))
+    purpose: Mapped[str] = mapped_column(Text)
+    days_requested: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    requested_at: Mapped[dt.datetime] = mapped_column()
+    decided_at: Mapped[dt.datetime | None] = mapped_column()
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    refusal_reason: Mapped[str | None] = mapped_column(Text)
+    due_at: Mapped[dt.datetime | None] = mapped_column()
+    returned_at: Mapped[dt.datetime | None] = mapped_column()
+    returned_by: Mapped[str | None] = mapped_column(String(200))
+
+    case: Mapped[Case] = relationship()
