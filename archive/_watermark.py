@@ -64,7 +64,7 @@ def _band(image: Image.Image, mark: Watermark) -> None:
     width, height = image.size
     # As large as fits across the page in one line (a long name makes it smaller).
     per_pixel = cjk_font(100).getlength(mark.text) / 100
-    size = max(8, min(int(width * 0.9 / per_pixel), max(10, height // 40)))
+    size = max(8, min(int(width * 0.9 / per_pixel), max(10, max(width, height) // 45)))
     font = cjk_font(size)
     band = Image.new("RGBA", (width, size * 2), (255, 255, 255, _BAND_ALPHA))
     ImageDraw.Draw(band).text((size // 2, size // 2), mark.text, font=font, fill=(*_INK, 255))

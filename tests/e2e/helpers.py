@@ -112,3 +112,12 @@ def pdf_bytes() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (100, 140), "white").save(out, format="PDF")
     return out.getvalue()
+
+
+def red_pixels(image: Image.Image) -> int:
+    """How many pixels of ``image`` show the red ink of a loan's watermark, or its pink tint."""
+    count = 0
+    for n, colour in image.convert("RGB").getcolors(maxcolors=1 << 24) or []:
+        if isinstance(colour, tuple) and colour[0] - colour[1] > 40:
+            count += n
+    return count

@@ -110,7 +110,7 @@ def test_a_case_is_archived_exported_checked_and_a_damaged_package_fails(
     # The deed is kept for ever, so the 件 is: 保管期限代码 Y; 件号 without gaps.
     assert first["archive_no"] == f"0412-YK-{year}-Y-0001"
     assert second["archive_no"] == f"0412-YK-{year}-Y-0002"
-    case = client.request("GET", "/cases/YK-A1", Role.auditor).json()
+    case = client.request("GET", "/cases/YK-A1", Role.keeper).json()
     assert (case["stage"], case["archive_no"]) == ("archived", first["archive_no"])
 
     upload = client.upload("YK-A1", png_bytes(99))
@@ -122,14 +122,14 @@ def test_a_case_is_archived_exported_checked_and_a_damaged_package_fails(
         assert response.json()["code"] == "case_archived"
         assert first["archive_no"] in response.json()["message"]
 
-    entries = client.request("GET", "/cases/YK-A1/catalogue", Role.auditor).json()
+    entries = client.request("GET", "/cases/YK-A1/catalogue", Role.keeper).json()
     assert [(e["sequence"], e["doc_type"], e["page_range"], e["retention"]) for e in entries] == [
         (1, "application_form", "1-1", "30y"),
         (2, "id_card", "2-2", "10y"),
         (3, "property_certificate", "3-3", "permanent"),
     ]
     assert entries[0]["title"] == f"{OWNER}用电申请表"
-    assert signin(client, Role.auditor).status_code == 303
+    assert signin(client, Role.keeper).status_code == 303
     page = client.http.get("/cases/YK-A1").text
     assert f'<dd class="archive-no">{first["archive_no"]}</dd>' in page
     assert "<caption>卷内目录</caption>" in page

@@ -1,0 +1,160 @@
+"""借阅 end to end through the API: a refused request; an approved loan whose views are
+watermarked and audited, returned, then closed again; a loan that ends by its date on a
+moved clock; the keeper reads freely."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from PIL import Image, ImageChops
+
+from api import create_app
+from archive import Role
+from core import Settings
+from tests.e2e.helpers import ApiClient
+from tests.e2e.test_archiving import archived, case_at_connection
+
+pytestmark = pytest.mark.timeout(300)
+
+
+class Clock:
+    """The app's clock, moved by the test."""
+
+    def __init__(self) -> None:
+        self.now = dt.datetime.now(dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def client(settings: Settings, tokens: dict[Role, str], clock: Clock) -> Iterator[ApiClient]:
+    """An app without intake workers (the test finishes intake), on the test's clock."""
+    quiet = settings.model_copy(update={"intake_in_process": False})
+    with TestClient(create_app(quiet, clock=clock)) as test_client:
+        yield ApiClient(test_client, tokens)
+
+
+def _archived_case(client: ApiClient, settings: Settings, case_no: str, seed: int) -> str:
+    case_at_connection(client, settings, case_no, seed=seed)
+    archived(client, case_no)
+    documents = client.request("GET", f"/cases/{case_no}", Role.keeper).json()["documents"]
+    document_id: str = documents[0]["document_id"]
+    return document_id
+
+
+def _refused_reads(client: ApiClient, role: Role, case_no: str, document_id: str) -> None:
+    for path in (
+        f"/cases/{case_no}",
+        f"/cases/{case_no}/catalogue",
+        f"/documents/{document_id}",
+        f"/documents/{document_id}/file",
+    ):
+        response = client.request("GET", path, role)
+        assert response.status_code == 403, (path, response.text)
+        assert response.json()["code"] == "loan_required"
+        assert "借阅" in response.json()["message"]
+
+
+def _events(client: ApiClient, action: str) -> list[dict[str, object]]:
+    page = client.request("GET", "/audit", Role.auditor, params={"action": action}).json()
+    events: list[dict[str, object]] = page["events"]
+    return events
+
+
+def test_a_loan_is_refused_or_approved_viewed_watermarked_and_returned(
+    client: ApiClient, settings: Settings
+) -> None:
+    document_id = _archived_case(client, settings, "YK-L1", seed=5)
+    listed = client.request("GET", "/cases", Role.reviewer).json()["cases"]
+    assert [c["case_no"] for c in listed] == ["YK-L1"]  # lists still show it
+    _refused_reads(client, Role.reviewer, "YK-L1", document_id)
+    keeper = client.request("GET", f"/documents/{document_id}/file", Role.keeper)
+    assert keeper.status_code == 200
+    original = keeper.content
+
+    asked = client.request(
+        "POST", "/cases/YK-L1/loans", Role.reviewer, json={"purpose": "核对户名"}
+    )
+    assert asked.status_code == 201, asked.text
+    first = asked.json()
+    assert (first["status"], first["borrower"]) == ("requested", "reviewer-user")
+    again = client.request("POST", "/cases/YK-L1/loans", Role.reviewer, json={"purpose": "再次"})
+    assert again.status_code == 409
+    assert (
+        client.request("POST", f"/loans/{first['id']}/approve", Role.admin, json={}).status_code
+        == 403
+    )
+    refused = client.request(
+        "POST", f"/loans/{first['id']}/refuse", Role.keeper, json={"reason": "目的不明确"}
+    )
+    assert refused.json()["status"] == "refused", refused.text
+    _refused_reads(client, Role.reviewer, "YK-L1", document_id)
+
+    second = client.request(
+        "POST", "/cases/YK-L1/loans", Role.reviewer, json={"purpose": "稽核抽查户名", "days": 3}
+    ).json()
+    approved = client.request("POST", f"/loans/{second['id']}/approve", Role.keeper, json={})
+    assert approved.json()["status"] == "active", approved.text
+    due = dt.datetime.fromisoformat(approved.json()["due_at"])
+    decided = dt.datetime.fromisoformat(approved.json()["decided_at"])
+    assert due - decided == dt.timedelta(days=3)
+    # Another borrower still has no loan.
+    _refused_reads(client, Role.auditor, "YK-L1", document_id)
+
+    case = client.request("GET", "/cases/YK-L1", Role.reviewer)
+    assert case.status_code == 200, case.text
+    download = client.request("GET", f"/documents/{document_id}/file", Role.reviewer)
+    assert download.status_code == 200
+    assert download.content != original  # a marked copy; the stored original is unchanged
+    assert client.request("GET", f"/documents/{document_id}/file", Role.keeper).content == original
+    with (
+        Image.open(io.BytesIO(download.content)) as marked,
+        Image.open(io.BytesIO(original)) as plain,
+    ):
+        assert marked.size == plain.size
+        difference = ImageChops.difference(marked.convert("RGB"), plain.convert("RGB"))
+        assert sum(difference.convert("L").histogram()[16:]) > 300  # the mark, drawn over it
+    views = _events(client, "loan.view")
+    assert [e["entity_id"] for e in views] == [str(second["id"])]
+    assert [e["after"] for e in _events(client, "loan.download")] == [{"document_id": document_id}]
+
+    mine = client.request("GET", "/loans", Role.reviewer).json()
+    assert [(loan["id"], loan["status"]) for loan in mine] == [
+        (second["id"], "active"),
+        (first["id"], "refused"),
+    ]
+    assert client.request("GET", "/loans", Role.auditor).json() == []
+    assert len(client.request("GET", "/loans", Role.keeper).json()) == 2
+    assert client.request("POST", f"/loans/{second['id']}/return", Role.auditor).status_code == 404
+    returned = client.request("POST", f"/loans/{second['id']}/return", Role.reviewer)
+    assert returned.json()["status"] == "returned", returned.text
+    _refused_reads(client, Role.reviewer, "YK-L1", document_id)
+    actions = {e["action"] for e in client.request("GET", "/audit", Role.auditor).json()["events"]}
+    assert {"loan.request", "loan.refuse", "loan.approve", "loan.return"} <= actions
+
+
+def test_a_loan_ends_by_its_date_on_a_moved_clock(
+    client: ApiClient, settings: Settings, clock: Clock
+) -> None:
+    _archived_case(client, settings, "YK-L2", seed=6)
+    loan = client.request("POST", "/cases/YK-L2/loans", Role.auditor, json={"purpose": "年度稽查"})
+    approved = client.request("POST", f"/loans/{loan.json()['id']}/approve", Role.keeper, json={})
+    assert approved.status_code == 200, approved.text
+    assert client.request("GET", "/cases/YK-L2", Role.auditor).status_code == 200
+    clock.now += dt.timedelta(days=settings.loan_days, seconds=1)
+    expired = client.request("GET", "/cases/YK-L2", Role.auditor)
+    assert (expired.status_code, expired.json()["code"]) == (403, "loan_required")
+    [listed] = client.request("GET", "/loans", Role.auditor).json()
+    assert listed["status"] == "expired"
+    ended = client.request("POST", f"/loans/{listed['id']}/return", Role.auditor)
+    assert ended.status_code == 409
