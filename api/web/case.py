@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from api._pdf import inline_pdf
 from api._privacy import reveal_citizen_ids
-from api.deps import IndexDep, PageActorDep, RulesDep, SessionDep, form_actor
+from api.deps import IndexDep, NowDep, PageActorDep, RulesDep, SessionDep, form_actor
+from api.web.lending import loan_request_page
 from api.web.render import PageRoute, optional_choice, render
 from archive import (
     Actor,
@@ -28,12 +29,14 @@ from archive import (
     DocType,
     DocumentStatus,
     DocumentSummary,
+    LoanPublic,
     Permission,
     RuleBook,
     Severity,
     Stage,
     StageGateError,
     ValidationError,
+    active_loan,
     advance_case,
     assignable_units,
     case_cover_sheets,
@@ -46,10 +49,14 @@ from archive import (
     damaged_documents,
     flow_stages,
     get_case,
+    loan_public,
     missing_by_stage,
     move_case,
+    needs_loan,
     next_stage,
     queue_stats,
+    read_case,
+    record_loan_view,
     record_reveal,
     rule_set_for,
     today_in_china,
@@ -188,9 +195,11 @@ def case_page_response(
     *,
     rules: RuleBook,
     refusal: Refusal | None = None,
+    loan: LoanPublic | None = None,
     status_code: int = 200,
 ) -> Response:
-    """The case page (after a refused advance: with the refusal, and status 409)."""
+    """The case page (after a refused advance: with the refusal, and status 409; read on a
+    loan: with its end)."""
     public = case_public(session, case)
     damaged = damaged_documents(session, case=case)
     return render(
@@ -202,6 +211,7 @@ def case_page_response(
             "doc_types": list(DocType),
             "queue": queue_hint(session, public.documents),
             "refusal": refusal,
+            "loan": loan,
             **unit_context(session, actor, case),
             "catalogue": catalogue(case, book=rules) if case.archive_no else [],
             **review_context(session, case, public, rules=rules),
@@ -213,12 +223,30 @@ def case_page_response(
 
 @router.get("/cases/{case_no}")
 def case_page(
-    request: Request, case_no: str, session: SessionDep, rules: RulesDep, actor: PageActorDep
+    request: Request,
+    case_no: str,
+    session: SessionDep,
+    rules: RulesDep,
+    now: NowDep,
+    actor: PageActorDep,
 ) -> Response:
-    """A case: its flow and due date, the checklist, findings, documents, and advancing."""
+    """A case: its flow and due date, the checklist, findings, documents, and advancing.
+
+    An archived case is shown to all but a keeper on an active loan only (the view audited);
+    without one, the page says so and offers the request form.
+    """
     actor.require(Permission.read)
     case = get_case(session, case_no=case_no, actor=actor)
-    return case_page_response(request, session, actor, case, rules=rules)
+    if not needs_loan(case, actor=actor):
+        return case_page_response(request, session, actor, case, rules=rules)
+    loan = active_loan(session, case, actor=actor, now=now)
+    if loan is None:
+        return loan_request_page(request, session, actor, case, now=now)
+    record_loan_view(session, loan, actor=actor, action="loan.view")
+    session.commit()
+    return case_page_response(
+        request, session, actor, case, rules=rules, loan=loan_public(loan, now=now)
+    )
 
 
 @router.post("/cases/{case_no}/reveal")
@@ -227,10 +255,11 @@ def reveal_case(
     case_no: str,
     session: SessionDep,
     rules: RulesDep,
+    now: NowDep,
     actor: Annotated[Actor, Depends(form_actor(Permission.view_pii))],
 ) -> Response:
     """The case page with its citizen ID numbers in full: asked for, and audited."""
-    case = get_case(session, case_no=case_no, actor=actor)
+    case = read_case(session, case_no=case_no, actor=actor, now=now)
     record_reveal(
         session, actor=actor, entity_type="case", entity_id=case.case_no, case_no=case.case_no
     )
@@ -244,23 +273,26 @@ def cover_sheets(
     case_no: str,
     session: SessionDep,
     rules: RulesDep,
+    now: NowDep,
     actor: PageActorDep,
     stage: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Response:
     """The case's 资料封面 as a PDF to print: one page per document the stage requires."""
     actor.require(Permission.print_covers)
-    case = get_case(session, case_no=case_no, actor=actor)
+    case = read_case(session, case_no=case_no, actor=actor, now=now)
+    session.commit()
     pdf = case_cover_sheets(case, rules=rules, stage=stage)
     return inline_pdf(pdf, filename=f"{case.case_no}-cover-sheets.pdf")
 
 
 @router.get("/cases/{case_no}/missing-notice")
 def missing_notice(
-    case_no: str, session: SessionDep, rules: RulesDep, actor: PageActorDep
+    case_no: str, session: SessionDep, rules: RulesDep, now: NowDep, actor: PageActorDep
 ) -> Response:
     """The case's 一次性告知单 as a PDF to print and hand to the customer."""
     actor.require(Permission.print_covers)
-    case = get_case(session, case_no=case_no, actor=actor)
+    case = read_case(session, case_no=case_no, actor=actor, now=now)
+    session.commit()
     pdf = case_missing_notice(session, case, rules=rules, today=today_in_china())
     return inline_pdf(pdf, filename=f"{case.case_no}-missing-notice.pdf")
 

@@ -108,6 +108,11 @@ PAGES = {
     "POST /admin/users": "GET /api/v1/users",
     "POST /admin/users/{}/update": "GET /api/v1/users",
     "POST /admin/units": "GET /api/v1/users",
+    "GET /loans": "GET /api/v1/loans",
+    "POST /cases/{}/loans": "POST /api/v1/cases/{}/loans",
+    "POST /loans/{}/approve": "POST /api/v1/loans/{}/approve",
+    "POST /loans/{}/refuse": "POST /api/v1/loans/{}/refuse",
+    "POST /loans/{}/return": "POST /api/v1/loans/{}/return",
 }
 """Each web page or page script, and the README endpoint whose roles it allows."""
 
@@ -183,6 +188,7 @@ def world(client: ApiClient, settings: Settings) -> dict[str, str]:
         "finding_id": str(case.json()["findings"][0]["id"]),
         "page": "1",
         "username": "world.user",
+        "loan_id": "999",
     }
 
 
@@ -192,6 +198,8 @@ _BODIES: dict[str, Any] = {
     "POST /api/v1/cases/{}/advance": {"to": "survey"},
     "POST /api/v1/cases/{}/archive": {},
     "POST /api/v1/cases/{}/reopen": {"reason": "test"},
+    "POST /api/v1/cases/{}/loans": {"purpose": "test"},
+    "POST /api/v1/loans/{}/refuse": {"reason": "test"},
     "PUT /api/v1/cases/{}/facts": {"facts": {}},
     "PUT /api/v1/cases/{}/unit": {"unit": "NO-SUCH-UNIT"},
     "POST /api/v1/cases/{}/rebase": {"version": "v0", "reason": "test"},
@@ -218,6 +226,8 @@ FORMS = {
     "POST /admin/users/{}/update": {"role": "reviewer", "unit": "GDS02"},
     "POST /admin/units": {"code": "PAGE-UNIT", "name": "页面单位"},
     "POST /cases/{}/unit": {"unit": "NO-SUCH-UNIT"},
+    "POST /cases/{}/loans": {"purpose": "test"},
+    "POST /loans/{}/refuse": {"reason": "test"},
 }
 
 
