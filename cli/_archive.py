@@ -1,5 +1,8 @@
-"""``yekuo archive``: transfer packages, their 四性检测, the stored archive's, retention.
+"""``yekuo archive``: archiving a case and re-opening it, transfer packages, their 四性检测,
+the stored archive's, retention.
 
+``case CASE_NO [--override REASON]`` archives a case and ``reopen CASE_NO --reason R`` re-opens
+one, through the functions the API calls (``archive_case``, ``reopen_case``), as ``cli``;
 ``export CASE_NO... --out DIR`` writes the transfer package of archived cases and checks it;
 ``check DIR [--json]`` runs the 四性检测 on a package (``--stored``: on the stored archive, for
 cron); ``due --year Y`` lists the cases due for appraisal. A check with a failing item exits 6.
@@ -14,7 +17,9 @@ import click
 
 from archive import (
     ArchiveNumberPattern,
+    ArchivingContext,
     CheckReport,
+    archive_case,
     check_package,
     check_stored,
     due_for_appraisal,
@@ -23,6 +28,8 @@ from archive import (
     load_rule_book,
     open_database,
     open_object_store,
+    reopen_case,
+    rule_set_for,
 )
 from cli._errors import ExitCode
 from cli._tokens import CLI_ACTOR
@@ -31,7 +38,46 @@ from core import get_settings
 
 @click.group("archive")
 def archive_group() -> None:
-    """Transfer packages (移交), their 四性检测, and what is due for appraisal."""
+    """Archive or re-open a case; transfer packages (移交), their 四性检测, appraisal."""
+
+
+@archive_group.command("case")
+@click.argument("case_no")
+@click.option("--override", "override_reason", help="archive although the final check fails")
+def case_command(case_no: str, override_reason: str | None) -> None:
+    """Archive CASE_NO: the final check (or --override with a reason), its 档号, the PDF/A
+    copies; exit 4 with what is outstanding when the check fails."""
+    settings = get_settings()
+    rules = load_rule_book(settings.rules_file)
+    with open_database(settings) as database, database.transaction() as session:
+        store = open_object_store(settings)
+        try:
+            case = get_case(session, case_no=case_no, actor=CLI_ACTOR)
+            context = ArchivingContext(
+                book=rules,
+                rule_set=rule_set_for(rules, case),
+                store=store,
+                pattern=ArchiveNumberPattern.from_settings(settings),
+                max_pixels=settings.intake_max_page_pixels,
+            )
+            result = archive_case(
+                session, case, override_reason=override_reason, context=context, actor=CLI_ACTOR
+            )
+        finally:
+            store.close()
+    click.echo(f"{case_no}\t{result.archive_no}\t{result.archived_at.isoformat()}")
+
+
+@archive_group.command("reopen")
+@click.argument("case_no")
+@click.option("--reason", required=True, help="why the archived case must change (audited)")
+def reopen_command(case_no: str, reason: str) -> None:
+    """Re-open the archived CASE_NO for a correction; it keeps its 档号."""
+    settings = get_settings()
+    with open_database(settings) as database, database.transaction() as session:
+        case = get_case(session, case_no=case_no, actor=CLI_ACTOR)
+        result = reopen_case(session, case, reason=reason, actor=CLI_ACTOR)
+    click.echo(f"{result.case_no}\t{result.stage.value}\t{result.archive_no}")
 
 
 @archive_group.command("export")

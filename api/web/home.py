@@ -1,9 +1,11 @@
 """The start page (工作台): for each role, the work waiting for it — archivists the cases
 lacking documents and the failed intakes, reviewers the cases ready to check, the findings to
-resolve and what falls due soon, auditors the latest actions and overrides."""
+resolve and what falls due soon, auditors the latest actions and overrides, the keeper the
+loans to decide, the cases ready to archive and what is due for appraisal this year."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,17 +13,23 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from api.deps import PageActorDep, RulesDep, SessionDep
+from api.deps import ArchiveNumbersDep, NowDep, PageActorDep, RulesDep, SessionDep
 from api.web.cases import worklist_link
 from api.web.render import PageRoute, render
 from archive import (
     AUDIT_ACTIONS_ZH,
     SYSTEM,
     Actor,
+    ArchiveNumberPattern,
     AuditFilter,
+    LoanStatus,
     Permission,
     RuleBook,
+    Stage,
+    due_for_appraisal,
     list_cases,
+    list_loans,
+    loan_public,
     query_events,
     today_in_china,
 )
@@ -72,6 +80,12 @@ PANELS = (
         "近期没有到期的案件。",
         due_soon_only=True,
     ),
+    Panel(
+        Permission.lend,
+        "待归档的案件",
+        {"stage": Stage.connection, "ready": True, "sort": "due"},
+        "没有资料已齐、待归档的案件。",
+    ),
 )
 
 
@@ -101,8 +115,33 @@ def _events(session: Session, actor: Actor, *, action: str | None = None) -> lis
     return [{"event": e, "label": AUDIT_ACTIONS_ZH.get(e.action, e.action)} for e in events]
 
 
+def _keeper_panels(
+    session: Session,
+    rules: RuleBook,
+    numbers: ArchiveNumberPattern,
+    actor: Actor,
+    now: dt.datetime,
+) -> dict[str, Any]:
+    """What waits for the keeper beside the cases: loans to decide, due for appraisal."""
+    if not actor.can(Permission.lend):
+        return {"keeper": None}
+    loans = [loan_public(loan, now=now) for loan in list_loans(session, actor=actor)]
+    waiting = [loan for loan in loans if loan.status is LoanStatus.requested]
+    year = today_in_china().year
+    due = due_for_appraisal(session, year=year, book=rules, pattern=numbers, actor=actor)
+    shown = {"loans": waiting[:SHOWN], "loans_total": len(waiting), "due": due, "year": year}
+    return {"keeper": shown}
+
+
 @router.get("/")
-def home(request: Request, session: SessionDep, rules: RulesDep, actor: PageActorDep) -> Response:
+def home(
+    request: Request,
+    session: SessionDep,
+    rules: RulesDep,
+    numbers: ArchiveNumbersDep,
+    now: NowDep,
+    actor: PageActorDep,
+) -> Response:
     """工作台: the work waiting for the signed-in role (sign-in first when signed out)."""
     actor.require(Permission.read)
     audit = actor.can(Permission.read_audit)
@@ -113,6 +152,7 @@ def home(request: Request, session: SessionDep, rules: RulesDep, actor: PageActo
             "panels": _case_panels(session, rules, actor),
             "recent": _events(session, actor) if audit else [],
             "overrides": _events(session, actor, action="case.override") if audit else [],
+            **_keeper_panels(session, rules, numbers, actor, now),
         },
         actor=actor,
     )

@@ -15,8 +15,9 @@ from PIL import Image, ImageChops
 from api import create_app
 from archive import Role
 from core import Settings
-from tests.e2e.helpers import ApiClient
-from tests.e2e.test_archiving import archived, case_at_connection
+from tests.e2e.helpers import ApiClient, run_yekuo
+from tests.e2e.test_archiving import REASON, archived, case_at_connection
+from tests.e2e.test_pages import signin
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -158,3 +159,33 @@ def test_a_loan_ends_by_its_date_on_a_moved_clock(
     assert listed["status"] == "expired"
     ended = client.request("POST", f"/loans/{listed['id']}/return", Role.auditor)
     assert ended.status_code == 409
+
+
+def test_the_command_line_archives_and_reopens_and_the_keeper_s_start_page_shows_loans(
+    client: ApiClient, settings: Settings
+) -> None:
+    case_at_connection(client, settings, "YK-L3", seed=7)
+    refused = run_yekuo(settings, "archive", "case", "YK-L3")
+    assert refused.returncode == 4, refused.stderr  # the final check fails: a conflict
+    assert "cannot be archived" in refused.stderr
+    done = run_yekuo(settings, "archive", "case", "YK-L3", "--override", REASON)
+    assert done.returncode == 0, done.stderr
+    case_no, archive_no, _ = done.stdout.strip().split("\t")
+    stored = client.request("GET", "/cases/YK-L3", Role.keeper).json()
+    assert (case_no, archive_no) == ("YK-L3", stored["archive_no"])
+    assert client.request("GET", "/cases/YK-L3", Role.auditor).status_code == 403
+
+    purpose = {"purpose": "年度稽查抽查"}
+    asked = client.request("POST", "/cases/YK-L3/loans", Role.auditor, json=purpose)
+    assert asked.status_code == 201, asked.text
+    assert signin(client, Role.keeper).status_code == 303
+    home = client.http.get("/").text
+    assert "待审批的借阅（1）" in home
+    assert "年度稽查抽查" in home
+    assert "待归档的案件" in home
+    assert "年到期待鉴定（0）" in home  # a deed is kept for ever
+
+    reopened = run_yekuo(settings, "archive", "reopen", "YK-L3", "--reason", "更正户名笔误")
+    assert reopened.returncode == 0, reopened.stderr
+    assert reopened.stdout.split() == ["YK-L3", "connection", archive_no]
+    assert client.request("GET", "/cases/YK-L3", Role.auditor).status_code == 200
