@@ -11,6 +11,7 @@ step and every view under a loan is audited.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -320,3 +321,20 @@ def read_document(
 def loan_watermark(loan: Loan, *, now: dt.datetime) -> Watermark:
     """The mark of what ``loan``'s borrower is shown or given at ``now``."""
     return Watermark(borrower=loan.borrower, day=now.astimezone(CHINA).date())
+
+
+def closed_cases(
+    session: Session, case_nos: Iterable[str], *, actor: Actor, now: dt.datetime
+) -> frozenset[str]:
+    """Of ``case_nos``, the archived cases whose content ``actor`` may not see at ``now``: they
+    need a loan and have none active (a search shows such a hit, not its passages)."""
+    wanted = set(case_nos)
+    if not wanted or actor.can(Permission.lend):
+        return frozenset()
+    lent = select(Loan.case_id).where(
+        Loan.borrower == actor.name, Loan.status == "approved", Loan.due_at > now
+    )
+    query = select(Case.case_no).where(
+        Case.case_no.in_(wanted), Case.archived_at.is_not(None), Case.id.not_in(lent)
+    )
+    return frozenset(session.scalars(query))

@@ -8,8 +8,8 @@ import pydantic
 from fastapi import APIRouter, Depends, Query
 
 from api._input import IsoDate
-from api.deps import IndexDep, SessionDep, require
-from archive import Actor, Permission, ValidationError, search_unit
+from api.deps import IndexDep, NowDep, SessionDep, require
+from archive import Actor, Permission, ValidationError, closed_cases, search_unit
 from search import MAX_LIMIT, MAX_WINDOW, SearchQuery, SearchResult
 
 router = APIRouter(tags=["search"])
@@ -19,6 +19,7 @@ router = APIRouter(tags=["search"])
 def get_search(
     index: IndexDep,
     session: SessionDep,
+    now: NowDep,
     actor: Annotated[Actor, Depends(require(Permission.search))],
     q: Annotated[str, Query(max_length=200, description="Words, a name or an identifier")] = "",
     case_no: str | None = None,
@@ -34,7 +35,8 @@ def get_search(
 
     An identifier (ID number, credit code, case or contract number) matches however it is
     typed; other words must all occur. Only documents of the cases of the searcher's unit
-    and the units under it are found. A search index outage answers 503.
+    and the units under it are found. A hit of an archived case the searcher has no active
+    loan of comes without its highlights. A search index outage answers 503.
     """
     try:
         query = SearchQuery(
@@ -52,4 +54,10 @@ def get_search(
     except pydantic.ValidationError as error:
         problems = "; ".join(item["msg"].removeprefix("Value error, ") for item in error.errors())
         raise ValidationError(f"the search is not valid: {problems}") from error
-    return index.search(query)
+    result = index.search(query)
+    closed = closed_cases(session, (hit.case_no for hit in result.hits), actor=actor, now=now)
+    hits = [
+        hit.model_copy(update={"highlights": []}) if hit.case_no in closed else hit
+        for hit in result.hits
+    ]
+    return result.model_copy(update={"hits": hits})

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from markupsafe import Markup
 from sqlalchemy import select
 
-from api.deps import IndexDep, PageActorDep, SessionDep
+from api.deps import IndexDep, NowDep, PageActorDep, SessionDep
 from api.web.render import PageRoute, optional_choice, optional_date, render
 from archive import (
     Category,
@@ -19,6 +19,7 @@ from archive import (
     Permission,
     Stage,
     ValidationError,
+    closed_cases,
     scoped_documents,
     search_unit,
 )
@@ -40,6 +41,7 @@ def search_page(
     request: Request,
     session: SessionDep,
     index: IndexDep,
+    now: NowDep,
     actor: PageActorDep,
     q: Annotated[str, Query(max_length=200)] = "",
     doc_type: Annotated[str, Query(max_length=40)] = "",
@@ -74,6 +76,7 @@ def search_page(
     except SearchError as error:
         result, problem = None, error.message
     hits = result.hits if result else []
+    closed = closed_cases(session, (hit.case_no for hit in hits), actor=actor, now=now)
     documents = {
         d.id: d
         for d in session.scalars(
@@ -94,7 +97,10 @@ def search_page(
                 {
                     "hit": hit,
                     "document": documents.get(hit.document_id),
-                    "highlights": [safe_highlight(h) for h in hit.highlights],
+                    "closed": hit.case_no in closed,
+                    "highlights": []
+                    if hit.case_no in closed
+                    else [safe_highlight(h) for h in hit.highlights],
                 }
                 for hit in hits
             ],

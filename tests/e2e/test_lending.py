@@ -13,8 +13,9 @@ from fastapi.testclient import TestClient
 from PIL import Image, ImageChops
 
 from api import create_app
-from archive import Role
+from archive import Role, open_database
 from core import Settings
+from search import index_pending, open_search_index
 from tests.e2e.helpers import ApiClient, run_yekuo
 from tests.e2e.test_archiving import REASON, archived, case_at_connection
 from tests.e2e.test_pages import signin
@@ -66,6 +67,19 @@ def _refused_reads(client: ApiClient, role: Role, case_no: str, document_id: str
         assert "借阅" in response.json()["message"]
 
 
+def _highlights(client: ApiClient, settings: Settings, role: Role) -> list[list[str]]:
+    """The highlights of each hit of a search for the owner's name, as ``role``."""
+    with (
+        open_database(settings) as database,
+        database.session() as session,
+        open_search_index(settings) as index,
+    ):
+        index_pending(session, index)
+    found = client.request("GET", "/search", role, params={"q": "王小明"}).json()
+    assert found["total"] > 0
+    return [hit["highlights"] for hit in found["hits"]]
+
+
 def _events(client: ApiClient, action: str) -> list[dict[str, object]]:
     page = client.request("GET", "/audit", Role.auditor, params={"action": action}).json()
     events: list[dict[str, object]] = page["events"]
@@ -79,6 +93,9 @@ def test_a_loan_is_refused_or_approved_viewed_watermarked_and_returned(
     listed = client.request("GET", "/cases", Role.reviewer).json()["cases"]
     assert [c["case_no"] for c in listed] == ["YK-L1"]  # lists still show it
     _refused_reads(client, Role.reviewer, "YK-L1", document_id)
+    # Search finds the archived case's documents, but shows their passages only on a loan.
+    assert all(h == [] for h in _highlights(client, settings, Role.reviewer))
+    assert all(h != [] for h in _highlights(client, settings, Role.keeper))
     keeper = client.request("GET", f"/documents/{document_id}/file", Role.keeper)
     assert keeper.status_code == 200
     original = keeper.content
@@ -114,6 +131,7 @@ def test_a_loan_is_refused_or_approved_viewed_watermarked_and_returned(
 
     case = client.request("GET", "/cases/YK-L1", Role.reviewer)
     assert case.status_code == 200, case.text
+    assert all(h != [] for h in _highlights(client, settings, Role.reviewer))
     download = client.request("GET", f"/documents/{document_id}/file", Role.reviewer)
     assert download.status_code == 200
     assert download.content != original  # a marked copy; the stored original is unchanged
