@@ -37,7 +37,8 @@ _DESCRIPTIONS = {
     "a password an admin reset that must be changed first, or a directory user in no group "
     "mapped to a role",
     403: "The token's role may not do this, or the unit named (of a new or moved case, a new "
-    "user or token) is not the caller's unit or one under it",
+    "user or token) is not the caller's unit or one under it, or (loan_required) the case is "
+    "archived and the caller has no active loan of it",
     404: "What the path names does not exist, or belongs to a unit the caller does not see "
     "(the same answer)",
     409: "The current state forbids it",

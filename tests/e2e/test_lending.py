@@ -18,6 +18,7 @@ from core import Settings
 from search import index_pending, open_search_index
 from tests.e2e.helpers import ApiClient, run_yekuo
 from tests.e2e.test_archiving import REASON, archived, case_at_connection
+from tests.e2e.test_chinese_pages import english_words
 from tests.e2e.test_pages import signin
 
 pytestmark = pytest.mark.timeout(300)
@@ -80,6 +81,22 @@ def _highlights(client: ApiClient, settings: Settings, role: Role) -> list[list[
     return [hit["highlights"] for hit in found["hits"]]
 
 
+def _pages_speak_chinese(client: ApiClient, document_id: str) -> None:
+    """The borrower's pages of a case not yet lent (the request page, a refused document, their
+    loans) and the keeper's (the register, the start page) show only Chinese."""
+    pages = {
+        Role.reviewer: ["/cases/YK-L1", f"/documents/{document_id}", "/loans"],
+        Role.keeper: ["/loans", "/"],
+    }
+    for role, paths in pages.items():
+        assert signin(client, role).status_code == 303
+        for path in paths:
+            page = client.http.get(path)
+            assert page.status_code in (200, 403), (path, page.status_code)
+            assert english_words(page.text) == [], path
+    client.http.cookies.clear()
+
+
 def _events(client: ApiClient, action: str) -> list[dict[str, object]]:
     page = client.request("GET", "/audit", Role.auditor, params={"action": action}).json()
     events: list[dict[str, object]] = page["events"]
@@ -121,6 +138,7 @@ def test_a_loan_is_refused_or_approved_viewed_watermarked_and_returned(
     second = client.request(
         "POST", "/cases/YK-L1/loans", Role.reviewer, json={"purpose": "稽核抽查户名", "days": 3}
     ).json()
+    _pages_speak_chinese(client, document_id)
     approved = client.request("POST", f"/loans/{second['id']}/approve", Role.keeper, json={})
     assert approved.json()["status"] == "active", approved.text
     due = dt.datetime.fromisoformat(approved.json()["due_at"])
