@@ -36,13 +36,20 @@ class Permission(StrEnum):
     move_case = "move_case"
     archive = "archive"
     reopen = "reopen"
+    update_record = "update_record"
 
 
 # README's table of the HTTP API is the truth of who may call what; tests/e2e/test_roles.py
 # reads it and calls every route as every role.
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.archivist: frozenset(
-        {Permission.read, Permission.create_case, Permission.upload, Permission.print_covers}
+        {
+            Permission.read,
+            Permission.create_case,
+            Permission.upload,
+            Permission.print_covers,
+            Permission.update_record,
+        }
     ),
     Role.reviewer: frozenset(
         {
@@ -54,6 +61,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.view_pii,
             Permission.print_covers,
             Permission.archive,
+            Permission.update_record,
         }
     ),
     Role.keeper: frozenset(

@@ -604,3 +604,39 @@ class AdvanceResult(BaseModel):
     at: dt.datetime
     override_reason: str | None
     check: CaseCheck = Field(description="The check of the stage the case left")
+
+
+class CaseRecordChangePublic(BaseModel):
+    """One change of a system-owned field of a case record (``GET …/record-history``)."""
+
+    field: str = Field(description="customer.name, capacity_kva, unit, ... (SYSTEM_FIELDS)")
+    old: str | None = Field(description="The value before (none: empty)")
+    new: str | None = Field(description="The value after (none: empty)")
+    source: str = Field(description="api, web or import:<file name>")
+    actor: str
+    at: dt.datetime
+
+
+class CaseImportProblem(BaseModel):
+    """A row of an import refused (or noted), by its row number in the spreadsheet."""
+
+    row: int = Field(description="The row as the spreadsheet numbers it (the header is row 1)")
+    case_no: str | None
+    reason: str = Field(description="Why, in Chinese")
+
+
+class CaseImportReport(BaseModel):
+    """What an import of case records did (``written``) or would have done."""
+
+    file: str
+    rows: int = Field(description="Rows read, empty ones left out")
+    created: int
+    updated: int
+    unchanged: int
+    refused: int
+    written: bool = Field(description="False: nothing was written (a bad row, or a dry run)")
+    dry_run: bool
+    problems: list[CaseImportProblem] = Field(description="The refused rows, by row number")
+    notes: list[CaseImportProblem] = Field(
+        default_factory=list, description="Rows taken with a remark (a stage that differs)"
+    )

@@ -235,6 +235,7 @@ AUDIT_ACTIONS_ZH: dict[str, str] = {
     "case.rebase": "更换规则版本",
     "case.recheck": "重新核对",
     "case.moved": "移交其他单位",
+    "case.record_updated": "更新案件登记信息",
     "case.archived": "归档",
     "case.reopened": "重新开启已归档案件",
     "document.upload": "上传资料",
