@@ -29,7 +29,7 @@ from archive._identifiers import checked_citizen_id, checked_credit_code
 from archive._privacy import mask_citizen_id
 from archive._read_only import ensure_open
 from archive._schemas import CaseCreate, CaseRecordChangePublic
-from archive.db._models import Case, CaseRecordChange, Finding, LegalRepresentative
+from archive.db._models import Case, CaseRecordChange, Finding, LegalRepresentative, utcnow
 from archive.rules._model import RuleBook
 
 Outcome = Literal["created", "updated", "unchanged"]
@@ -191,6 +191,7 @@ def update_case_record(
     _apply(case, data, after)
     session.flush()
     _refresh_checksum_findings(session, case, after, [n for n in changed if n in _CHECKSUMS])
+    at = utcnow()
     changes = [
         CaseRecordChange(
             case_id=case.id,
@@ -199,6 +200,7 @@ def update_case_record(
             new_value=after[name],
             source=source,
             actor=actor.name,
+            at=at,
         )
         for name in changed
     ]
@@ -277,11 +279,12 @@ def _refresh_checksum_findings(
 
 
 def record_history(session: Session, case: Case) -> list[CaseRecordChangePublic]:
-    """Every change of the system-owned fields of ``case``, newest first."""
+    """Every change of the system-owned fields of ``case``, newest first (the fields of one
+    change in the order of ``SYSTEM_FIELDS``)."""
     rows = session.scalars(
         select(CaseRecordChange)
         .where(CaseRecordChange.case_id == case.id)
-        .order_by(CaseRecordChange.id.desc())
+        .order_by(CaseRecordChange.at.desc(), CaseRecordChange.id)
     )
     return [
         CaseRecordChangePublic(
