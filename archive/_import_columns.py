@@ -64,8 +64,10 @@ STAGES: dict[str, Stage] = {
     "竣工验收": Stage.completion_acceptance,
     "装表接电": Stage.connection,
     "装表送电": Stage.connection,
+    "归档": Stage.archived,
 }
-"""当前环节 words of the marketing system → yekuo's stages (归档 is yekuo's own step)."""
+"""当前环节 words of the marketing system → yekuo's stages (a row at 归档 is refused: archiving
+is yekuo's own step, with its checks and 档号)."""
 
 
 def header_key(header: str) -> str:

@@ -6,6 +6,7 @@ import click
 
 from cli._archive import archive_group
 from cli._backup import backup_command, restore_command
+from cli._case_import import case_import_command
 from cli._cases import cases_command
 from cli._check import check_command
 from cli._db import db_group
@@ -49,3 +50,4 @@ for _command in (
     archive_group,
 ):
     main.add_command(_command)
+cases_command.add_command(case_import_command)
