@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from api.web.audit import router as audit_router
 from api.web.case import router as case_router
+from api.web.case_records import router as case_records_router
 from api.web.cases import router as cases_router
 from api.web.corrections import router as corrections_router
 from api.web.documents import router as documents_router
@@ -20,6 +21,7 @@ for _page_router in (
     signin_router,
     home_router,
     cases_router,
+    case_records_router,
     case_router,
     corrections_router,
     documents_router,

@@ -19,12 +19,15 @@ from sqlalchemy.orm import Session
 from api._pdf import inline_pdf
 from api._privacy import reveal_citizen_ids
 from api.deps import IndexDep, PageActorDep, RulesDep, SessionDep, form_actor
+from api.web.case_records import history_rows
 from api.web.render import PageRoute, optional_choice, render
 from archive import (
     Actor,
+    BusinessType,
     Case,
     CaseCheck,
     CasePublic,
+    Category,
     DocType,
     DocumentStatus,
     DocumentSummary,
@@ -50,6 +53,7 @@ from archive import (
     move_case,
     next_stage,
     queue_stats,
+    record_history,
     record_reveal,
     rule_set_for,
     today_in_china,
@@ -204,6 +208,9 @@ def case_page_response(
             "refusal": refusal,
             **unit_context(session, actor, case),
             "catalogue": catalogue(case, book=rules) if case.archive_no else [],
+            "record_history": history_rows(record_history(session, case)),
+            "categories": list(Category),
+            "business_types": list(BusinessType),
             **review_context(session, case, public, rules=rules),
         },
         actor=actor,

@@ -82,6 +82,9 @@ PAGES = {
     "GET /cases/new": "POST /api/v1/cases",
     "POST /cases/new": "POST /api/v1/cases",
     "GET /cases/{}": "GET /api/v1/cases/{}",
+    "GET /cases/import": "PUT /api/v1/cases/{}",
+    "POST /cases/import": "PUT /api/v1/cases/{}",
+    "POST /cases/{}/record": "PUT /api/v1/cases/{}",
     "GET /cases/{}/cover-sheets": "GET /api/v1/cases/{}/cover-sheets",
     "GET /cases/{}/missing-notice": "GET /api/v1/cases/{}/missing-notice",
     "POST /cases/{}/advance": "POST /api/v1/cases/{}/advance",
@@ -193,6 +196,7 @@ _BODIES: dict[str, Any] = {
     "POST /api/v1/cases/{}/archive": {},
     "POST /api/v1/cases/{}/reopen": {"reason": "test"},
     "PUT /api/v1/cases/{}/facts": {"facts": {}},
+    "PUT /api/v1/cases/{}": case_body("YK-001"),
     "PUT /api/v1/cases/{}/unit": {"unit": "NO-SUCH-UNIT"},
     "POST /api/v1/cases/{}/rebase": {"version": "v0", "reason": "test"},
     "PUT /api/v1/documents/{}/doc_type": {"doc_type": "id_card"},
@@ -218,6 +222,7 @@ FORMS = {
     "POST /admin/users/{}/update": {"role": "reviewer", "unit": "GDS02"},
     "POST /admin/units": {"code": "PAGE-UNIT", "name": "页面单位"},
     "POST /cases/{}/unit": {"unit": "NO-SUCH-UNIT"},
+    "POST /cases/{}/record": {"customer_name": "王小明", "capacity_kva": "x"},
 }
 
 
