@@ -213,10 +213,16 @@ def update_case_record(
         entity_id=case.case_no,
         case_no=case.case_no,
         before={name: before[name] for name in changed},
-        after={**{name: after[name] for name in changed}, "source": source},
+        after={**{name: after[name] for name in changed}, **_source_of(source)},
     )
     recheck_case(session, case, today=today)
     return changes
+
+
+def _source_of(source: str) -> dict[str, str]:
+    """The source as the audit trail records it: ``import`` and the file apart."""
+    kind, _, file = source.partition(":")
+    return {"source": kind, "file": file} if file else {"source": kind}
 
 
 def _move(session: Session, case: Case, *, unit: str | None, actor: Actor, may_move: bool) -> None:

@@ -319,5 +319,7 @@ RECORD_LABELS_ZH: dict[str, str] = {
     "value": "值",
     "ocr_value": "识别值",
     "code": "问题代码",
+    "source": "来源",
+    "file": "文件",
 }
 """Chinese names of the keys the audit trail records, beside FIELD_LABELS_ZH (fields)."""

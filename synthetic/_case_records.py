@@ -47,7 +47,7 @@ class CaseRecordExport:
 
 
 def case_record_export(
-    count: int, *, seed: int = 0, bad_every: int = 0, prefix: str = "YX"
+    count: int, *, seed: int = 0, bad_every: int = 0, prefix: str = "YK"
 ) -> CaseRecordExport:
     """``count`` invented case records; with ``bad_every`` each such row has a fault (row
     numbers count the header as row 1, as a spreadsheet does)."""

@@ -161,7 +161,10 @@ async def import_upload(
         return await run_in_threadpool(
             _import_page, request, session, actor, problem="请选择要导入的文件", status_code=422
         )
-    content = await upload.read()
+    try:
+        content = await upload.read()
+    finally:
+        await upload.close()
     filename = upload.filename.replace("\\", "/").rsplit("/", 1)[-1]
     try:
         report = await run_in_threadpool(

@@ -49,7 +49,7 @@ def test_a_thousand_records_with_bad_rows_import_all_or_nothing(
     assert [p["row"] for p in report["problems"]] == export.bad_rows
     assert report["problems"][0] == {
         "row": 51,
-        "case_no": "YX-00050",
+        "case_no": "YK-00050",
         "reason": "「户名」为空",
     }
     assert case_count(cli_settings) == 0
@@ -73,10 +73,10 @@ def test_an_xlsx_re_import_updates_what_changed_and_keeps_it_as_history(
     assert (status, report["updated"], report["unchanged"], report["written"]) == (0, 1, 4, False)
     status, report = run_import(path)
     assert (status, report["updated"], report["unchanged"], report["written"]) == (0, 1, 4, True)
-    assert [(n["row"], n["case_no"]) for n in report["notes"]] == [(4, "YX-00003")]
+    assert [(n["row"], n["case_no"]) for n in report["notes"]] == [(4, "YK-00003")]
     assert "环节在本系统中推进" in report["notes"][0]["reason"]
     with open_database(cli_settings) as database, database.transaction() as session:
-        case = session.scalar(select(Case).where(Case.case_no == "YX-00002"))
+        case = session.scalar(select(Case).where(Case.case_no == "YK-00002"))
         assert case is not None
         assert case.customer.name == "改过的名字"
         (change,) = record_history(session, case)

@@ -7,7 +7,10 @@ from typing import Any
 
 from archive import SYSTEM, Role, get_case, open_database
 from core import Settings
+from synthetic import case_record_export, case_records_csv
 from tests.e2e.helpers import VALID_CREDIT_CODE, VALID_ID, ApiClient, case_body
+from tests.e2e.test_chinese_pages import english_words
+from tests.e2e.test_pages import page_csrf, signin
 from tests.e2e.test_review import residential_case
 
 OTHER_ID = "440524198001010013"
@@ -120,4 +123,79 @@ def test_put_refuses_an_archived_case_a_wrong_number_and_a_move_by_non_admin(
     assert (
         put(quiet_client, "YK-P3", **{**organisation, "legal_representative": None}).status_code
         == 200
+    )
+
+
+def test_the_case_page_edits_the_record_and_lists_its_history(quiet_client: ApiClient) -> None:
+    assert put(quiet_client, "YK-P4").status_code == 201
+    signin(quiet_client, Role.reviewer)
+    page = quiet_client.http.get("/cases/YK-P4")
+    assert 'id="record-form"' in page.text
+    assert "110105********002X" in page.text  # the form shows the number masked
+    form = {
+        "csrf_token": page_csrf(quiet_client, "/cases/YK-P4"),
+        "customer_kind": "person",
+        "category": "residential",
+        "business_type": "capacity_increase",
+        "capacity_kva": "12",
+        "accepted_on": case_of(quiet_client, "YK-P4")["accepted_on"],
+        "customer_name": "王小明",
+        "customer_id_number": "110105********002X",  # sent back masked: the same number
+        "customer_address": "北京市朝阳区光华路1号",
+        "customer_phone": "13800000000",
+    }
+    saved = quiet_client.http.post("/cases/YK-P4/record", data=form, follow_redirects=False)
+    assert (saved.status_code, saved.headers["location"]) == (303, "/cases/YK-P4?record=3")
+    assert [(r["field"], r["new"], r["source"]) for r in history(quiet_client, "YK-P4")] == [
+        ("customer.phone", "13800000000", "web"),
+        ("capacity_kva", "12", "web"),
+        ("business_type", "capacity_increase", "web"),
+    ]
+    page = quiet_client.http.get("/cases/YK-P4?record=3")
+    assert "登记信息已更新 3 项" in page.text
+    history_table = page.text.split('id="record-history"', 1)[1].split("</section>", 1)[0]
+    assert "页面修改" in history_table
+    assert "增容" in history_table
+    bad = quiet_client.http.post(
+        "/cases/YK-P4/record", data={**form, "capacity_kva": "很多"}, follow_redirects=False
+    )
+    assert bad.status_code == 422
+    assert "「申请容量」" in bad.text
+
+
+def case_of(client: ApiClient, case_no: str) -> dict[str, Any]:
+    """The case as the API gives it to a reviewer."""
+    response = client.request("GET", f"/cases/{case_no}", Role.reviewer)
+    assert response.status_code == 200, response.text
+    case: dict[str, Any] = response.json()
+    return case
+
+
+def test_the_import_page_reports_bad_rows_and_writes_nothing_unless_told(
+    quiet_client: ApiClient,
+) -> None:
+    export = case_record_export(4, seed=5, bad_every=3)
+    content = case_records_csv(export.rows, encoding="gb18030")
+    signin(quiet_client, Role.reviewer)
+    csrf = page_csrf(quiet_client, "/cases/import")
+
+    def upload(**options: str) -> Any:
+        return quiet_client.http.post(
+            "/cases/import",
+            data={"csrf_token": csrf, **options},
+            files={"file": ("营销导出.csv", content, "text/csv")},
+        )
+
+    refused = upload()
+    assert refused.status_code == 200, refused.text
+    assert "整份清单未导入" in refused.text
+    assert "<td>4</td><td>YK-00003</td><td>「户名」为空</td>" in refused.text
+    assert english_words(refused.text) == []
+    assert quiet_client.request("GET", "/cases", Role.reviewer).json()["total"] == 0
+    written = upload(skip_bad="1")
+    assert 'id="count-created">3<' in written.text
+    assert quiet_client.request("GET", "/cases", Role.reviewer).json()["total"] == 3
+    assert (
+        "请选择要导入的文件"
+        in quiet_client.http.post("/cases/import", data={"csrf_token": csrf}).text
     )
