@@ -35,6 +35,9 @@ from archive._cases import case_public, create_case, get_case, list_cases, move_
 from archive._catalogue import CatalogueEntry, catalogue
 from archive._checks import cross_check_findings, recheck_case
 from archive._completeness import check_case, flow_stages
+from archive._consistency import KIND_LABELS_ZH, consistency_report
+from archive._consistency import KINDS as CONSISTENCY_KINDS
+from archive._consistency_export import consistency_csv, consistency_rows, consistency_xlsx
 from archive._corrections import (
     correct_field,
     dismiss_finding,
@@ -134,6 +137,7 @@ from archive._schemas import (
     CaseRebase,
     CaseRecordChangePublic,
     CaseSort,
+    ConsistencyReport,
     DocTypeUpdate,
     DocumentPublic,
     DocumentSummary,
@@ -250,7 +254,9 @@ from core import today_in_china
 __all__ = [
     "AUDIT_ACTIONS_ZH",
     "CITIZEN_ID_PATTERN",
+    "CONSISTENCY_KINDS",
     "FIELD_LABELS_ZH",
+    "KIND_LABELS_ZH",
     "LABELS_ZH",
     "LOCK_OUT",
     "MAX_FAILED_ATTEMPTS",
@@ -295,6 +301,7 @@ __all__ = [
     "CheckReport",
     "Claim",
     "ConflictError",
+    "ConsistencyReport",
     "DamageFound",
     "DamagedOriginalError",
     "Database",
@@ -384,6 +391,10 @@ __all__ = [
     "check_stored",
     "claim_next",
     "clear_damage",
+    "consistency_csv",
+    "consistency_report",
+    "consistency_rows",
+    "consistency_xlsx",
     "correct_field",
     "cover_stages",
     "create_case",

@@ -640,3 +640,53 @@ class CaseImportReport(BaseModel):
     notes: list[CaseImportProblem] = Field(
         default_factory=list, description="Rows taken with a remark (a stage that differs)"
     )
+
+
+class ConsistencyItem(BaseModel):
+    """One thing the consistency report lists on a case."""
+
+    kind: Literal["mismatch", "missing", "unread"] = Field(
+        description="mismatch: paper and system disagree; missing: a document the rules ask "
+        "for; unread: a document still in intake or failed"
+    )
+    code: str = Field(description="The finding code, the rule, or the document's status")
+    field: str | None = Field(default=None, description="The document's field (mismatch)")
+    document_id: str | None = None
+    document: str | None = Field(default=None, description="The document's file name")
+    doc_type: str | None = None
+    page: int | None = Field(default=None, description="The page the value was read on")
+    paper: str | None = Field(default=None, description="The value on the paper (mismatch)")
+    system: str | None = Field(default=None, description="The value of the case record")
+    for_stage: Stage | None = Field(default=None, description="The stage asking for it (missing)")
+    detail: str = Field(description="What it is, in Chinese")
+
+
+class ConsistencyCounts(BaseModel):
+    """How many of each kind (and, in the totals, how many cases have any)."""
+
+    cases: int
+    mismatch: int
+    missing: int
+    unread: int
+
+
+class ConsistencyCase(BaseModel):
+    """A case with something to report."""
+
+    case_no: str
+    unit: str
+    stage: Stage
+    customer_name: str
+    counts: ConsistencyCounts
+    items: list[ConsistencyItem]
+
+
+class ConsistencyReport(BaseModel):
+    """Body of ``GET /reports/consistency``: cases by number, each with what it lacks."""
+
+    generated_on: dt.date
+    unit: str | None = Field(description="The unit reported on (and those under it); none: all")
+    stage: Stage | None
+    kind: Literal["mismatch", "missing", "unread"] | None
+    counts: ConsistencyCounts
+    cases: list[ConsistencyCase]
