@@ -101,6 +101,8 @@ PAGES = {
     "POST /documents/{}/split": "POST /api/v1/documents/{}/split",
     "POST /findings/{}/dismiss": "POST /api/v1/findings/{}/dismiss",
     "GET /search": "GET /api/v1/search",
+    "GET /reports/consistency": "GET /api/v1/reports/consistency",
+    "GET /reports/consistency/export": "GET /api/v1/reports/consistency",
     "GET /audit": "GET /api/v1/audit",
     "POST /cases/{}/reveal": VIEW_PII,
     "POST /documents/{}/reveal": VIEW_PII,
