@@ -29,10 +29,15 @@ from archive._batch import (
     parse_doc_type,
     read_manifest,
 )
+from archive._case_import import import_case_records
+from archive._case_records import PutResult, put_case, record_fields, record_history
 from archive._cases import case_public, create_case, get_case, list_cases, move_case
 from archive._catalogue import CatalogueEntry, catalogue
 from archive._checks import cross_check_findings, recheck_case
 from archive._completeness import check_case, flow_stages
+from archive._consistency import KIND_LABELS_ZH, consistency_report
+from archive._consistency import KINDS as CONSISTENCY_KINDS
+from archive._consistency_export import consistency_csv, consistency_rows, consistency_xlsx
 from archive._corrections import (
     correct_field,
     dismiss_finding,
@@ -147,12 +152,15 @@ from archive._schemas import (
     CaseCounts,
     CaseCreate,
     CaseFactsUpdate,
+    CaseImportReport,
     CaseList,
     CaseMissing,
     CaseMove,
     CasePublic,
     CaseRebase,
+    CaseRecordChangePublic,
     CaseSort,
+    ConsistencyReport,
     DocTypeUpdate,
     DocumentPublic,
     DocumentSummary,
@@ -272,7 +280,9 @@ from core import today_in_china
 __all__ = [
     "AUDIT_ACTIONS_ZH",
     "CITIZEN_ID_PATTERN",
+    "CONSISTENCY_KINDS",
     "FIELD_LABELS_ZH",
+    "KIND_LABELS_ZH",
     "LABELS_ZH",
     "LOCK_OUT",
     "MAX_FAILED_ATTEMPTS",
@@ -303,11 +313,13 @@ __all__ = [
     "CaseCounts",
     "CaseCreate",
     "CaseFactsUpdate",
+    "CaseImportReport",
     "CaseList",
     "CaseMissing",
     "CaseMove",
     "CasePublic",
     "CaseRebase",
+    "CaseRecordChangePublic",
     "CaseSort",
     "CatalogueEntry",
     "Category",
@@ -315,6 +327,7 @@ __all__ = [
     "CheckReport",
     "Claim",
     "ConflictError",
+    "ConsistencyReport",
     "DamageFound",
     "DamagedOriginalError",
     "Database",
@@ -364,6 +377,7 @@ __all__ = [
     "PasswordChange",
     "PasswordChangeRequiredError",
     "Permission",
+    "PutResult",
     "ReopenRequest",
     "ReopenResult",
     "Retention",
@@ -414,6 +428,10 @@ __all__ = [
     "claim_next",
     "clear_damage",
     "closed_cases",
+    "consistency_csv",
+    "consistency_report",
+    "consistency_rows",
+    "consistency_xlsx",
     "correct_field",
     "cover_stages",
     "create_case",
@@ -443,6 +461,7 @@ __all__ = [
     "get_loan",
     "get_user",
     "hash_password",
+    "import_case_records",
     "import_file",
     "import_files",
     "intake_finding",
@@ -478,6 +497,7 @@ __all__ = [
     "parse_doc_type",
     "parse_rule_book",
     "password_matches",
+    "put_case",
     "query_events",
     "queue_stats",
     "read_case",
@@ -486,6 +506,8 @@ __all__ = [
     "rebase_case",
     "recheck_case",
     "record_event",
+    "record_fields",
+    "record_history",
     "record_loan_view",
     "record_reveal",
     "refuse_loan",

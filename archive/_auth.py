@@ -38,6 +38,7 @@ class Permission(StrEnum):
     reopen = "reopen"
     borrow = "borrow"
     lend = "lend"
+    update_record = "update_record"
 
 
 # README's table of the HTTP API is the truth of who may call what; tests/e2e/test_roles.py
@@ -50,6 +51,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.upload,
             Permission.print_covers,
             Permission.borrow,
+            Permission.update_record,
         }
     ),
     Role.reviewer: frozenset(
@@ -63,6 +65,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.print_covers,
             Permission.archive,
             Permission.borrow,
+            Permission.update_record,
         }
     ),
     Role.keeper: frozenset(

@@ -604,3 +604,89 @@ class AdvanceResult(BaseModel):
     at: dt.datetime
     override_reason: str | None
     check: CaseCheck = Field(description="The check of the stage the case left")
+
+
+class CaseRecordChangePublic(BaseModel):
+    """One change of a system-owned field of a case record (``GET …/record-history``)."""
+
+    field: str = Field(description="customer.name, capacity_kva, unit, ... (SYSTEM_FIELDS)")
+    old: str | None = Field(description="The value before (none: empty)")
+    new: str | None = Field(description="The value after (none: empty)")
+    source: str = Field(description="api, web or import:<file name>")
+    actor: str
+    at: dt.datetime
+
+
+class CaseImportProblem(BaseModel):
+    """A row of an import refused (or noted), by its row number in the spreadsheet."""
+
+    row: int = Field(description="The row as the spreadsheet numbers it (the header is row 1)")
+    case_no: str | None
+    reason: str = Field(description="Why, in Chinese")
+
+
+class CaseImportReport(BaseModel):
+    """What an import of case records did (``written``) or would have done."""
+
+    file: str
+    rows: int = Field(description="Rows read, empty ones left out")
+    created: int
+    updated: int
+    unchanged: int
+    refused: int
+    written: bool = Field(description="False: nothing was written (a bad row, or a dry run)")
+    dry_run: bool
+    problems: list[CaseImportProblem] = Field(description="The refused rows, by row number")
+    notes: list[CaseImportProblem] = Field(
+        default_factory=list, description="Rows taken with a remark (a stage that differs)"
+    )
+
+
+class ConsistencyItem(BaseModel):
+    """One thing the consistency report lists on a case."""
+
+    kind: Literal["mismatch", "missing", "unread"] = Field(
+        description="mismatch: paper and system disagree; missing: a document the rules ask "
+        "for; unread: a document still in intake or failed"
+    )
+    code: str = Field(description="The finding code, the rule, or the document's status")
+    field: str | None = Field(default=None, description="The document's field (mismatch)")
+    document_id: str | None = None
+    document: str | None = Field(default=None, description="The document's file name")
+    doc_type: str | None = None
+    page: int | None = Field(default=None, description="The page the value was read on")
+    paper: str | None = Field(default=None, description="The value on the paper (mismatch)")
+    system: str | None = Field(default=None, description="The value of the case record")
+    for_stage: Stage | None = Field(default=None, description="The stage asking for it (missing)")
+    detail: str = Field(description="What it is, in Chinese")
+
+
+class ConsistencyCounts(BaseModel):
+    """How many of each kind (and, in the totals, how many cases have any)."""
+
+    cases: int
+    mismatch: int
+    missing: int
+    unread: int
+
+
+class ConsistencyCase(BaseModel):
+    """A case with something to report."""
+
+    case_no: str
+    unit: str
+    stage: Stage
+    customer_name: str
+    counts: ConsistencyCounts
+    items: list[ConsistencyItem]
+
+
+class ConsistencyReport(BaseModel):
+    """Body of ``GET /reports/consistency``: cases by number, each with what it lacks."""
+
+    generated_on: dt.date
+    unit: str | None = Field(description="The unit reported on (and those under it); none: all")
+    stage: Stage | None
+    kind: Literal["mismatch", "missing", "unread"] | None
+    counts: ConsistencyCounts
+    cases: list[ConsistencyCase]

@@ -250,6 +250,7 @@ AUDIT_ACTIONS_ZH: dict[str, str] = {
     "case.rebase": "更换规则版本",
     "case.recheck": "重新核对",
     "case.moved": "移交其他单位",
+    "case.record_updated": "更新案件登记信息",
     "case.archived": "归档",
     "case.reopened": "重新开启已归档案件",
     "document.upload": "上传资料",
@@ -342,5 +343,7 @@ RECORD_LABELS_ZH: dict[str, str] = {
     "borrower": "借阅人",
     "purpose": "借阅目的",
     "days": "借阅天数",
+    "source": "来源",
+    "file": "文件",
 }
 """Chinese names of the keys the audit trail records, beside FIELD_LABELS_ZH (fields)."""

@@ -1,4 +1,5 @@
-"""``yekuo cases [--overdue] [--json]``: cases with the time limit of their stage."""
+"""``yekuo cases [--overdue] [--json]``: cases with the time limit of their stage; its
+subcommands (``yekuo cases import``) are registered by ``cli._main``."""
 
 from __future__ import annotations
 
@@ -18,16 +19,24 @@ from cli._check import render_due
 from core import get_settings
 
 
-@click.command("cases")
+@click.group("cases", invoke_without_command=True)
 @click.option("--overdue", is_flag=True, help="only cases past their stage's time limit")
 @click.option("--stage", type=click.Choice([s.value for s in Stage]), help="only this stage")
 @click.option("--category", type=click.Choice([c.value for c in Category]))
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 500))
 @click.option("--json", "as_json", is_flag=True, help="print the list as JSON")
+@click.pass_context
 def cases_command(
-    overdue: bool, stage: str | None, category: str | None, limit: int, as_json: bool
+    ctx: click.Context,
+    overdue: bool,
+    stage: str | None,
+    category: str | None,
+    limit: int,
+    as_json: bool,
 ) -> None:
     """List cases, most recently changed first (overdue: most working days over first)."""
+    if ctx.invoked_subcommand is not None:
+        return
     settings = get_settings()
     rules = load_rule_book(settings.rules_file)
     with open_database(settings) as database, database.transaction() as session:

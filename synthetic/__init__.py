@@ -28,6 +28,15 @@ from synthetic._capture import (
     phone_photo,
     turned,
 )
+from synthetic._case_records import (
+    HEADERS as CASE_RECORD_HEADERS,
+)
+from synthetic._case_records import (
+    CaseRecordExport,
+    case_record_export,
+    case_records_csv,
+    case_records_xlsx,
+)
 from synthetic._degrade import LEVELS, Level, degrade
 from synthetic._files import (
     jpeg_bytes,
@@ -188,11 +197,13 @@ def write_scan(doc: SyntheticDoc, level: Level | Condition, rng: random.Random, 
 
 
 __all__ = [
+    "CASE_RECORD_HEADERS",
     "CONDITIONS",
     "DOC_TYPES",
     "HELD_OUT_LAYOUTS",
     "LAYOUTS",
     "LEVELS",
+    "CaseRecordExport",
     "Condition",
     "Level",
     "PhonePhoto",
@@ -201,6 +212,9 @@ __all__ = [
     "SyntheticStack",
     "build_stack",
     "capture",
+    "case_record_export",
+    "case_records_csv",
+    "case_records_xlsx",
     "degrade",
     "fax",
     "jpeg_bytes",

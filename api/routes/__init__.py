@@ -9,6 +9,7 @@ from api.routes.cases import router as cases_router
 from api.routes.documents import router as documents_router
 from api.routes.health import router as health_router
 from api.routes.lending import router as lending_router
+from api.routes.reports import router as reports_router
 from api.routes.review import router as review_router
 from api.routes.search import router as search_router
 
@@ -26,6 +27,7 @@ for _api_router in (
     review_router,
     archiving_router,
     lending_router,
+    reports_router,
 ):
     router.include_router(_api_router)
 

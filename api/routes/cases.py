@@ -17,10 +17,12 @@ from archive import (
     CaseMissing,
     CaseMove,
     CasePublic,
+    CaseRecordChangePublic,
     CaseSort,
     Category,
     Permission,
     Stage,
+    ValidationError,
     case_cover_sheets,
     case_missing_notice,
     case_public,
@@ -29,7 +31,9 @@ from archive import (
     list_cases,
     missing_by_stage,
     move_case,
+    put_case,
     read_case,
+    record_history,
     rule_set_for,
     today_in_china,
 )
@@ -49,6 +53,51 @@ def post_case(
     case = create_case(session, data=body, actor=actor, rules=rules)
     session.commit()
     return case_public(session, case, rules=rules, today=today_in_china())
+
+
+@router.put("/cases/{case_no}", responses={201: {"description": "The case was created"}})
+def put_one_case(
+    case_no: str,
+    body: CaseCreate,
+    response: Response,
+    session: SessionDep,
+    rules: RulesDep,
+    actor: Annotated[Actor, Depends(require(Permission.update_record))],
+) -> CasePublic:
+    """Create the case or bring its marketing-system fields up to date (idempotent).
+
+    201 when created, 200 otherwise; an unchanged record writes nothing. Each changed field is
+    kept in the record history (source ``api``), audited, and the documents' checks run again.
+    A new ``unit`` is taken only from an admin (403 otherwise); facts only at creation.
+    """
+    if body.case_no != case_no:
+        raise ValidationError(
+            f"the body names case {body.case_no} but the path {case_no}; send the same number",
+            message_zh=f"请求内容的案件编号 {body.case_no} 与地址中的 {case_no} 不一致",
+        )
+    result = put_case(
+        session,
+        data=body,
+        actor=actor,
+        source="api",
+        rules=rules,
+        today=today_in_china(),
+        may_move=actor.can(Permission.move_case),
+    )
+    session.commit()
+    response.status_code = 201 if result.outcome == "created" else 200
+    return case_public(session, result.case, rules=rules, today=today_in_china())
+
+
+@router.get("/cases/{case_no}/record-history")
+def get_record_history(
+    case_no: str,
+    session: SessionDep,
+    actor: Annotated[Actor, Depends(require(Permission.read))],
+) -> list[CaseRecordChangePublic]:
+    """Every change of the case's marketing-system fields: field, old, new, source, who, when."""
+    case = get_case(session, case_no=case_no, actor=actor)
+    return record_history(session, case)
 
 
 @router.get("/cases")

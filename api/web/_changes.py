@@ -17,6 +17,9 @@ VALUES_ZH = {
     "open": "待处理",
     "dismissed": "已排除",
     "resolved": "已解决",
+    "api": "营销系统推送",
+    "web": "页面修改",
+    "import": "导入文件",
 }
 """Words the trail records as values, beside the domain codes of LABELS_ZH."""
 

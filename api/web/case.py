@@ -19,13 +19,16 @@ from sqlalchemy.orm import Session
 from api._pdf import inline_pdf
 from api._privacy import reveal_citizen_ids
 from api.deps import IndexDep, NowDep, PageActorDep, RulesDep, SessionDep, form_actor
+from api.web.case_records import history_rows
 from api.web.lending import loan_request_page
 from api.web.render import PageRoute, optional_choice, render
 from archive import (
     Actor,
+    BusinessType,
     Case,
     CaseCheck,
     CasePublic,
+    Category,
     DocType,
     DocumentStatus,
     DocumentSummary,
@@ -56,6 +59,7 @@ from archive import (
     next_stage,
     queue_stats,
     read_case,
+    record_history,
     record_loan_view,
     record_reveal,
     rule_set_for,
@@ -214,6 +218,9 @@ def case_page_response(
             "loan": loan,
             **unit_context(session, actor, case),
             "catalogue": catalogue(case, book=rules) if case.archive_no else [],
+            "record_history": history_rows(record_history(session, case)),
+            "categories": list(Category),
+            "business_types": list(BusinessType),
             **review_context(session, case, public, rules=rules),
         },
         actor=actor,

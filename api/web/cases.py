@@ -50,6 +50,7 @@ FIELD_LABELS = {
     "customer": "客户",
     "legal_representative.name": "法定代表人姓名",
     "legal_representative.id_number": "法定代表人身份证号码",
+    "unit": "所属单位",
 }
 
 

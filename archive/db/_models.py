@@ -369,3 +369,23 @@ class Loan(Base):
     returned_by: Mapped[str | None] = mapped_column(String(200))
 
     case: Mapped[Case] = relationship()
+
+
+class CaseRecordChange(Base):
+    """One change of a system-owned field of a case record (customer, capacity, category …).
+
+    ``source`` says where the new value came from: ``api`` (a push to ``PUT /cases/{case_no}``),
+    ``import:<file name>`` (``yekuo cases import`` or the import page) or ``web`` (the case
+    page's edit form). Values are kept as text (None: the field was empty).
+    """
+
+    __tablename__ = "case_record_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    field: Mapped[str] = mapped_column(String(64))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(300))
+    actor: Mapped[str] = mapped_column(String(200))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -10,7 +10,7 @@ import pytest
 
 from archive import Role
 from core import Settings
-from tests.e2e.helpers import ApiClient, png_bytes
+from tests.e2e.helpers import ApiClient, case_body, png_bytes
 from tests.e2e.test_pages import signin
 from tests.e2e.test_review import residential_case
 from tests.intake_jobs import fail_for_good
@@ -42,7 +42,7 @@ IDENTIFIER = re.compile(
     r"^(YK-[A-Z0-9-]+"  # case numbers
     r"|[a-z]+[.-][a-z]+"  # user names (wang.xm, archivist-user)
     r"|[A-Z][A-Z0-9]{1,15}"  # unit codes (TOP, GDS01)
-    r"|[\w\u4e00-\u9fff.-]+\.(png|jpg|pdf|tiff?)"  # file names
+    r"|[\w\u4e00-\u9fff.-]+\.(png|jpg|pdf|tiff?|csv|xlsx)"  # file names
     r"|[0-9A-Fa-f-]{8,}|[0-9*]{14,17}[0-9Xx]|[0-9A-Z]{18})$"  # ids, hashes, ID numbers, codes
 )
 
@@ -109,6 +109,8 @@ def world(quiet_client: ApiClient, settings: Settings) -> dict[str, str]:
     fail_for_good(settings)
     failed = quiet_client.request("GET", "/cases/YK-ZH-2", Role.auditor).json()["documents"][0]
     assert quiet_client.upload("YK-ZH-2", png_bytes(71)).status_code == 202
+    changed = case_body("YK-ZH-2", capacity_kva=16, business_type="capacity_increase")
+    assert quiet_client.request("PUT", "/cases/YK-ZH-2", Role.archivist, json=changed).is_success
     return {"document": documents["property_certificate"], "failed": failed["document_id"]}
 
 
@@ -116,6 +118,8 @@ PAGES = {
     Role.archivist: ["/", "/cases", "/cases/new", "/cases/YK-ZH-1", "/cases/YK-ZH-2"],
     Role.reviewer: [
         "/",
+        "/cases/import",
+        "/cases/YK-ZH-2",
         "/cases?has_errors=1",
         "/cases/YK-ZH-1",
         "/documents/{document}",

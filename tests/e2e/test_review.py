@@ -41,8 +41,14 @@ def client(settings: Settings, tokens: dict[Role, str]) -> Iterator[ApiClient]:
         yield ApiClient(test_client, tokens)
 
 
-def finish_intake(settings: Settings, results: dict[str, tuple[str, dict[str, str]]]) -> None:
-    """Finish the queued documents as the intake worker would, with these types and fields."""
+def finish_intake(
+    settings: Settings,
+    results: dict[str, tuple[str, dict[str, str]]],
+    *,
+    page: int | None = None,
+) -> None:
+    """Finish the queued documents as the intake worker would, with these types and fields
+    (each read on ``page``, when given)."""
     with open_database(settings) as database:
         while True:
             with database.transaction() as session:
@@ -56,7 +62,12 @@ def finish_intake(settings: Settings, results: dict[str, tuple[str, dict[str, st
                     evidence=["test"],
                     fields=fields,
                     field_details={
-                        name: {"ocr_value": value, "confidence": 0.9, "status": "extracted"}
+                        name: {
+                            "ocr_value": value,
+                            "confidence": 0.9,
+                            "status": "extracted",
+                            **({"page": page} if page is not None else {}),
+                        }
                         for name, value in fields.items()
                     },
                     pages=1,

@@ -82,6 +82,9 @@ PAGES = {
     "GET /cases/new": "POST /api/v1/cases",
     "POST /cases/new": "POST /api/v1/cases",
     "GET /cases/{}": "GET /api/v1/cases/{}",
+    "GET /cases/import": "PUT /api/v1/cases/{}",
+    "POST /cases/import": "PUT /api/v1/cases/{}",
+    "POST /cases/{}/record": "PUT /api/v1/cases/{}",
     "GET /cases/{}/cover-sheets": "GET /api/v1/cases/{}/cover-sheets",
     "GET /cases/{}/missing-notice": "GET /api/v1/cases/{}/missing-notice",
     "POST /cases/{}/advance": "POST /api/v1/cases/{}/advance",
@@ -98,6 +101,8 @@ PAGES = {
     "POST /documents/{}/split": "POST /api/v1/documents/{}/split",
     "POST /findings/{}/dismiss": "POST /api/v1/findings/{}/dismiss",
     "GET /search": "GET /api/v1/search",
+    "GET /reports/consistency": "GET /api/v1/reports/consistency",
+    "GET /reports/consistency/export": "GET /api/v1/reports/consistency",
     "GET /audit": "GET /api/v1/audit",
     "POST /cases/{}/reveal": VIEW_PII,
     "POST /documents/{}/reveal": VIEW_PII,
@@ -201,6 +206,7 @@ _BODIES: dict[str, Any] = {
     "POST /api/v1/cases/{}/loans": {"purpose": "test"},
     "POST /api/v1/loans/{}/refuse": {"reason": "test"},
     "PUT /api/v1/cases/{}/facts": {"facts": {}},
+    "PUT /api/v1/cases/{}": case_body("YK-001"),
     "PUT /api/v1/cases/{}/unit": {"unit": "NO-SUCH-UNIT"},
     "POST /api/v1/cases/{}/rebase": {"version": "v0", "reason": "test"},
     "PUT /api/v1/documents/{}/doc_type": {"doc_type": "id_card"},
@@ -228,6 +234,7 @@ FORMS = {
     "POST /cases/{}/unit": {"unit": "NO-SUCH-UNIT"},
     "POST /cases/{}/loans": {"purpose": "test"},
     "POST /loans/{}/refuse": {"reason": "test"},
+    "POST /cases/{}/record": {"customer_name": "王小明", "capacity_kva": "x"},
 }
 
 
