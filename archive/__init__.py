@@ -34,9 +34,12 @@ from archive._catalogue import CatalogueEntry, catalogue
 from archive._checks import cross_check_findings, recheck_case
 from archive._completeness import check_case, flow_stages
 from archive._corrections import (
+    FieldReview,
     correct_field,
     dismiss_finding,
+    field_changed,
     rebase_case,
+    review_fields,
     set_case_facts,
     set_document_type,
 )
@@ -134,6 +137,7 @@ from archive._schemas import (
     DocumentPublic,
     DocumentSummary,
     FieldCorrection,
+    FieldReviewItem,
     FindingDismissal,
     FindingPublic,
     JobRelease,
@@ -305,6 +309,8 @@ __all__ = [
     "EmptyUploadError",
     "FailureCode",
     "FieldCorrection",
+    "FieldReview",
+    "FieldReviewItem",
     "Finding",
     "FindingDismissal",
     "FindingDraft",
@@ -396,6 +402,7 @@ __all__ = [
     "expand",
     "export_package",
     "fail_job",
+    "field_changed",
     "find_user",
     "finding_public",
     "finish_job",
@@ -448,6 +455,7 @@ __all__ = [
     "require_original_access",
     "reset_password",
     "retry_document",
+    "review_fields",
     "revoke_token",
     "rule_set_for",
     "scoped_documents",

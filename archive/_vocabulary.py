@@ -266,6 +266,7 @@ AUDIT_ACTIONS_ZH: dict[str, str] = {
     "user.provisioned": "目录账号首次登录",
     "user.directory_updated": "目录账号信息更新",
     "unit.create": "新建单位",
+    "audit.exported": "导出审计记录",
 }
 """Chinese names of the audit trail's actions, as pages show them."""
 
@@ -318,5 +319,11 @@ RECORD_LABELS_ZH: dict[str, str] = {
     "value": "值",
     "ocr_value": "识别值",
     "code": "问题代码",
+    "action": "操作",
+    "since": "起始日期",
+    "until": "截止日期",
+    "system": "含系统事件",
+    "document": "资料",
+    "events": "导出条数",
 }
 """Chinese names of the keys the audit trail records, beside FIELD_LABELS_ZH (fields)."""

@@ -19,9 +19,11 @@ from sqlalchemy.orm import Session
 from api._pdf import inline_pdf
 from api._privacy import reveal_citizen_ids
 from api.deps import IndexDep, PageActorDep, RulesDep, SessionDep, form_actor
+from api.web._events import history
 from api.web.render import PageRoute, optional_choice, render
 from archive import (
     Actor,
+    AuditFilter,
     Case,
     CaseCheck,
     CasePublic,
@@ -205,6 +207,7 @@ def case_page_response(
             **unit_context(session, actor, case),
             "catalogue": catalogue(case, book=rules) if case.archive_no else [],
             **review_context(session, case, public, rules=rules),
+            **history(session, actor=actor, where=AuditFilter(case_no=case.case_no)),
         },
         actor=actor,
         status_code=status_code,
