@@ -116,11 +116,13 @@ def field_changed(document: Document, *, name: str, value: str) -> bool:
 
 
 def _same_value(current: Any, value: str) -> Any:
-    """``value``, or the current value when ``value`` is its masked form."""
-    if isinstance(current, str) and value != current and value == mask_citizen_id(current):
+    """``value``, or the current value when ``value`` is how a page showed it: its masked
+    form, the text of a number, or empty for no value."""
+    if isinstance(current, str):
         # A form that showed the number masked sends the mask back: it confirms the number.
-        return current
-    return value
+        return current if value == mask_citizen_id(current) else value
+    shown = "" if current is None else str(current)
+    return current if value == shown else value
 
 
 def _apply_review(session: Session, document: Document, review: FieldReview, actor: Actor) -> None:
