@@ -39,9 +39,12 @@ from archive._consistency import KIND_LABELS_ZH, consistency_report
 from archive._consistency import KINDS as CONSISTENCY_KINDS
 from archive._consistency_export import consistency_csv, consistency_rows, consistency_xlsx
 from archive._corrections import (
+    FieldReview,
     correct_field,
     dismiss_finding,
+    field_changed,
     rebase_case,
+    review_fields,
     set_case_facts,
     set_document_type,
 )
@@ -165,6 +168,7 @@ from archive._schemas import (
     DocumentPublic,
     DocumentSummary,
     FieldCorrection,
+    FieldReviewItem,
     FindingDismissal,
     FindingPublic,
     JobRelease,
@@ -344,6 +348,8 @@ __all__ = [
     "EmptyUploadError",
     "FailureCode",
     "FieldCorrection",
+    "FieldReview",
+    "FieldReviewItem",
     "Finding",
     "FindingDismissal",
     "FindingDraft",
@@ -451,6 +457,7 @@ __all__ = [
     "expand",
     "export_package",
     "fail_job",
+    "field_changed",
     "find_user",
     "finding_public",
     "finish_job",
@@ -522,6 +529,7 @@ __all__ = [
     "reset_password",
     "retry_document",
     "return_loan",
+    "review_fields",
     "revoke_token",
     "rule_set_for",
     "scoped_documents",

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session
 
 from archive._auth import Actor
@@ -111,6 +111,9 @@ class AuditFilter:
     offset: int = 0
     without_actors: tuple[str, ...] = ()
     """Leave out the events of these actors (the system's own, on a page that hides them)."""
+    entities: tuple[tuple[str, str], ...] = ()
+    """Only events about one of these objects, each ``(entity_type, entity_id)`` (a document
+    and its findings, for the document's history)."""
 
 
 def query_events(
@@ -127,6 +130,15 @@ def query_events(
         query = query.where(AuditEvent.action == where.action)
     if where.without_actors:
         query = query.where(AuditEvent.actor.not_in(where.without_actors))
+    if where.entities:
+        query = query.where(
+            or_(
+                *(
+                    (AuditEvent.entity_type == kind) & (AuditEvent.entity_id == entity_id)
+                    for kind, entity_id in where.entities
+                )
+            )
+        )
     if where.since:
         query = query.where(AuditEvent.at >= where.since)
     if where.until:

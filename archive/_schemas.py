@@ -551,11 +551,21 @@ class SplitMove(BaseModel):
 
 
 class FieldCorrection(BaseModel):
-    """Body of ``PUT /documents/{document_id}/fields/{name}``: the same value confirms it."""
+    """Body of ``PUT /documents/{document_id}/fields/{name}``: the same value confirms it; a
+    new value corrects it and needs a reason."""
 
     model_config = ConfigDict(extra="forbid")
 
     value: Text = Field(max_length=2000)
+    reason: Text = Field(
+        default="", max_length=2000, description="Why it is corrected (needed for a new value)"
+    )
+
+
+class FieldReviewItem(FieldCorrection):
+    """One item of ``PUT /documents/{document_id}/fields``: a field confirmed or corrected."""
+
+    name: Line = Field(min_length=1, max_length=64, description="The field's name")
 
 
 class FindingDismissal(BaseModel):

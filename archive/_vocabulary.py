@@ -288,6 +288,7 @@ AUDIT_ACTIONS_ZH: dict[str, str] = {
     "loan.return": "归还借阅",
     "loan.view": "借阅查阅",
     "loan.download": "借阅下载",
+    "audit.exported": "导出审计记录",
 }
 """Chinese names of the audit trail's actions, as pages show them."""
 
@@ -345,5 +346,11 @@ RECORD_LABELS_ZH: dict[str, str] = {
     "days": "借阅天数",
     "source": "来源",
     "file": "文件",
+    "action": "操作",
+    "since": "起始日期",
+    "until": "截止日期",
+    "system": "含系统事件",
+    "document": "资料",
+    "events": "导出条数",
 }
 """Chinese names of the keys the audit trail records, beside FIELD_LABELS_ZH (fields)."""

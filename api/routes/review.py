@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Body, Depends
 from fastapi.responses import JSONResponse
 
 from api._errors import error_body
@@ -20,6 +20,8 @@ from archive import (
     DocTypeUpdate,
     DocumentPublic,
     FieldCorrection,
+    FieldReview,
+    FieldReviewItem,
     FindingDismissal,
     FindingPublic,
     Permission,
@@ -37,6 +39,7 @@ from archive import (
     move_boundary,
     read_case,
     rebase_case,
+    review_fields,
     rule_set_for,
     set_case_facts,
     set_document_type,
@@ -164,10 +167,38 @@ def put_field(
     session: SessionDep,
     actor: Annotated[Actor, Depends(require(Permission.correct))],
 ) -> DocumentPublic:
-    """Confirm (same value) or correct a field; the OCR value is kept; checks run again."""
+    """Confirm (same value) or correct a field (with a reason); the OCR value is kept; checks
+    run again."""
     document = get_document(session, document_id=document_id, actor=actor)
     correct_field(
-        session, document, name=name, value=body.value, actor=actor, today=today_in_china()
+        session,
+        document,
+        name=name,
+        value=body.value,
+        reason=body.reason,
+        actor=actor,
+        today=today_in_china(),
+    )
+    session.commit()
+    return document_public(document)
+
+
+@router.put("/documents/{document_id}/fields")
+def put_fields(
+    document_id: str,
+    body: Annotated[list[FieldReviewItem], Body(min_length=1, max_length=200)],
+    session: SessionDep,
+    actor: Annotated[Actor, Depends(require(Permission.correct))],
+) -> DocumentPublic:
+    """Confirm or correct several fields at once (a correction needs its reason): all or none
+    are applied, and the checks run once."""
+    document = get_document(session, document_id=document_id, actor=actor)
+    review_fields(
+        session,
+        document,
+        reviews=[FieldReview(name=i.name, value=i.value, reason=i.reason) for i in body],
+        actor=actor,
+        today=today_in_china(),
     )
     session.commit()
     return document_public(document)

@@ -1,9 +1,10 @@
-"""The audit page (auditor, admin): events filtered by case, user, action and date."""
+"""The audit page (auditor, admin): events filtered by case, document, user, action and date;
+the same view as CSV (``format=csv``), its export audited."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -12,24 +13,26 @@ from sqlalchemy.orm import Session
 
 from api._input import Offset
 from api.deps import AuditKeyDep, PageActorDep, SessionDep, StoreDep
-from api.web._changes import change_rows
+from api.web._events import document_entities, event_rows, events_csv
 from api.web.render import PageRoute, optional_date, render
 from archive import (
     AUDIT_ACTIONS_ZH,
     SYSTEM,
+    Actor,
     AuditEvent,
     AuditFilter,
-    Case,
-    Document,
     Permission,
+    get_document,
     query_events,
+    record_event,
     verify_audit,
 )
-from archive.db import Customer
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 PAGE_SIZE = 50
+EXPORT_LIMIT = 100_000
+"""The most events one CSV export holds (narrow the dates for more)."""
 
 
 def _day_start(day: dt.date | None) -> dt.datetime | None:
@@ -37,34 +40,6 @@ def _day_start(day: dt.date | None) -> dt.datetime | None:
     if day is None:
         return None
     return dt.datetime.combine(day, dt.time()).astimezone()
-
-
-OBJECT_KINDS_ZH = {"case": "案件", "document": "资料", "user": "用户", "token": "令牌"}
-
-
-def object_names(session: Session, events: list[AuditEvent]) -> dict[tuple[str, str], str]:
-    """What each event acted on, by name: a document by its file name and case, a case by its
-    number and customer (not a bare id)."""
-    names: dict[tuple[str, str], str] = {}
-    document_ids = {e.entity_id for e in events if e.entity_type == "document"}
-    for doc_id, filename, case_no in session.execute(
-        select(Document.id, Document.original_filename, Case.case_no)
-        .join(Case, Document.case_id == Case.id)
-        .where(Document.id.in_(document_ids))
-    ):
-        names["document", doc_id] = f"{filename or '资料'}（案件 {case_no}）"
-    case_nos = {e.entity_id for e in events if e.entity_type == "case"}
-    for case_no, customer in session.execute(
-        select(Case.case_no, Customer.name)
-        .join(Customer, Case.customer_id == Customer.id)
-        .where(Case.case_no.in_(case_nos))
-    ):
-        names["case", case_no] = f"{case_no} {customer}"
-    return {
-        (e.entity_type, e.entity_id): f"{OBJECT_KINDS_ZH.get(e.entity_type, '对象')} "
-        + names.get((e.entity_type, e.entity_id), e.entity_id)
-        for e in events
-    }
 
 
 @router.get("/audit")
@@ -75,6 +50,7 @@ def audit_page(
     key: AuditKeyDep,
     actor: PageActorDep,
     case_no: Annotated[str, Query(max_length=64)] = "",
+    document: Annotated[str, Query(max_length=32)] = "",
     user: Annotated[str, Query(max_length=200)] = "",
     action: Annotated[str, Query(max_length=64)] = "",
     since: Annotated[str, Query(max_length=10)] = "",
@@ -82,57 +58,90 @@ def audit_page(
     offset: Offset = 0,
     verify: bool = False,
     system: Annotated[str, Query(max_length=1)] = "",
+    format: Literal["", "csv"] = "",
 ) -> Response:
     """Audit events, newest first; ``until`` includes the whole of that day; the system's own
-    events (intake, checks re-run) only when asked for."""
+    events (intake, checks re-run) only when asked for; ``format=csv`` exports them all."""
     actor.require(Permission.read_audit)
     first_day = optional_date(since, label="起始日期")
     last_day = optional_date(until, label="截止日期")
+    filters = {
+        "case_no": case_no.strip(),
+        "document": document.strip(),
+        "user": user.strip(),
+        "action": action,
+        "since": since,
+        "until": until,
+        "system": system,
+    }
+    entities = (
+        document_entities(get_document(session, document_id=filters["document"], actor=actor))
+        if filters["document"]
+        else ()
+    )
     where = AuditFilter(
-        case_no=case_no.strip() or None,
-        actor=user.strip() or None,
+        case_no=filters["case_no"] or None,
+        actor=filters["user"] or None,
         action=action or None,
         since=_day_start(first_day),
         until=_day_start(last_day + dt.timedelta(days=1)) if last_day else None,
-        limit=PAGE_SIZE,
-        offset=offset,
+        limit=EXPORT_LIMIT if format == "csv" else PAGE_SIZE,
+        offset=0 if format == "csv" else offset,
         without_actors=() if system else (SYSTEM.name,),
+        entities=entities,
     )
     total, events = query_events(session, where=where, actor=actor)
-    names = object_names(session, events)
-    rows = [
-        {
-            "event": event,
-            "actor": "系统" if event.actor == SYSTEM.name else event.actor,
-            "action_label": AUDIT_ACTIONS_ZH.get(event.action, event.action),
-            "object": names.get((event.entity_type, event.entity_id), event.entity_id),
-            "changes": change_rows(event.before, event.after),
-        }
-        for event in events
-    ]
+    rows = event_rows(session, events)
+    if format == "csv":
+        return export_csv(session, rows, filters=filters, actor=actor)
     return render(
         request,
         "audit.html",
         {
             "rows": rows,
             "total": total,
-            "actions": {
-                code: AUDIT_ACTIONS_ZH.get(code, code)
-                for code in session.scalars(
-                    select(AuditEvent.action).distinct().order_by(AuditEvent.action)
-                )
-            },
-            "filters": {
-                "case_no": case_no,
-                "user": user,
-                "action": action,
-                "since": since,
-                "until": until,
-                "system": system,
-            },
+            "actions": _actions(session),
+            "filters": filters,
             "offset": offset,
             "page_size": PAGE_SIZE,
             "chain": verify_audit(session, store=store, key=key) if verify else None,
         },
         actor=actor,
+    )
+
+
+def _actions(session: Session) -> dict[str, str]:
+    return {
+        code: AUDIT_ACTIONS_ZH.get(code, code)
+        for code in session.scalars(
+            select(AuditEvent.action).distinct().order_by(AuditEvent.action)
+        )
+    }
+
+
+def export_csv(
+    session: Session, rows: list[dict[str, object]], *, filters: dict[str, str], actor: Actor
+) -> Response:
+    """The filtered events as a CSV download; the export itself is an audit event."""
+    record_event(
+        session,
+        actor=actor,
+        action="audit.exported",
+        entity_type="audit",
+        entity_id="csv",
+        after={
+            **{name: value for name, value in filters.items() if value and name != "system"},
+            "system": bool(filters["system"]),
+            "events": len(rows),
+        },
+    )
+    session.commit()
+    stamp = dt.datetime.now().astimezone().strftime("%Y%m%d-%H%M")
+    return Response(
+        events_csv(rows),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="audit-{stamp}.csv"',
+            "Cache-Control": "no-store",
+        },
     )

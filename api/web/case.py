@@ -19,11 +19,13 @@ from sqlalchemy.orm import Session
 from api._pdf import inline_pdf
 from api._privacy import reveal_citizen_ids
 from api.deps import IndexDep, NowDep, PageActorDep, RulesDep, SessionDep, form_actor
+from api.web._events import history
 from api.web.case_records import history_rows
 from api.web.lending import loan_request_page
 from api.web.render import PageRoute, optional_choice, render
 from archive import (
     Actor,
+    AuditFilter,
     BusinessType,
     Case,
     CaseCheck,
@@ -222,6 +224,7 @@ def case_page_response(
             "categories": list(Category),
             "business_types": list(BusinessType),
             **review_context(session, case, public, rules=rules),
+            **history(session, actor=actor, where=AuditFilter(case_no=case.case_no)),
         },
         actor=actor,
         status_code=status_code,

@@ -1,9 +1,9 @@
 """Reviewer corrections, intake retries and an admin's release of a stuck job, from the web UI.
 
-A document's type, a field confirmed or corrected, a finding dismissed with its reason, a
-failed document queued again and a stuck job released call the same archive services as the
-JSON routes, with the actor of the signed-in browser; the form then returns the user to the
-page they came from.
+A document's type, its fields confirmed or corrected in one form, a finding dismissed with
+its reason, a failed document queued again and a stuck job released call the same archive
+services as the JSON routes, with the actor of the signed-in browser; the form then returns
+the user to the page they came from.
 """
 
 from __future__ import annotations
@@ -18,18 +18,22 @@ from api._input import RowId
 from api.deps import QueueDep, RulesDep, SessionDep, form_actor
 from api.web.render import PageRoute
 from archive import (
+    FIELD_LABELS_ZH,
     Actor,
     DocTypeUpdate,
-    FieldCorrection,
+    Document,
+    FieldReview,
+    FieldReviewItem,
     FindingDismissal,
     JobRelease,
     Permission,
     ValidationError,
-    correct_field,
     dismiss_finding,
+    field_changed,
     get_document,
     release_document,
     retry_document,
+    review_fields,
     set_document_type,
     today_in_china,
 )
@@ -37,6 +41,11 @@ from archive import (
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 BackField = Annotated[str, Form(max_length=300)]
+
+MAX_FIELDS = 200
+"""The most fields one review form may send (the API's limit too)."""
+
+REVIEW_STATUSES = frozenset({"confirmed", "corrected"})
 
 B = TypeVar("B", bound=pydantic.BaseModel)
 
@@ -79,22 +88,50 @@ def set_type(
     return RedirectResponse(f"/documents/{document_id}?saved=doc_type", status_code=303)
 
 
-@router.post("/documents/{document_id}/fields/{name}")
-def correct(
+FormList = Annotated[list[str], Form(default_factory=list, max_length=MAX_FIELDS)]
+
+
+@router.post("/documents/{document_id}/fields")
+def review(
     document_id: str,
-    name: str,
     session: SessionDep,
     actor: Annotated[Actor, Depends(form_actor(Permission.correct))],
-    value: Annotated[str, Form(max_length=2000)] = "",
+    name: FormList,
+    value: FormList,
+    reason: FormList,
+    confirm: FormList,
 ) -> RedirectResponse:
-    """Confirm (same value) or correct one field; the OCR value stays beside it."""
-    body = FieldCorrection(value=value)
+    """The document's fields reviewed in one form: a changed value is a correction (with its
+    reason), a ticked one not yet reviewed a confirmation; applied together, checks run once."""
+    if not len(name) == len(value) == len(reason):
+        raise ValidationError(
+            "each field needs its name, value and reason", message_zh="表单不完整，请刷新页面后重试"
+        )
     document = get_document(session, document_id=document_id, actor=actor)
-    correct_field(
-        session, document, name=name, value=body.value, actor=actor, today=today_in_china()
+    ticked = set(confirm)
+    reviews = []
+    for item in zip(name, value, reason, strict=True):
+        body = form_body(
+            FieldReviewItem,
+            dict(zip(("name", "value", "reason"), item, strict=True)),
+            problem_zh=f"字段「{FIELD_LABELS_ZH.get(item[0], item[0])}」的值或理由不符合要求",
+        )
+        if field_changed(document, name=body.name, value=body.value) or (
+            body.name in ticked and not is_reviewed(document, body.name)
+        ):
+            reviews.append(FieldReview(name=body.name, value=body.value, reason=body.reason))
+    if reviews:
+        review_fields(session, document, reviews=reviews, actor=actor, today=today_in_china())
+        session.commit()
+    return RedirectResponse(
+        f"/documents/{document_id}?saved=fields&n={len(reviews)}#fields-h", status_code=303
     )
-    session.commit()
-    return RedirectResponse(f"/documents/{document_id}?saved={name}#fields-h", status_code=303)
+
+
+def is_reviewed(document: Document, name: str) -> bool:
+    """Whether a reviewer has confirmed or corrected the field already."""
+    detail = (document.ocr or {}).get("fields", {}).get(name)
+    return isinstance(detail, dict) and detail.get("status") in REVIEW_STATUSES
 
 
 @router.post("/findings/{finding_id}/dismiss")

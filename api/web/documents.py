@@ -27,13 +27,15 @@ from api.deps import (
     StoreDep,
     form_actor,
 )
+from api.web._events import document_entities, history
+from api.web._review import field_rows, neighbours
 from api.web.corrections import form_body
 from api.web.images import BROWSER_IMAGE_TYPES, RENDERED_TYPES, page_count, render_page
 from api.web.render import PageRoute, label_zh, render
 from archive import (
-    FIELD_LABELS_ZH,
     ORIGINAL_DAMAGED,
     Actor,
+    AuditFilter,
     DocType,
     Document,
     DocumentPublic,
@@ -120,30 +122,6 @@ def document_status(
     return JSONResponse(status_of(document), headers={"Cache-Control": "no-store"})
 
 
-REVIEW_STATUS_ZH = {"confirmed": "已确认", "corrected": "已更正"}
-
-
-def field_rows(document: DocumentPublic) -> list[dict[str, str]]:
-    """Extracted fields as rows: label, value, OCR value and confidence, and who reviewed it."""
-    rows = []
-    for name, value in document.fields.items():
-        details = document.field_details.get(name)
-        details = details if isinstance(details, dict) else {}
-        confidence = details.get("confidence")
-        review = REVIEW_STATUS_ZH.get(str(details.get("status")), "")
-        rows.append(
-            {
-                "name": name,
-                "label": FIELD_LABELS_ZH.get(name, name),
-                "value": "" if value is None else str(value),
-                "ocr": "" if details.get("ocr_value") is None else str(details["ocr_value"]),
-                "confidence": f"{confidence:.0%}" if isinstance(confidence, float) else "",
-                "review": f"{review}（{details.get('by', '')}）" if review else "",
-            }
-        )
-    return rows
-
-
 def doc_type_choices(rules: RuleBook) -> list[dict[str, str]]:
     """Every type a reviewer may set: the built-in ones, then those the rule file declares."""
     return [{"value": t.value, "label": label_zh(t)} for t in DocType] + [
@@ -175,7 +153,14 @@ def document_page(
     )
     session.commit()
     return document_page_response(
-        request, row, store=store, settings=settings, rules=rules, actor=actor, first=first_page
+        request,
+        row,
+        session=session,
+        store=store,
+        settings=settings,
+        rules=rules,
+        actor=actor,
+        first=first_page,
     )
 
 
@@ -204,7 +189,14 @@ def reveal_document(
     session.commit()
     reveal_citizen_ids(request, True)
     return document_page_response(
-        request, row, store=store, settings=settings, rules=rules, actor=actor, first=1
+        request,
+        row,
+        session=session,
+        store=store,
+        settings=settings,
+        rules=rules,
+        actor=actor,
+        first=1,
     )
 
 
@@ -212,6 +204,7 @@ def document_page_response(
     request: Request,
     row: Document,
     *,
+    session: Session,
     store: ObjectStore,
     settings: Settings,
     rules: RuleBook,
@@ -221,7 +214,7 @@ def document_page_response(
     """The document page from page ``first`` of its original."""
     document = document_public(row)
     damaged = is_damaged(document)
-    pages = 1
+    pages, offset = 1, 0
     if damaged:  # its pages would only be refused (410): the banner says why and what to do
         images: list[str] = []
     elif not may_open_original(actor, row):
@@ -232,6 +225,7 @@ def document_page_response(
         pages, offset = _pages_in_original(row, store, settings)
         shown = range(first, min(first + PAGE_WINDOW, pages + 1))
         images = [f"/documents/{row.id}/pages/{n + offset}" for n in shown]
+        offset += first - 1
     else:
         images = []
     return render(
@@ -246,7 +240,12 @@ def document_page_response(
                 for value in row.fields.values()
             ),
             "page_window": page_window(first, pages),
-            "fields": field_rows(document),
+            # The page of the original each image shows: the frame of the fields' boxes.
+            "image_pages": [n + offset + 1 for n in range(len(images))],
+            "fields": field_rows(document, row),
+            "doc_text": row.text,
+            "neighbours": neighbours(row),
+            **history(session, actor=actor, where=AuditFilter(entities=document_entities(row))),
             "status": status_of(document),
             "doc_types": doc_type_choices(rules),
             "damaged": damaged,

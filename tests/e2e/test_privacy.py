@@ -151,8 +151,14 @@ def test_confirming_a_field_shown_masked_keeps_the_number(
     signin(client, Role.reviewer)
     csrf = page_csrf(client, f"/documents/{card}")
     saved = client.http.post(
-        f"/documents/{card}/fields/id_number",
-        data={"csrf_token": csrf, "value": mask_citizen_id(wrong)},
+        f"/documents/{card}/fields",
+        data={
+            "csrf_token": csrf,
+            "name": "id_number",
+            "value": mask_citizen_id(wrong),
+            "reason": "",
+            "confirm": "id_number",
+        },
         follow_redirects=False,
     )
     assert saved.status_code == 303

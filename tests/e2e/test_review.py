@@ -168,17 +168,26 @@ def test_correcting_a_field_keeps_the_ocr_value_and_clears_the_finding(
 ) -> None:
     documents = residential_case(client, settings, "YK-FIX", owner="王晓明")
     deed = documents["property_certificate"]
-    corrected = client.request(
+    unexplained = client.request(
         "PUT", f"/documents/{deed}/fields/owner", Role.reviewer, json={"value": OWNER}
+    )
+    assert unexplained.status_code == 422
+    assert "needs a reason" in unexplained.json()["message"]
+    corrected = client.request(
+        "PUT",
+        f"/documents/{deed}/fields/owner",
+        Role.reviewer,
+        json={"value": OWNER, "reason": "产权证上为王小明，识别有误"},
     )
     assert corrected.status_code == 200, corrected.text
     body = corrected.json()
     assert body["fields"]["owner"] == OWNER
     detail = body["field_details"]["owner"]
-    assert (detail["ocr_value"], detail["status"], detail["by"]) == (
+    assert (detail["ocr_value"], detail["status"], detail["by"], detail["reason"]) == (
         "王晓明",
         "corrected",
         "reviewer-user",
+        "产权证上为王小明，识别有误",
     )
     assert body["findings"] == []
     confirmed = client.request(

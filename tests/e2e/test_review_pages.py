@@ -115,14 +115,14 @@ def test_correcting_a_field_keeps_the_ocr_value_and_clears_the_finding(
     signin(client, Role.reviewer)
     csrf = page_csrf(client, f"/documents/{deed}")
     saved = client.http.post(
-        f"/documents/{deed}/fields/owner",
-        data={"value": OWNER, "csrf_token": csrf},
+        f"/documents/{deed}/fields",
+        data={"name": "owner", "value": OWNER, "reason": "原件为王小明", "csrf_token": csrf},
         follow_redirects=False,
     )
     assert saved.status_code == 303
     page = client.http.get(f"/documents/{deed}").text
     assert f'value="{OWNER}"' in page
-    assert "<td>王晓明</td>" in page
+    assert "OCR 原值：王晓明" in page
     assert "已更正（reviewer-user）" in page
     assert "没有问题记录" in page
     assert "资料齐全，没有未处理的错误问题，可以推进" in client.http.get("/cases/YK-COR").text

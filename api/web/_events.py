@@ -1,0 +1,134 @@
+"""Audit events as people read them: who by name, the action in Chinese, the object by name
+(a document by its file and case, a case by its number and customer) and the change as a
+before/after table; the same rows on the audit page, in a case's or document's 历史, and in
+the CSV export of a filtered view.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.web._changes import change_rows
+from api.web.render import label_zh, local_time
+from archive import (
+    AUDIT_ACTIONS_ZH,
+    SYSTEM,
+    Actor,
+    AuditEvent,
+    AuditFilter,
+    Case,
+    Document,
+    Permission,
+    query_events,
+)
+from archive.db import Customer
+
+OBJECT_KINDS_ZH = {
+    "case": "案件",
+    "document": "资料",
+    "user": "用户",
+    "token": "令牌",
+    "finding": "问题",
+    "audit": "审计记录",
+}
+
+HISTORY_SIZE = 30
+"""How many of the newest events a case's or document's history shows (the rest: the audit
+page, filtered to it)."""
+
+
+def object_names(session: Session, events: list[AuditEvent]) -> dict[tuple[str, str], str]:
+    """What each event acted on, by name: a document by its file name and case, a case by its
+    number and customer (not a bare id)."""
+    names: dict[tuple[str, str], str] = {}
+    document_ids = {e.entity_id for e in events if e.entity_type == "document"}
+    for doc_id, filename, case_no in session.execute(
+        select(Document.id, Document.original_filename, Case.case_no)
+        .join(Case, Document.case_id == Case.id)
+        .where(Document.id.in_(document_ids))
+    ):
+        names["document", doc_id] = f"{filename or '资料'}（案件 {case_no}）"
+    case_nos = {e.entity_id for e in events if e.entity_type == "case"}
+    for case_no, customer in session.execute(
+        select(Case.case_no, Customer.name)
+        .join(Customer, Case.customer_id == Customer.id)
+        .where(Case.case_no.in_(case_nos))
+    ):
+        names["case", case_no] = f"{case_no} {customer}"
+    return {
+        (e.entity_type, e.entity_id): f"{OBJECT_KINDS_ZH.get(e.entity_type, '对象')} "
+        + names.get((e.entity_type, e.entity_id), e.entity_id)
+        for e in events
+    }
+
+
+def event_rows(session: Session, events: list[AuditEvent]) -> list[dict[str, Any]]:
+    """Each event with its actor, action and object named in Chinese and its change rows."""
+    names = object_names(session, events)
+    return [
+        {
+            "event": event,
+            "actor": "系统" if event.actor == SYSTEM.name else event.actor,
+            "action_label": AUDIT_ACTIONS_ZH.get(event.action, event.action),
+            "object": names.get((event.entity_type, event.entity_id), event.entity_id),
+            "changes": change_rows(event.before, event.after),
+        }
+        for event in events
+    ]
+
+
+def document_entities(document: Document) -> tuple[tuple[str, str], ...]:
+    """The objects a document's history is about: the document and its findings."""
+    return (("document", document.id), *(("finding", str(f.id)) for f in document.findings))
+
+
+def history(session: Session, *, actor: Actor, where: AuditFilter) -> dict[str, Any]:
+    """The newest events by people about one case or document (for roles that read the
+    audit trail; nothing for the others)."""
+    if not actor.can(Permission.read_audit):
+        return {"history": None}
+    limited = AuditFilter(
+        case_no=where.case_no,
+        entities=where.entities,
+        limit=HISTORY_SIZE,
+        without_actors=(SYSTEM.name,),
+    )
+    total, events = query_events(session, where=limited, actor=actor)
+    return {"history": event_rows(session, events), "history_total": total}
+
+
+CSV_HEADER = ("编号", "时间", "操作人", "角色", "操作", "对象", "案件编号", "变更内容")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def events_csv(rows: list[dict[str, Any]]) -> bytes:
+    """The rows as CSV in UTF-8 with a byte order mark (so Excel reads the Chinese right); a
+    cell that a spreadsheet would run as a formula is written as text."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for row in rows:
+        event: AuditEvent = row["event"]
+        changes = "；".join(
+            f"{c.label}：{c.before} → {c.after}"
+            if event.before is not None
+            else f"{c.label}：{c.after}"
+            for c in row["changes"]
+        )
+        cells = [
+            str(event.id),
+            local_time(event.at),
+            row["actor"],
+            label_zh(event.actor_role),
+            row["action_label"],
+            row["object"],
+            event.case_no or "",
+            changes,
+        ]
+        writer.writerow(["'" + c if c.startswith(_FORMULA_START) else c for c in cells])
+    return "\ufeff".encode() + out.getvalue().encode("utf-8")
