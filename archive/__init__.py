@@ -58,6 +58,7 @@ from archive._deadlines import (
     working_days_between,
 )
 from archive._directory import Directory, DirectoryAccount, LdapDirectory, open_directory
+from archive._document_moves import move_document
 from archive._documents import (
     damaged_original,
     document_public,
@@ -80,6 +81,7 @@ from archive._errors import (
     NotFoundError,
     ObjectNotFoundError,
     ObjectStoreError,
+    OriginalPurgedError,
     UnauthenticatedError,
     UnsupportedMediaTypeError,
     UploadError,
@@ -131,8 +133,10 @@ from archive._schemas import (
     CaseRebase,
     CaseSort,
     DocTypeUpdate,
+    DocumentMove,
     DocumentPublic,
     DocumentSummary,
+    DocumentTrash,
     FieldCorrection,
     FindingDismissal,
     FindingPublic,
@@ -145,6 +149,7 @@ from archive._schemas import (
     TokenCreate,
     TokenCreated,
     TokenPublic,
+    TrashedDocument,
     UploadAccepted,
     UserPublic,
 )
@@ -173,6 +178,15 @@ from archive._stages import (
 from archive._stored_check import check_stored
 from archive._tokens import create_token, list_tokens, revoke_token, token_public
 from archive._transfer import export_package
+from archive._trash import (
+    PurgeReport,
+    ensure_not_purged,
+    purge_expired,
+    restore_document,
+    trash_document,
+    trashed_documents,
+    trashed_public,
+)
 from archive._unit_tree import UnitTree, unit_tree
 from archive._units import assignable_units, create_unit
 from archive._users import (
@@ -298,9 +312,11 @@ __all__ = [
     "DocType",
     "DocTypeUpdate",
     "Document",
+    "DocumentMove",
     "DocumentPublic",
     "DocumentStatus",
     "DocumentSummary",
+    "DocumentTrash",
     "DueForAppraisal",
     "EmptyUploadError",
     "FailureCode",
@@ -326,11 +342,13 @@ __all__ = [
     "ObjectNotFoundError",
     "ObjectStore",
     "ObjectStoreError",
+    "OriginalPurgedError",
     "PageUnderstanding",
     "PartOutcome",
     "PasswordChange",
     "PasswordChangeRequiredError",
     "Permission",
+    "PurgeReport",
     "ReopenRequest",
     "ReopenResult",
     "Retention",
@@ -349,6 +367,7 @@ __all__ = [
     "TokenCreate",
     "TokenCreated",
     "TokenPublic",
+    "TrashedDocument",
     "UnauthenticatedError",
     "Unit",
     "UnitTree",
@@ -393,6 +412,7 @@ __all__ = [
     "due_for_appraisal",
     "due_jobs",
     "end_session",
+    "ensure_not_purged",
     "expand",
     "export_package",
     "fail_job",
@@ -421,6 +441,7 @@ __all__ = [
     "missing_by_stage",
     "move_boundary",
     "move_case",
+    "move_document",
     "new_temporary_password",
     "next_stage",
     "not_yet_imported",
@@ -433,6 +454,7 @@ __all__ = [
     "parse_doc_type",
     "parse_rule_book",
     "password_matches",
+    "purge_expired",
     "query_events",
     "queue_stats",
     "read_manifest",
@@ -447,6 +469,7 @@ __all__ = [
     "reopen_case",
     "require_original_access",
     "reset_password",
+    "restore_document",
     "retry_document",
     "revoke_token",
     "rule_set_for",
@@ -465,6 +488,9 @@ __all__ = [
     "today_in_china",
     "token_public",
     "too_large_message",
+    "trash_document",
+    "trashed_documents",
+    "trashed_public",
     "unit_tree",
     "update_user",
     "user_actor",

@@ -16,6 +16,7 @@ from cli._intake import release_command, retry_command, worker_command
 from cli._search import reindex_command, search_command
 from cli._serve import serve_command
 from cli._tokens import token_group
+from cli._trash import trash_group
 from cli._units import unit_group
 from cli._users import user_group
 from cli._verify import verify_command
@@ -47,5 +48,6 @@ for _command in (
     backup_command,
     restore_command,
     archive_group,
+    trash_group,
 ):
     main.add_command(_command)

@@ -8,6 +8,7 @@ from api.web.cases import router as cases_router
 from api.web.corrections import router as corrections_router
 from api.web.documents import router as documents_router
 from api.web.documents import script_router as documents_script_router
+from api.web.fixes import router as fixes_router
 from api.web.home import router as home_router
 from api.web.search import router as search_router
 from api.web.signin import router as signin_router
@@ -24,6 +25,7 @@ for _page_router in (
     corrections_router,
     documents_router,
     documents_script_router,
+    fixes_router,
     search_router,
     audit_router,
     users_router,

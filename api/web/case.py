@@ -202,6 +202,7 @@ def case_page_response(
             "doc_types": list(DocType),
             "queue": queue_hint(session, public.documents),
             "refusal": refusal,
+            "rule_versions": [rule_set.version for rule_set in rules.versions],
             **unit_context(session, actor, case),
             "catalogue": catalogue(case, book=rules) if case.archive_no else [],
             **review_context(session, case, public, rules=rules),

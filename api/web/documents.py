@@ -27,6 +27,7 @@ from api.deps import (
     form_actor,
 )
 from api.web.corrections import form_body
+from api.web.fixes import document_fixes
 from api.web.images import BROWSER_IMAGE_TYPES, RENDERED_TYPES, page_count, render_page
 from api.web.render import PageRoute, label_zh, render
 from archive import (
@@ -44,6 +45,7 @@ from archive import (
     SplitMove,
     damaged_original,
     document_public,
+    ensure_not_purged,
     get_document,
     mask_citizen_id,
     may_open_original,
@@ -205,7 +207,7 @@ def document_page_response(
     document = document_public(row)
     damaged = is_damaged(document)
     pages = 1
-    if damaged:  # its pages would only be refused (410): the banner says why and what to do
+    if damaged or row.purged_at:  # its pages would only be refused (410): a banner says why
         images: list[str] = []
     elif not may_open_original(actor, row):
         images = []
@@ -234,6 +236,7 @@ def document_page_response(
             "doc_types": doc_type_choices(rules),
             "damaged": damaged,
             "stack_parts": stack_parts(row),
+            "fixes": document_fixes(row, actor=actor, days=settings.trash_days),
         },
         actor=actor,
     )
@@ -307,6 +310,7 @@ def _whole_original(
     session: Session, store: ObjectStore, document: Document, actor: Actor
 ) -> bytes:
     """The original's bytes once they still hash to its checksum; the view is audited."""
+    ensure_not_purged(document)
     try:
         data = store.get_bytes(document.sha256)
     except ObjectNotFoundError:
