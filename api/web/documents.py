@@ -43,6 +43,7 @@ from archive import (
     Permission,
     RuleBook,
     SplitMove,
+    ValidationError,
     damaged_original,
     document_public,
     ensure_not_purged,
@@ -207,6 +208,7 @@ def document_page_response(
     document = document_public(row)
     damaged = is_damaged(document)
     pages = 1
+    unviewable = False
     if damaged or row.purged_at:  # its pages would only be refused (410): a banner says why
         images: list[str] = []
     elif not may_open_original(actor, row):
@@ -214,9 +216,13 @@ def document_page_response(
     elif document.media_type in BROWSER_IMAGE_TYPES:
         images = [f"/documents/{row.id}/original"]
     elif document.media_type in RENDERED_TYPES:
-        pages, offset = _pages_in_original(row, store, settings)
-        shown = range(first, min(first + PAGE_WINDOW, pages + 1))
-        images = [f"/documents/{row.id}/pages/{n + offset}" for n in shown]
+        try:
+            pages, offset = _pages_in_original(row, store, settings)
+        except ValidationError:  # no reader opens it (intake failed on it): still a page
+            images, unviewable = [], True
+        else:
+            shown = range(first, min(first + PAGE_WINDOW, pages + 1))
+            images = [f"/documents/{row.id}/pages/{n + offset}" for n in shown]
     else:
         images = []
     return render(
@@ -237,6 +243,7 @@ def document_page_response(
             "damaged": damaged,
             "stack_parts": stack_parts(row),
             "fixes": document_fixes(row, actor=actor, days=settings.trash_days),
+            "unviewable": unviewable,
         },
         actor=actor,
     )
