@@ -13,6 +13,7 @@ from archive import (
     Actor,
     Document,
     DocumentStatus,
+    cases_of,
     get_case,
     get_document,
     move_document,
@@ -24,15 +25,21 @@ from search import SearchIndex, index_pending
 from worker import IntakeQueue
 
 
+def _recheck(session: Session, document: Document) -> None:
+    """Check again every case the upload and its parts are filed on, as they now stand."""
+    session.flush()
+    for case in cases_of(document):
+        session.expire(case, ["documents"])
+        recheck_case(session, case)
+
+
 def trash(
     session: Session, index: SearchIndex, *, document_id: str, reason: str, actor: Actor
 ) -> Document:
     """Remove the document to the trash; its case is checked again without it."""
     document = get_document(session, document_id=document_id, actor=actor)
     trash_document(session, document, reason=reason, actor=actor)
-    session.flush()
-    session.expire(document.case, ["documents"])
-    recheck_case(session, document.case)
+    _recheck(session, document)
     session.commit()
     index_pending(session, index)
     return document
@@ -49,9 +56,7 @@ def restore(
     """Bring the document back from the trash; its case is checked again with it."""
     document = get_document(session, document_id=document_id, actor=actor)
     restore_document(session, document, actor=actor)
-    session.flush()
-    session.expire(document.case, ["documents"])
-    recheck_case(session, document.case)
+    _recheck(session, document)
     session.commit()
     if document.status == DocumentStatus.queued:  # it was trashed before intake read it
         queue.enqueue(document.id)

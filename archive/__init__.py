@@ -180,6 +180,7 @@ from archive._tokens import create_token, list_tokens, revoke_token, token_publi
 from archive._transfer import export_package
 from archive._trash import (
     PurgeReport,
+    cases_of,
     ensure_not_purged,
     purge_expired,
     restore_document,
@@ -388,6 +389,7 @@ __all__ = [
     "case_missing_notice",
     "case_public",
     "case_review_fields",
+    "cases_of",
     "catalogue",
     "change_password",
     "check_case",

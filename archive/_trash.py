@@ -24,7 +24,7 @@ from archive._read_only import ensure_open
 from archive._schemas import TrashedDocument
 from archive._scope import scoped_documents
 from archive._vocabulary import DocumentStatus
-from archive.db._models import Document, Finding, utcnow
+from archive.db._models import Case, Document, Finding, utcnow
 from archive.storage._protocol import ObjectStore
 
 TRASHED = DocumentStatus.trashed.value
@@ -45,6 +45,14 @@ def without_trashed(query: Select[Any]) -> Select[Any]:
     return query.where(or_(Finding.document_id.is_(None), Finding.document_id.not_in(trashed)))
 
 
+def cases_of(document: Document) -> list[Case]:
+    """The cases an upload and its parts are filed on (the parts of a stack may be elsewhere)."""
+    found: dict[int, Case] = {}
+    for row in (document, *document.parts):
+        found.setdefault(row.case.id, row.case)
+    return list(found.values())
+
+
 def ensure_not_purged(document: Document) -> None:
     """Raise OriginalPurgedError when ``document``'s original was destroyed by the purge, so
     that a purposely destroyed original is never taken for a damaged one."""
@@ -58,10 +66,12 @@ def ensure_not_purged(document: Document) -> None:
 
 
 def trash_document(session: Session, document: Document, *, reason: str, actor: Actor) -> Document:
-    """Remove an uploaded file (with the parts it was split into) to the trash; the caller
-    commits and takes it out of the search index. Audited ``document.trashed`` with the reason.
+    """Remove an uploaded file (with the parts it was split into, on whichever case) to the
+    trash; the caller commits, re-runs the checks of ``cases_of(document)`` and takes it out of
+    the search index. Audited ``document.trashed`` with the reason.
     """
-    ensure_open(document.case)
+    for row in (document, *document.parts):  # a part may have been filed on another case
+        ensure_open(row.case)
     if document.parent_id is not None:
         raise ValidationError(
             f"document {document.id} is part {document.part} of a split stack: remove the whole "
@@ -101,7 +111,8 @@ def restore_document(
 ) -> Document:
     """Bring a trashed document (and its parts) back to its case with the status it had; the
     caller commits, re-runs the case's checks and indexes it again."""
-    ensure_open(document.case)
+    for row in (document, *document.parts):
+        ensure_open(row.case)
     if document.status != TRASHED or document.parent_id is not None:
         raise ConflictError(
             f"document {document.id} is not in the trash (it is {document.status})",
