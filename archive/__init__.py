@@ -66,6 +66,7 @@ from archive._deadlines import (
     working_days_between,
 )
 from archive._directory import Directory, DirectoryAccount, LdapDirectory, open_directory
+from archive._document_moves import move_document
 from archive._documents import (
     damaged_original,
     document_public,
@@ -89,6 +90,7 @@ from archive._errors import (
     NotFoundError,
     ObjectNotFoundError,
     ObjectStoreError,
+    OriginalPurgedError,
     UnauthenticatedError,
     UnsupportedMediaTypeError,
     UploadError,
@@ -165,8 +167,10 @@ from archive._schemas import (
     CaseSort,
     ConsistencyReport,
     DocTypeUpdate,
+    DocumentMove,
     DocumentPublic,
     DocumentSummary,
+    DocumentTrash,
     FieldCorrection,
     FieldReviewItem,
     FindingDismissal,
@@ -180,6 +184,7 @@ from archive._schemas import (
     TokenCreate,
     TokenCreated,
     TokenPublic,
+    TrashedDocument,
     UploadAccepted,
     UserPublic,
 )
@@ -208,6 +213,16 @@ from archive._stages import (
 from archive._stored_check import check_stored
 from archive._tokens import create_token, list_tokens, revoke_token, token_public
 from archive._transfer import export_package
+from archive._trash import (
+    PurgeReport,
+    cases_of,
+    ensure_not_purged,
+    purge_expired,
+    restore_document,
+    trash_document,
+    trashed_documents,
+    trashed_public,
+)
 from archive._unit_tree import UnitTree, unit_tree
 from archive._units import assignable_units, create_unit
 from archive._users import (
@@ -341,9 +356,11 @@ __all__ = [
     "DocType",
     "DocTypeUpdate",
     "Document",
+    "DocumentMove",
     "DocumentPublic",
     "DocumentStatus",
     "DocumentSummary",
+    "DocumentTrash",
     "DueForAppraisal",
     "EmptyUploadError",
     "FailureCode",
@@ -378,11 +395,13 @@ __all__ = [
     "ObjectNotFoundError",
     "ObjectStore",
     "ObjectStoreError",
+    "OriginalPurgedError",
     "PageUnderstanding",
     "PartOutcome",
     "PasswordChange",
     "PasswordChangeRequiredError",
     "Permission",
+    "PurgeReport",
     "PutResult",
     "ReopenRequest",
     "ReopenResult",
@@ -402,6 +421,7 @@ __all__ = [
     "TokenCreate",
     "TokenCreated",
     "TokenPublic",
+    "TrashedDocument",
     "UnauthenticatedError",
     "Unit",
     "UnitTree",
@@ -425,6 +445,7 @@ __all__ = [
     "case_missing_notice",
     "case_public",
     "case_review_fields",
+    "cases_of",
     "catalogue",
     "change_password",
     "check_case",
@@ -454,6 +475,7 @@ __all__ = [
     "due_for_appraisal",
     "due_jobs",
     "end_session",
+    "ensure_not_purged",
     "expand",
     "export_package",
     "fail_job",
@@ -491,6 +513,7 @@ __all__ = [
     "missing_by_stage",
     "move_boundary",
     "move_case",
+    "move_document",
     "needs_loan",
     "new_temporary_password",
     "next_stage",
@@ -504,6 +527,7 @@ __all__ = [
     "parse_doc_type",
     "parse_rule_book",
     "password_matches",
+    "purge_expired",
     "put_case",
     "query_events",
     "queue_stats",
@@ -527,6 +551,7 @@ __all__ = [
     "require_loan",
     "require_original_access",
     "reset_password",
+    "restore_document",
     "retry_document",
     "return_loan",
     "review_fields",
@@ -547,6 +572,9 @@ __all__ = [
     "today_in_china",
     "token_public",
     "too_large_message",
+    "trash_document",
+    "trashed_documents",
+    "trashed_public",
     "unit_tree",
     "update_user",
     "user_actor",

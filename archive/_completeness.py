@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from archive._errors import ValidationError
 from archive._findings import finding_public
 from archive._schemas import CaseCheck, MissingDocument, NotCountingDocument, SatisfiedRule
+from archive._trash import without_trashed
 from archive._vocabulary import DocumentStatus, Severity, Stage
 from archive.db._models import Case, Document, Finding
 from archive.rules._loader import case_facts
@@ -57,7 +58,11 @@ def check_case(
     (``findings``: the case's findings already loaded, in id order, by a caller checking many)."""
     if findings is None:
         findings = list(
-            session.scalars(select(Finding).where(Finding.case_id == case.id).order_by(Finding.id))
+            session.scalars(
+                without_trashed(select(Finding).where(Finding.case_id == case.id)).order_by(
+                    Finding.id
+                )
+            )
         )
     expired = {
         f.document_id: f.code

@@ -232,7 +232,8 @@ def set_case_facts(
 def rebase_case(
     session: Session, case: Case, *, version: str, reason: str, book: RuleBook, actor: Actor
 ) -> Case:
-    """Check the case against another rule version from now on; the caller commits."""
+    """Check the case against another rule version from now on; its checks run again; the
+    caller commits."""
     ensure_open(case)
     if book.named(version) is None:
         raise ValidationError(
@@ -251,6 +252,7 @@ def rebase_case(
         before=before,
         after={"rules_version": version, "reason": reason.strip()},
     )
+    recheck_case(session, case)
     return case
 
 

@@ -17,6 +17,7 @@ from archive._audit import record_event
 from archive._auth import Actor
 from archive._errors import DamageFound
 from archive._findings import FindingDraft, add_finding
+from archive._trash import without_trashed
 from archive._vocabulary import Severity
 from archive.db._models import Case, Document, Finding, utcnow
 
@@ -121,10 +122,12 @@ def damaged_documents(session: Session, *, case: Case) -> set[str]:
     return {
         document_id
         for document_id in session.scalars(
-            select(Finding.document_id).where(
-                Finding.case_id == case.id,
-                Finding.code == ORIGINAL_DAMAGED,
-                Finding.status == "open",
+            without_trashed(
+                select(Finding.document_id).where(
+                    Finding.case_id == case.id,
+                    Finding.code == ORIGINAL_DAMAGED,
+                    Finding.status == "open",
+                )
             )
         )
         if document_id is not None

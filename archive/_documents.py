@@ -18,6 +18,7 @@ from archive._findings import finding_public
 from archive._read_only import ensure_open
 from archive._schemas import DocumentPublic, DocumentSummary
 from archive._scope import document_in_scope
+from archive._trash import ensure_not_purged, revive_from_trash
 from archive._vocabulary import DocType, DocumentStatus
 from archive.db._models import AuditEvent, Case, Document, utcnow
 from archive.storage._protocol import ObjectStore
@@ -49,6 +50,8 @@ def store_upload(
     """
     ensure_open(case)
     existing = _by_checksum(session, case=case, sha256=upload.sha256)
+    if existing is not None and existing.status == DocumentStatus.trashed:
+        return _from_trash(session, store=store, document=existing, upload=upload, actor=actor)
     if existing is not None:
         return StoredUpload(document=existing, duplicate=True)
     with upload.open() as stream:
@@ -84,6 +87,30 @@ def store_upload(
         case_no=case.case_no,
         after=document_record(document),
     )
+    return StoredUpload(document=document, duplicate=False)
+
+
+def _from_trash(
+    session: Session, *, store: ObjectStore, document: Document, upload: SpooledUpload, actor: Actor
+) -> StoredUpload:
+    """The bytes of a document in this case's trash uploaded again: it comes back (if its
+    original was purged, stored again and read anew), not a duplicate."""
+    if revive_from_trash(session, document, actor=actor):
+        with upload.open() as stream:
+            store.put(
+                stream, sha256=upload.sha256, size=upload.size, content_type=upload.media_type
+            )
+        document.original_filename = upload.filename
+        document.uploaded_by = actor.name
+        record_event(
+            session,
+            actor=actor,
+            action="document.upload",
+            entity_type="document",
+            entity_id=document.id,
+            case_no=document.case.case_no,
+            after=document_record(document),
+        )
     return StoredUpload(document=document, duplicate=False)
 
 
@@ -148,6 +175,10 @@ def document_public(document: Document) -> DocumentPublic:
             "attempts": document.attempts,
             "index_status": document.index_status,
             "parts": [child.id for child in document.parts],
+            "trashed_at": document.trashed_at,
+            "trashed_by": document.trashed_by,
+            "trash_reason": document.trash_reason,
+            "purged_at": document.purged_at,
         }
     )
 
@@ -190,6 +221,7 @@ def open_original(
     re-hashed first, so a flipped byte, a cut-short or a deleted object is refused with
     DamagedOriginalError instead of being served as the original. The caller commits.
     """
+    ensure_not_purged(document)
     info = store.head(document.sha256)
     if info is None:
         raise damaged_original(session, document=document, actor=actor, found="missing")

@@ -26,6 +26,10 @@ class CaseArchivedError(ConflictError):
     """The case is archived, so it is read-only until a keeper re-opens it."""
 
 
+class OriginalPurgedError(ConflictError):
+    """A document stayed in the trash past its period: its original was destroyed."""
+
+
 class ValidationError(ArchiveError):
     """A value breaks a domain rule (format of an identifier, an unknown code)."""
 

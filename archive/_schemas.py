@@ -217,6 +217,14 @@ class DocumentPublic(DocumentSummary):
     parts: list[str] = Field(
         default_factory=list, description="For a stack split into documents: their ids, in order"
     )
+    trashed_at: dt.datetime | None = Field(
+        default=None, description="When it was removed to the trash; null unless trashed"
+    )
+    trashed_by: str | None = None
+    trash_reason: str | None = None
+    purged_at: dt.datetime | None = Field(
+        default=None, description="When its original was destroyed after the trash period"
+    )
 
 
 class UploadAccepted(BaseModel):
@@ -586,6 +594,42 @@ class JobRelease(BaseModel):
     reason: Text = Field(min_length=1, max_length=2000)
 
     _strip_reason = field_validator("reason")(_strip)
+
+
+class TrashedDocument(BaseModel):
+    """One entry of ``GET /trash``: an upload that can still be restored."""
+
+    document_id: str
+    case_no: str
+    original_filename: str
+    doc_type: str | None
+    trashed_at: dt.datetime
+    trashed_by: str
+    reason: str
+    restorable_until: dt.datetime = Field(
+        description="The end of its trash period: after it, `yekuo trash purge` destroys it"
+    )
+
+
+class DocumentTrash(BaseModel):
+    """Body of ``DELETE /documents/{document_id}``: why a wrong upload goes to the trash."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Text = Field(min_length=1, max_length=2000)
+
+    _strip_reason = field_validator("reason")(_strip)
+
+
+class DocumentMove(BaseModel):
+    """Body of ``POST /documents/{document_id}/move``: the case it belongs to, and why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    case_no: Line = Field(min_length=1, max_length=64)
+    reason: Text = Field(min_length=1, max_length=2000)
+
+    _strip_reason = field_validator("reason", "case_no")(_strip)
 
 
 class CaseFactsUpdate(BaseModel):

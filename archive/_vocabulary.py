@@ -69,6 +69,7 @@ class DocumentStatus(StrEnum):
     done = "done"
     failed = "failed"
     stack = "stack"  # split into documents: its parts are their own rows
+    trashed = "trashed"  # removed to the trash: restorable until its original is purged
 
 
 class FailureCode(StrEnum):
@@ -218,6 +219,7 @@ LABELS_ZH: dict[str, str] = {
     DocumentStatus.done: "已完成",
     DocumentStatus.failed: "失败",
     DocumentStatus.stack: "已拆分",
+    DocumentStatus.trashed: "已移入回收站",
     FailureCode.unreadable_file: "文件无法读取",
     FailureCode.corrupt_file: "文件已损坏或不完整",
     FailureCode.encrypted_pdf: "PDF 已加密",
@@ -268,6 +270,10 @@ AUDIT_ACTIONS_ZH: dict[str, str] = {
     "document.downloaded": "下载原件",
     "document.damaged": "原件损坏",
     "document.restored": "原件恢复",
+    "document.trashed": "移入回收站",
+    "document.untrashed": "从回收站恢复",
+    "document.purged": "回收站到期销毁原件",
+    "document.moved": "移到其他案件",
     "finding.dismiss": "排除问题",
     "pii.revealed": "显示完整身份证号码",
     "token.create": "创建令牌",
@@ -306,6 +312,9 @@ RECORD_LABELS_ZH: dict[str, str] = {
     "open_errors": "未处理错误",
     "reason": "理由",
     "resolution": "排除理由",
+    "from_case_no": "原案件",
+    "to_case_no": "新案件",
+    "trashed_at": "移入回收站时间",
     "document_id": "资料编号",
     "sha256": "校验值（SHA-256）",
     "size_bytes": "大小（字节）",

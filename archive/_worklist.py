@@ -24,6 +24,7 @@ from archive._deadlines import StageDue, stage_due
 from archive._errors import ValidationError
 from archive._schemas import CaseCounts, CaseList, CaseSort, CaseSummary
 from archive._stages import due_public
+from archive._trash import without_trashed
 from archive._vocabulary import DocumentStatus, Severity, Stage
 from archive.db._models import AuditEvent, Case, Document, Finding
 from archive.rules._loader import rule_set_for
@@ -88,7 +89,9 @@ def case_statuses(
     if not ids:
         return {}
     findings: dict[int, list[Finding]] = defaultdict(list)
-    open_findings = select(Finding).where(Finding.case_id.in_(ids), Finding.status == "open")
+    open_findings = without_trashed(
+        select(Finding).where(Finding.case_id.in_(ids), Finding.status == "open")
+    )
     for finding in session.scalars(open_findings.order_by(Finding.id)):
         findings[finding.case_id].append(finding)
     documents = _document_counts(session, ids)

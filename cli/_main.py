@@ -18,6 +18,7 @@ from cli._report import report_group
 from cli._search import reindex_command, search_command
 from cli._serve import serve_command
 from cli._tokens import token_group
+from cli._trash import trash_group
 from cli._units import unit_group
 from cli._users import user_group
 from cli._verify import verify_command
@@ -50,6 +51,7 @@ for _command in (
     restore_command,
     archive_group,
     report_group,
+    trash_group,
 ):
     main.add_command(_command)
 cases_command.add_command(case_import_command)

@@ -59,7 +59,9 @@ def verify_command() -> None:
 def _check_originals(session: Session, store: ObjectStore) -> int:
     """Re-hash every original, mark the damaged and clear the restored; how many are damaged."""
     damaged = 0
-    for document in session.scalars(select(Document).order_by(Document.created_at)):
+    # A purged document's original was destroyed on purpose, after the trash period.
+    kept = select(Document).where(Document.purged_at.is_(None))
+    for document in session.scalars(kept.order_by(Document.created_at)):
         found = _damage_of(store, document.sha256)
         if found is None:
             if clear_damage(session, document=document, actor=SYSTEM):

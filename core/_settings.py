@@ -104,6 +104,13 @@ class Settings(BaseSettings):
     session_idle_minutes: int = Field(
         default=30, ge=5, le=1440, description="A web sign-in ends after this long without use."
     )
+    trash_days: int = Field(
+        default=30,
+        ge=1,
+        le=3650,
+        description="A document removed to the trash can be restored this many days; only "
+        "then may `yekuo trash purge` destroy its original.",
+    )
     pii_roles: str = Field(
         default="reviewer,admin",
         description="Roles that see citizen ID numbers in full (view_pii), comma-separated; "

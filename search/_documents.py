@@ -2,7 +2,8 @@
 
 The database is the truth and the index is derived, so every function here reads documents
 from the database and records in ``Document.index_status`` whether the index holds them:
-``pending`` (not yet, or a rebuild is under way), ``indexed``, or ``failed`` (retry later).
+``pending`` (not yet, or a rebuild is under way), ``indexed``, or ``failed`` (retry later);
+a trashed document goes ``pending`` again until it is ``removed`` from the index.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ DATE_FIELDS = ("signed_date", "date", "valid_from", "established_date")
 """Fields whose value is the date a document shows, most relevant first."""
 BATCH = 500
 PENDING, INDEXED, FAILED = "pending", "indexed", "failed"
+REMOVED = "removed"
+"""The index_status of a trashed document once the index no longer holds it."""
 
 
 def document_date(fields: dict[str, Any]) -> dt.date | None:
@@ -128,8 +131,10 @@ def index_pending(session: Session, index: SearchIndex) -> int:
     """Index the finished documents still ``pending`` or ``failed``; return how many succeeded.
 
     Never raises for an index failure: the documents concerned are marked ``failed`` (and
-    stay in the database) for the next try. Each batch is committed.
+    stay in the database) for the next try. Each batch is committed. Documents removed to the
+    trash since are taken out of the index first.
     """
+    _remove_trashed(session, index)
     count = 0
     batch = _finished(session, after="", pending_only=True)
     while batch:
@@ -141,6 +146,29 @@ def index_pending(session: Session, index: SearchIndex) -> int:
             break  # the index is down or refuses everything: leave the rest for later
         batch = _finished(session, after=batch[-1].id, pending_only=True)
     return count
+
+
+def _remove_trashed(session: Session, index: SearchIndex) -> None:
+    """Take the trashed documents not yet out of the index out of it (``removed``); on an
+    index failure they stay ``failed`` for the next try."""
+    waiting = select(Document.id).where(
+        Document.status == DocumentStatus.trashed.value,
+        Document.index_status.in_((PENDING, FAILED)),
+    )
+    removed: list[str] = []
+    failed: list[str] = []
+    for document_id in session.scalars(waiting.limit(BATCH)):
+        try:
+            index.delete(document_id)
+        except SearchError as error:
+            log.warning(
+                "removing trashed document %s from the index failed: %s", document_id, error
+            )
+            failed.append(document_id)
+        else:
+            removed.append(document_id)
+    _mark(session, removed, REMOVED)
+    _mark(session, failed, FAILED)
 
 
 def _index_batch(

@@ -8,14 +8,18 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
+from api._document_fixes import move, restore, trash
 from api._originals import original_response, receive_upload
-from api.deps import NowDep, QueueDep, SessionDep, SettingsDep, StoreDep, require
+from api.deps import IndexDep, NowDep, QueueDep, SessionDep, SettingsDep, StoreDep, require
 from archive import (
     Actor,
     DocType,
+    DocumentMove,
     DocumentPublic,
+    DocumentTrash,
     JobRelease,
     Permission,
+    TrashedDocument,
     UploadAccepted,
     document_public,
     get_document,
@@ -23,6 +27,8 @@ from archive import (
     read_document,
     release_document,
     retry_document,
+    trashed_documents,
+    trashed_public,
 )
 from intake import ACCEPTED_DESCRIPTION
 
@@ -164,6 +170,84 @@ def post_document_release(
     session.commit()
     queue.enqueue(document.id)
     return document_public(document)
+
+
+@router.delete(
+    "/documents/{document_id}",
+    responses={409: {"description": "processing, already in the trash, or its case archived"}},
+)
+def delete_document(
+    document_id: str,
+    body: DocumentTrash,
+    session: SessionDep,
+    index: IndexDep,
+    actor: Annotated[Actor, Depends(require(Permission.upload))],
+) -> DocumentPublic:
+    """Remove a wrong upload to the trash, with a reason (archivist, admin); audited.
+
+    It leaves its case, the checks and search at once; it can be restored for
+    ``YEKUO_TRASH_DAYS`` (30) days and its original is kept at least that long.
+    """
+    return document_public(
+        trash(session, index, document_id=document_id, reason=body.reason, actor=actor)
+    )
+
+
+@router.post(
+    "/documents/{document_id}/restore",
+    responses={
+        409: {"description": "not in the trash, or its case archived"},
+        410: {"description": "its original was purged after the trash period"},
+    },
+)
+def post_document_restore(
+    document_id: str,
+    session: SessionDep,
+    index: IndexDep,
+    queue: QueueDep,
+    actor: Annotated[Actor, Depends(require(Permission.upload))],
+) -> DocumentPublic:
+    """Bring a document back from the trash to its case, as it was (archivist, admin)."""
+    return document_public(restore(session, index, queue, document_id=document_id, actor=actor))
+
+
+@router.post(
+    "/documents/{document_id}/move",
+    responses={409: {"description": "a case is archived, or already holds the same bytes"}},
+)
+def post_document_move(
+    document_id: str,
+    body: DocumentMove,
+    session: SessionDep,
+    index: IndexDep,
+    actor: Annotated[Actor, Depends(require(Permission.upload))],
+) -> DocumentPublic:
+    """Move a document filed on the wrong case to another case the actor sees, with a reason
+    (archivist, admin); audited on both cases, whose checks run again."""
+    return document_public(
+        move(
+            session,
+            index,
+            document_id=document_id,
+            case_no=body.case_no,
+            reason=body.reason,
+            actor=actor,
+        )
+    )
+
+
+@router.get("/trash")
+def get_trash(
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: Annotated[Actor, Depends(require(Permission.upload))],
+) -> list[TrashedDocument]:
+    """The uploads in the trash that can still be restored, newest first, each with the day
+    its period ends (archivist, admin)."""
+    return [
+        trashed_public(document, days=settings.trash_days)
+        for document in trashed_documents(session, actor=actor)
+    ]
 
 
 @router.get("/intake")

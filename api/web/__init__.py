@@ -9,6 +9,7 @@ from api.web.cases import router as cases_router
 from api.web.corrections import router as corrections_router
 from api.web.documents import router as documents_router
 from api.web.documents import script_router as documents_script_router
+from api.web.fixes import router as fixes_router
 from api.web.home import router as home_router
 from api.web.lending import router as lending_router
 from api.web.reports import router as reports_router
@@ -28,6 +29,7 @@ for _page_router in (
     corrections_router,
     documents_router,
     documents_script_router,
+    fixes_router,
     search_router,
     reports_router,
     audit_router,

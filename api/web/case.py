@@ -218,6 +218,7 @@ def case_page_response(
             "queue": queue_hint(session, public.documents),
             "refusal": refusal,
             "loan": loan,
+            "rule_versions": [rule_set.version for rule_set in rules.versions],
             **unit_context(session, actor, case),
             "catalogue": catalogue(case, book=rules) if case.archive_no else [],
             "record_history": history_rows(record_history(session, case)),

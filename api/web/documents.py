@@ -30,6 +30,7 @@ from api.deps import (
 from api.web._events import document_entities, history
 from api.web._review import field_rows, neighbours
 from api.web.corrections import form_body
+from api.web.fixes import document_fixes
 from api.web.images import BROWSER_IMAGE_TYPES, RENDERED_TYPES, page_count, render_page
 from api.web.render import PageRoute, label_zh, render
 from archive import (
@@ -45,8 +46,10 @@ from archive import (
     Permission,
     RuleBook,
     SplitMove,
+    ValidationError,
     damaged_original,
     document_public,
+    ensure_not_purged,
     get_document,
     loan_watermark,
     mark_png,
@@ -215,17 +218,22 @@ def document_page_response(
     document = document_public(row)
     damaged = is_damaged(document)
     pages, offset = 1, 0
-    if damaged:  # its pages would only be refused (410): the banner says why and what to do
+    unviewable = False
+    if damaged or row.purged_at:  # its pages would only be refused (410): a banner says why
         images: list[str] = []
     elif not may_open_original(actor, row):
         images = []
     elif document.media_type in BROWSER_IMAGE_TYPES:
         images = [f"/documents/{row.id}/original"]
     elif document.media_type in RENDERED_TYPES:
-        pages, offset = _pages_in_original(row, store, settings)
-        shown = range(first, min(first + PAGE_WINDOW, pages + 1))
-        images = [f"/documents/{row.id}/pages/{n + offset}" for n in shown]
-        offset += first - 1
+        try:
+            pages, offset = _pages_in_original(row, store, settings)
+        except ValidationError:  # no reader opens it (intake failed on it): still a page
+            images, unviewable = [], True
+        else:
+            shown = range(first, min(first + PAGE_WINDOW, pages + 1))
+            images = [f"/documents/{row.id}/pages/{n + offset}" for n in shown]
+            offset += first - 1
     else:
         images = []
     return render(
@@ -250,6 +258,8 @@ def document_page_response(
             "doc_types": doc_type_choices(rules),
             "damaged": damaged,
             "stack_parts": stack_parts(row),
+            "fixes": document_fixes(row, actor=actor, days=settings.trash_days),
+            "unviewable": unviewable,
         },
         actor=actor,
     )
@@ -332,6 +342,7 @@ def _whole_original(
     session: Session, store: ObjectStore, document: Document, actor: Actor
 ) -> bytes:
     """The original's bytes once they still hash to its checksum; the view is audited."""
+    ensure_not_purged(document)
     try:
         data = store.get_bytes(document.sha256)
     except ObjectNotFoundError:

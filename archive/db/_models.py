@@ -130,8 +130,11 @@ class Case(Base):
 
     customer: Mapped[Customer] = relationship(lazy="joined")
     legal_representative: Mapped[LegalRepresentative | None] = relationship(lazy="joined")
+    # A document in the trash is no longer one of the case's: not listed, counted or checked.
     documents: Mapped[list[Document]] = relationship(
-        back_populates="case", order_by="Document.created_at"
+        back_populates="case",
+        order_by="Document.created_at",
+        primaryjoin="and_(Case.id == Document.case_id, Document.status != 'trashed')",
     )
     # Facts a reviewer records (an agent applies, the customer rents ...): rule conditions.
     facts: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -199,6 +202,13 @@ class Document(Base):
     # store keys objects by their sha256).
     archival_sha256: Mapped[str | None] = mapped_column(String(64))
     archival_size: Mapped[int | None] = mapped_column(BigInteger)
+    # The trash (status ``trashed``): when, by whom and why, the status it had before (given
+    # back on restore), and when its original was destroyed once the trash period was over.
+    trashed_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    trashed_by: Mapped[str | None] = mapped_column(String(200))
+    trash_reason: Mapped[str | None] = mapped_column(Text)
+    status_before_trash: Mapped[str | None] = mapped_column(String(16))
+    purged_at: Mapped[dt.datetime | None] = mapped_column()
 
     case: Mapped[Case] = relationship(back_populates="documents")
     findings: Mapped[list[Finding]] = relationship(back_populates="document", order_by="Finding.id")

@@ -92,6 +92,19 @@ class LocalObjectStore(Closing):
         """Whether the file still hashes to its name."""
         return sha256_of_file(self._existing(sha256)) == sha256
 
+    def delete(self, sha256: str) -> bool:
+        """Remove the file and its sidecar; whether there was a file."""
+        target = self._path(require_sha256(sha256))
+        try:
+            target.with_suffix(".json").unlink(missing_ok=True)
+            target.unlink()
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            raise self._unwritable(exc) from exc
+        _fsync_dir(target.parent)
+        return True
+
     def check(self) -> None:
         """Raise ObjectStoreError if the directory cannot be written."""
         try:

@@ -44,6 +44,9 @@ class ObjectStore(Protocol):
       raise ``ObjectNotFoundError`` for one.
     - ``list`` MUST yield every complete object exactly once, in no particular order.
     - ``verify`` MUST re-read the object and return whether its bytes still hash to its key.
+    - ``delete`` MUST remove the object (afterwards ``head`` returns None) and return whether
+      there was one; deleting a missing object MUST NOT raise. Only the trash's purge, after
+      the trash period, deletes.
     - ``check`` MUST raise ``ObjectStoreError`` when the store cannot be reached or written.
     - ``put_record`` MUST store ``data`` under ``name`` atomically (all of it or nothing) and
       MUST refuse a name that is not ``RECORD_NAME`` (no ``..``, no leading ``/``) with
@@ -76,6 +79,10 @@ class ObjectStore(Protocol):
 
     def verify(self, sha256: str) -> bool:
         """Whether the stored bytes still hash to ``sha256`` (fixity)."""
+        ...
+
+    def delete(self, sha256: str) -> bool:
+        """Remove the object ``sha256``; whether there was one."""
         ...
 
     def check(self) -> None:

@@ -183,6 +183,16 @@ class S3ObjectStore(Closing):
             digest.update(chunk)
         return digest.hexdigest() == sha256
 
+    def delete(self, sha256: str) -> bool:
+        """Remove the object from the bucket; whether there was one."""
+        if self.head(sha256) is None:
+            return False
+        try:
+            self._client.remove_object(self.bucket, self._key(sha256))
+        except (MinioException, urllib3.exceptions.HTTPError) as exc:
+            raise self._error(f"could not delete object {sha256}", exc) from exc
+        return True
+
     def check(self) -> None:
         """Raise ObjectStoreError if the bucket cannot be reached."""
         try:

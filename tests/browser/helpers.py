@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import random
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +71,12 @@ def drop_files(page: Page, selector: str, files: list[tuple[str, str, bytes]]) -
     )
     page.dispatch_event(selector, "dragenter", {"dataTransfer": transfer})
     page.dispatch_event(selector, "drop", {"dataTransfer": transfer})
+
+
+def upload_files(page: Page, files: list[tuple[str, str, bytes]]) -> None:
+    """Drop files on the case page's upload zone and start uploading them (each as 自动识别)."""
+    drop_files(page, "#dropzone", files)
+    page.get_by_role("button", name=re.compile("^开始上传")).click()
 
 
 def three_scans() -> list[tuple[str, str, bytes]]:

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from archive import Role
 from core import Settings
 from synthetic import jpeg_bytes, render
-from tests.browser.helpers import Screenshots, Server, drop_files, sign_in, three_scans
+from tests.browser.helpers import Screenshots, Server, sign_in, three_scans, upload_files
 from tests.e2e.helpers import VALID_ID
 
 pytestmark = pytest.mark.browser
@@ -64,7 +64,7 @@ def test_archivist_creates_a_case_and_uploads_three_scans(
 
     page.wait_for_url(server.url + "/cases/YK-WEB-001")
     expect(page.get_by_text("当前环节：业务受理")).to_be_visible()
-    drop_files(page, "#dropzone", three_scans())
+    upload_files(page, three_scans())
     uploads = page.locator("#uploads li")
     expect(uploads).to_have_count(3)
     for index in range(3):

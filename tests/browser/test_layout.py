@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, expect
 
 from archive import Role
 from synthetic import png_bytes, render
-from tests.browser.helpers import Screenshots, Server, drop_files, sign_in
+from tests.browser.helpers import Screenshots, Server, sign_in, upload_files
 from tests.e2e.helpers import VALID_ID
 
 pytestmark = pytest.mark.browser
@@ -48,7 +48,7 @@ def test_pages_fit_and_label_every_control(
         page.get_by_role("button", name="创建案件").click()
         page.wait_for_url("**/cases/YK-LAYOUT-1")
         scan = png_bytes(render("id_card", random.Random(3)).images[0])
-        drop_files(page, "#dropzone", [("身份证正反面扫描件-长文件名-2024.png", "image/png", scan)])
+        upload_files(page, [("身份证正反面扫描件-长文件名-2024.png", "image/png", scan)])
         link = page.locator("#documents tbody a")
         expect(link).to_have_count(1)
         pages |= {

@@ -102,6 +102,16 @@ def test_missing_object(store: ObjectStore) -> None:
         store.get_bytes(missing)
 
 
+def test_delete_removes_the_object_and_only_it(store: ObjectStore) -> None:
+    gone = _put(store, b"a wrong upload")
+    kept = _put(store, b"a right upload")
+    assert store.delete(gone) is True
+    assert store.head(gone) is None
+    assert [info.sha256 for info in store.list()] == [kept]
+    assert store.delete(gone) is False
+    assert store.get_bytes(kept) == b"a right upload"
+
+
 def test_list_yields_every_object_once(store: ObjectStore) -> None:
     stored = {_put(store, f"object {n}".encode()) for n in range(5)}
     listed = [info.sha256 for info in store.list()]

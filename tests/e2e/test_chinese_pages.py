@@ -108,20 +108,39 @@ def test_the_parser_finds_english_and_passes_identifiers() -> None:
 
 @pytest.fixture
 def world(quiet_client: ApiClient, settings: Settings) -> dict[str, str]:
-    """A case with documents read, one with an error finding, one failed and one queued."""
+    """A case with documents read, one with an error finding, one failed, one queued and one
+    in the trash."""
     documents = residential_case(quiet_client, settings, "YK-ZH-1", owner="钱七")
     assert quiet_client.create_case("YK-ZH-2").status_code == 201
     assert quiet_client.upload("YK-ZH-2", png_bytes(70), filename="坏文件.png").status_code == 202
     fail_for_good(settings)
     failed = quiet_client.request("GET", "/cases/YK-ZH-2", Role.auditor).json()["documents"][0]
     assert quiet_client.upload("YK-ZH-2", png_bytes(71)).status_code == 202
+    trashed = quiet_client.upload("YK-ZH-2", png_bytes(72), filename="多余.png").json()
+    removed = quiet_client.request(
+        "DELETE", f"/documents/{trashed['document_id']}", Role.archivist, json={"reason": "多余"}
+    )
+    assert removed.status_code == 200
     changed = case_body("YK-ZH-2", capacity_kva=16, business_type="capacity_increase")
     assert quiet_client.request("PUT", "/cases/YK-ZH-2", Role.archivist, json=changed).is_success
-    return {"document": documents["property_certificate"], "failed": failed["document_id"]}
+    return {
+        "document": documents["property_certificate"],
+        "failed": failed["document_id"],
+        "trashed": trashed["document_id"],
+    }
 
 
 PAGES = {
-    Role.archivist: ["/", "/cases", "/cases/new", "/cases/YK-ZH-1", "/cases/YK-ZH-2"],
+    Role.archivist: [
+        "/",
+        "/cases",
+        "/cases/new",
+        "/cases/YK-ZH-1",
+        "/cases/YK-ZH-2",
+        "/documents/{failed}",
+        "/documents/{trashed}",
+        "/trash",
+    ],
     Role.reviewer: [
         "/",
         "/cases/import",

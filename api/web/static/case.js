@@ -1,5 +1,7 @@
-/* The case page: drop many scans at once, each uploaded with its own progress bar, then the
- * intake status of every document not yet final polled until it is done or failed. */
+/* The case page: drop many scans or a folder at once, choose each one's type (default: auto),
+ * upload them a few at a time, each with its own progress bar, and end with a summary of what
+ * was accepted, what was already there and what was refused (and why); then the intake status
+ * of every document not yet final is polled until it is done or failed. */
 "use strict";
 (function () {
   var csrf = document.getElementById("main").getAttribute("data-csrf");
@@ -83,22 +85,74 @@
     if (count) count.textContent = String(table.querySelectorAll("tbody tr[data-document-id]").length);
   }
 
+  /* Why the server refused a file, in Chinese, by the stable code of its answer. */
+  var REFUSALS = {
+    unsupported_media_type: "不支持的格式：只接受 PDF、JPEG、PNG、TIFF",
+    upload_too_large: "文件超过上传大小限制",
+    empty_upload: "文件是空的",
+    bad_upload: "上传内容不完整，请重试",
+    invalid: "上传内容不符合要求",
+    case_archived: "案件已归档，只读：不能再上传",
+    forbidden: "无权上传到本案件",
+    not_found: "案件不存在或不在本单位",
+    unauthenticated: "登录已过期，请重新登录后再上传",
+    object_store_unavailable: "存储服务暂不可用，请稍后重试",
+    database_unavailable: "数据库暂不可用，请稍后重试",
+    queue_unavailable: "识别队列暂不可用，请稍后重试"
+  };
+  var staged = [];
+  var stagedSkipped = 0;
+  var added = 0;  /* numbers the files in the order they came, for the summary */
+  var batch = null;
+
+  function displayName(file) { return file.webkitRelativePath || file.name; }
+
   function uploadItem(file) {
     var item = el("li", "upload");
-    var name = el("span", "name", file.name);
+    var name = el("span", "name", displayName(file));
+    name.title = displayName(file);
+    var template = document.getElementById("hint-template");
+    var hint = template.content.querySelector("select").cloneNode(true);
+    hint.setAttribute("aria-label", "资料类型：" + file.name);
     var bar = el("progress");
     bar.max = 100; bar.value = 0;
     bar.setAttribute("aria-label", "上传进度：" + file.name);
-    var status = el("span", "status queued", "等待上传");
+    var status = el("span", "status queued", "待上传");
     status.setAttribute("data-slot", "status");
-    item.appendChild(name); item.appendChild(bar); item.appendChild(status);
+    var outcome = el("span", "outcome");
+    item.appendChild(name); item.appendChild(hint); item.appendChild(bar);
+    item.appendChild(status); item.appendChild(outcome);
     list.appendChild(item);
-    return { item: item, bar: bar, status: status };
+    return { item: item, hint: hint, bar: bar, status: status, outcome: outcome };
   }
 
-  function failed(ui, message) {
-    ui.status.textContent = "上传失败：" + message;
-    ui.status.className = "status failed";
+  function settle(job, kind, text) {
+    job.ui.item.classList.add(kind);
+    job.ui.outcome.textContent = text;
+    batch[kind].push(job);
+  }
+
+  function refused(job, reason) {
+    job.ui.status.textContent = "未接受";
+    job.ui.status.className = "status failed";
+    settle(job, "refused", reason);
+  }
+
+  function accepted(job, xhr) {
+    var body = xhr.response || {};
+    job.ui.bar.value = 100;
+    if (xhr.status === 200) {
+      /* Already on the case: this row keeps saying so; only the table row follows intake. */
+      job.ui.status.textContent = "重复";
+      job.ui.status.className = "status duplicate";
+      settle(job, "duplicate", "本案件已有相同的文件，未重复保存");
+      return;
+    }
+    job.ui.item.setAttribute("data-document-id", body.document_id);
+    tableRow(body.document_id, job.file.name);
+    job.ui.status.textContent = "已上传，排队中";
+    settle(job, "accepted", "");
+    poll(body.document_id);
   }
 
   function send(job) {
@@ -106,8 +160,8 @@
     var ui = job.ui;
     var form = new FormData();
     form.append("file", job.file, job.file.name);
-    var hint = document.getElementById("doc_type_hint");
-    if (hint && hint.value) form.append("doc_type", hint.value);
+    if (ui.hint.value) form.append("doc_type", ui.hint.value);
+    ui.hint.disabled = true;
     var xhr = new XMLHttpRequest();
     xhr.open("POST", "/cases/" + encodeURIComponent(zone.getAttribute("data-case-no")) + "/upload");
     xhr.setRequestHeader("X-CSRF-Token", csrf);
@@ -117,36 +171,143 @@
       if (event.lengthComputable) ui.bar.value = Math.round((event.loaded / event.total) * 100);
     };
     xhr.onload = function () {
-      var body = xhr.response || {};
       if (xhr.status === 200 || xhr.status === 202) {
-        ui.bar.value = 100;
-        ui.item.setAttribute("data-document-id", body.document_id);
-        tableRow(body.document_id, job.file.name);
-        ui.status.textContent = xhr.status === 200 ? "已存在（相同文件已在本案件中）" : "已上传，排队中";
-        poll(body.document_id);
+        accepted(job, xhr);
       } else {
-        failed(ui, body.message || ("HTTP " + xhr.status));
+        var code = (xhr.response || {}).code;
+        refused(job, REFUSALS[code] || "上传失败，请稍后重试");
       }
     };
-    xhr.onerror = function () { failed(ui, "网络错误，请重试"); };
+    xhr.onerror = function () { refused(job, "网络错误，请重试"); };
     xhr.onloadend = function () { running -= 1; next(); };
     xhr.send(form);
   }
 
+  function summarise() {
+    var box = document.getElementById("upload-summary");
+    box.textContent = "";
+    var line = "本批共 " + batch.total + " 份：已上传 " + batch.accepted.length + " 份，重复 " +
+      batch.duplicate.length + " 份，未接受 " + batch.refused.length + " 份" +
+      (batch.skipped ? "（另跳过隐藏文件 " + batch.skipped + " 个）" : "") + "。";
+    box.appendChild(el("p", "summary-line", line));
+    [["duplicate", "重复（本案件已有相同文件）："], ["refused", "未接受："]].forEach(function (group) {
+      var jobs = batch[group[0]].slice().sort(function (a, b) { return a.order - b.order; });
+      if (!jobs.length) return;
+      box.appendChild(el("p", "summary-head", group[1]));
+      var items = el("ul", "summary-" + group[0]);
+      jobs.forEach(function (job) {
+        var text = displayName(job.file) + (group[0] === "refused" ? "：" + job.ui.outcome.textContent : "");
+        items.appendChild(el("li", null, text));
+      });
+      box.appendChild(items);
+    });
+    box.className = "upload-summary " + (batch.refused.length ? "problem" : "ok");
+    box.hidden = false;
+    batch = null;
+  }
+
   function next() {
     while (running < PARALLEL && queue.length) send(queue.shift());
+    if (batch && running === 0 && !queue.length) summarise();
+  }
+
+  function showControls() {
+    var controls = document.getElementById("batch");
+    var start = document.getElementById("upload-start");
+    controls.hidden = staged.length === 0;
+    start.textContent = "开始上传（" + staged.length + " 份）";
   }
 
   function add(files) {
+    var skipped = 0;
     Array.prototype.forEach.call(files, function (file) {
-      queue.push({ file: file, ui: uploadItem(file) });
+      if (file.name.charAt(0) === ".") { skipped += 1; return; }  /* .DS_Store and the like */
+      staged.push({ file: file, ui: uploadItem(file), order: ++added });
     });
+    stagedSkipped += skipped;
+    showControls();
+  }
+
+  function start() {
+    if (!staged.length) return;
+    if (!batch) batch = { total: 0, accepted: [], duplicate: [], refused: [], skipped: 0 };
+    batch.total += staged.length;
+    batch.skipped += stagedSkipped;
+    stagedSkipped = 0;
+    document.getElementById("upload-summary").hidden = true;
+    staged.forEach(function (job) { queue.push(job); });
+    staged = [];
+    showControls();
     next();
   }
 
+  function clearStaged() {
+    staged.forEach(function (job) { job.ui.item.remove(); });
+    staged = [];
+    stagedSkipped = 0;
+    showControls();
+  }
+
+  /* The files of a dropped folder (and its sub-folders), read through the entries API. */
+  function readEntry(entry, done) {
+    if (entry.isFile) {
+      entry.file(function (file) {
+        var path = entry.fullPath.replace(/^\//, "");
+        try { Object.defineProperty(file, "webkitRelativePath", { value: path }); } catch (e) { /* keep the name */ }
+        done([file]);
+      }, function () { done([]); });
+      return;
+    }
+    var reader = entry.createReader();
+    var found = [];
+    (function more() {
+      reader.readEntries(function (entries) {
+        if (!entries.length) {
+          var all = [];
+          var left = found.length;
+          if (!left) { done([]); return; }
+          found.forEach(function (child) {
+            readEntry(child, function (files) {
+              all = all.concat(files);
+              left -= 1;
+              if (!left) done(all);
+            });
+          });
+          return;
+        }
+        found = found.concat(Array.prototype.slice.call(entries));
+        more();
+      }, function () { done([]); });
+    })();
+  }
+
+  function dropped(transfer) {
+    var entries = Array.prototype.map.call(transfer.items || [], function (item) {
+      return item.webkitGetAsEntry ? item.webkitGetAsEntry() : null;
+    });
+    if (!entries.some(function (entry) { return entry && entry.isDirectory; })) {
+      add(transfer.files);
+      return;
+    }
+    var all = [];
+    var left = entries.length;
+    entries.forEach(function (entry) {
+      if (!entry) { left -= 1; return; }
+      readEntry(entry, function (files) {
+        all = all.concat(files);
+        left -= 1;
+        if (!left) add(all);
+      });
+    });
+  }
+
   if (zone) {
-    var input = document.getElementById("files");
-    input.addEventListener("change", function () { add(input.files); input.value = ""; });
+    ["files", "folder"].forEach(function (id) {
+      var input = document.getElementById(id);
+      input.addEventListener("change", function () { add(input.files); input.value = ""; });
+    });
+    document.getElementById("upload-start").addEventListener("click", start);
+    document.getElementById("upload-clear").addEventListener("click", clearStaged);
     ["dragenter", "dragover"].forEach(function (type) {
       zone.addEventListener(type, function (event) { event.preventDefault(); zone.classList.add("over"); });
     });
@@ -155,7 +316,7 @@
     });
     zone.addEventListener("drop", function (event) {
       event.preventDefault();
-      if (event.dataTransfer && event.dataTransfer.files.length) add(event.dataTransfer.files);
+      if (event.dataTransfer) dropped(event.dataTransfer);
     });
   }
 
