@@ -66,6 +66,8 @@ from archive._documents import (
     open_original,
     store_upload,
 )
+from archive._duties import assign_post, case_stages, change_duty, open_stay, unit_posts
+from archive._duty_schemas import CaseStages, DutyUpdate, StageStayPublic, UnitPostPublic
 from archive._errors import (
     ArchiveError,
     CaseArchivedError,
@@ -171,6 +173,8 @@ from archive._stages import (
     overdue_cases,
 )
 from archive._stored_check import check_stored
+from archive._timeliness import TimelinessReport, timeliness_report
+from archive._timeliness_xlsx import XLSX_MEDIA_TYPE, timeliness_workbook
 from archive._tokens import create_token, list_tokens, revoke_token, token_public
 from archive._transfer import export_package
 from archive._unit_tree import UnitTree, unit_tree
@@ -255,6 +259,7 @@ __all__ = [
     "RECORD_LABELS_ZH",
     "STAGE_LABELS_ZH",
     "SYSTEM",
+    "XLSX_MEDIA_TYPE",
     "Actor",
     "AdvanceRequest",
     "AdvanceResult",
@@ -283,6 +288,7 @@ __all__ = [
     "CasePublic",
     "CaseRebase",
     "CaseSort",
+    "CaseStages",
     "CatalogueEntry",
     "Category",
     "CheckItem",
@@ -302,6 +308,7 @@ __all__ = [
     "DocumentStatus",
     "DocumentSummary",
     "DueForAppraisal",
+    "DutyUpdate",
     "EmptyUploadError",
     "FailureCode",
     "FieldCorrection",
@@ -346,11 +353,14 @@ __all__ = [
     "StageDue",
     "StageDuePublic",
     "StageGateError",
+    "StageStayPublic",
+    "TimelinessReport",
     "TokenCreate",
     "TokenCreated",
     "TokenPublic",
     "UnauthenticatedError",
     "Unit",
+    "UnitPostPublic",
     "UnitTree",
     "UnsupportedMediaTypeError",
     "UploadAccepted",
@@ -362,6 +372,7 @@ __all__ = [
     "add_working_days",
     "advance_case",
     "archive_case",
+    "assign_post",
     "assignable_units",
     "authenticate",
     "bearer_actor",
@@ -369,7 +380,9 @@ __all__ = [
     "case_missing_notice",
     "case_public",
     "case_review_fields",
+    "case_stages",
     "catalogue",
+    "change_duty",
     "change_password",
     "check_case",
     "check_package",
@@ -429,6 +442,7 @@ __all__ = [
     "open_directory",
     "open_object_store",
     "open_original",
+    "open_stay",
     "overdue_cases",
     "parse_doc_type",
     "parse_rule_book",
@@ -462,9 +476,12 @@ __all__ = [
     "start_user_session",
     "store_upload",
     "temporary_prefix",
+    "timeliness_report",
+    "timeliness_workbook",
     "today_in_china",
     "token_public",
     "too_large_message",
+    "unit_posts",
     "unit_tree",
     "update_user",
     "user_actor",

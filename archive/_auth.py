@@ -36,6 +36,7 @@ class Permission(StrEnum):
     move_case = "move_case"
     archive = "archive"
     reopen = "reopen"
+    report = "report"
 
 
 # README's table of the HTTP API is the truth of who may call what; tests/e2e/test_roles.py
@@ -54,12 +55,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.view_pii,
             Permission.print_covers,
             Permission.archive,
+            Permission.report,
         }
     ),
     Role.keeper: frozenset(
         {Permission.read, Permission.search, Permission.archive, Permission.reopen}
     ),
-    Role.auditor: frozenset({Permission.read, Permission.search, Permission.read_audit}),
+    Role.auditor: frozenset(
+        {Permission.read, Permission.search, Permission.read_audit, Permission.report}
+    ),
     Role.admin: frozenset(Permission),
 }
 

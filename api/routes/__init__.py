@@ -7,6 +7,7 @@ from api.routes.archiving import router as archiving_router
 from api.routes.auth import router as auth_router
 from api.routes.cases import router as cases_router
 from api.routes.documents import router as documents_router
+from api.routes.duties import router as duties_router
 from api.routes.health import router as health_router
 from api.routes.review import router as review_router
 from api.routes.search import router as search_router
@@ -24,6 +25,7 @@ for _api_router in (
     search_router,
     review_router,
     archiving_router,
+    duties_router,
 ):
     router.include_router(_api_router)
 

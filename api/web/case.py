@@ -305,6 +305,7 @@ def advance(
             override_reason=reason or None,
             rule_set=rule_set_for(rules, case),
             actor=actor,
+            book=rules,
         )
     except StageGateError as refused:
         session.rollback()
