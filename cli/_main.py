@@ -9,10 +9,12 @@ from cli._backup import backup_command, restore_command
 from cli._cases import cases_command
 from cli._check import check_command
 from cli._db import db_group
+from cli._duties import duty_group
 from cli._errors import YekuoGroup
 from cli._import import import_command
 from cli._inspect import inspect_command
 from cli._intake import release_command, retry_command, worker_command
+from cli._reports import report_group
 from cli._search import reindex_command, search_command
 from cli._serve import serve_command
 from cli._tokens import token_group
@@ -47,5 +49,7 @@ for _command in (
     backup_command,
     restore_command,
     archive_group,
+    duty_group,
+    report_group,
 ):
     main.add_command(_command)

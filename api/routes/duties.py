@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from api._xlsx import xlsx_response
 from api.deps import RulesDep, SessionDep, require
 from archive import (
     XLSX_MEDIA_TYPE,
@@ -85,12 +86,3 @@ def get_timeliness_xlsx(
     """The 考核 report as an XLSX workbook."""
     report = timeliness_report(session, month=month, unit=unit, actor=actor)
     return xlsx_response(timeliness_workbook(report, book=rules), name=f"timeliness-{report.month}")
-
-
-def xlsx_response(content: bytes, *, name: str) -> Response:
-    """An XLSX download named ``name``.xlsx."""
-    return Response(
-        content,
-        media_type=XLSX_MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
-    )

@@ -108,6 +108,10 @@ PAGES = {
     "POST /admin/users": "GET /api/v1/users",
     "POST /admin/users/{}/update": "GET /api/v1/users",
     "POST /admin/units": "GET /api/v1/users",
+    "POST /admin/posts": "GET /api/v1/users",
+    "POST /cases/{}/duty": "PUT /api/v1/cases/{}/duty",
+    "GET /reports/timeliness": "GET /api/v1/reports/timeliness",
+    "GET /reports/timeliness/xlsx": "GET /api/v1/reports/timeliness/xlsx",
 }
 """Each web page or page script, and the README endpoint whose roles it allows."""
 
@@ -194,6 +198,7 @@ _BODIES: dict[str, Any] = {
     "POST /api/v1/cases/{}/reopen": {"reason": "test"},
     "PUT /api/v1/cases/{}/facts": {"facts": {}},
     "PUT /api/v1/cases/{}/unit": {"unit": "NO-SUCH-UNIT"},
+    "PUT /api/v1/cases/{}/duty": {"post": "clerk"},
     "POST /api/v1/cases/{}/rebase": {"version": "v0", "reason": "test"},
     "PUT /api/v1/documents/{}/doc_type": {"doc_type": "id_card"},
     "PUT /api/v1/documents/{}/fields/{}": {"value": "王小明"},
@@ -218,6 +223,8 @@ FORMS = {
     "POST /admin/users/{}/update": {"role": "reviewer", "unit": "GDS02"},
     "POST /admin/units": {"code": "PAGE-UNIT", "name": "页面单位"},
     "POST /cases/{}/unit": {"unit": "NO-SUCH-UNIT"},
+    "POST /admin/posts": {"unit": "TOP", "post": "clerk", "username": "world.user"},
+    "POST /cases/{}/duty": {"post": "clerk"},
 }
 
 
