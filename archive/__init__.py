@@ -116,6 +116,7 @@ from archive._pii_access import (
     require_original_access,
 )
 from archive._privacy import CITIZEN_ID_PATTERN, mask_citizen_id
+from archive._reminders import DutyReminder, due_for
 from archive._retention import DueForAppraisal, due_for_appraisal
 from archive._schemas import (
     AdvanceRequest,
@@ -308,6 +309,7 @@ __all__ = [
     "DocumentStatus",
     "DocumentSummary",
     "DueForAppraisal",
+    "DutyReminder",
     "DutyUpdate",
     "EmptyUploadError",
     "FailureCode",
@@ -403,6 +405,7 @@ __all__ = [
     "damaged_original",
     "dismiss_finding",
     "document_public",
+    "due_for",
     "due_for_appraisal",
     "due_jobs",
     "end_session",

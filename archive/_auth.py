@@ -78,6 +78,8 @@ class Actor:
     unit: str | None = None
     """The code of the actor's unit: it sees that unit's cases and those of the units under
     it (``archive._scope``); None: the top unit, which sees every case."""
+    username: str | None = None
+    """The user name of a signed-in user (stage duties are theirs); None: a token or yekuo."""
     view_pii: bool | None = None
     """Whether this actor sees full citizen ID numbers; None: as its role does by default
     (``ROLE_PERMISSIONS``). The API sets it from ``YEKUO_PII_ROLES``."""
