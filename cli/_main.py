@@ -22,6 +22,7 @@ from cli._units import unit_group
 from cli._users import user_group
 from cli._verify import verify_command
 from cli._watch import watch_command
+from cli._webhooks import webhooks_group
 
 
 @click.group(cls=YekuoGroup)
@@ -51,5 +52,6 @@ for _command in (
     archive_group,
     duty_group,
     report_group,
+    webhooks_group,
 ):
     main.add_command(_command)

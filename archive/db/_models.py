@@ -401,6 +401,15 @@ class WebhookMessage(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     delivered_at: Mapped[dt.datetime | None] = mapped_column()
-    # The last attempts were all refused: no more tries (``yekuo webhooks deliver --again``).
+    # Every attempt was refused (``MAX_ATTEMPTS``): no more tries.
     given_up_at: Mapped[dt.datetime | None] = mapped_column()
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class WebhookState(Base):
+    """What the webhook collector remembers, e.g. since when it reports new findings."""
+
+    __tablename__ = "webhook_state"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)

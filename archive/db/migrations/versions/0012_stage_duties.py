@@ -1,5 +1,5 @@
 """Stage duties: who holds which post (岗位) in a unit, each case's stays in its stages with who
-answered for them, and the webhook outbox.
+answered for them, and the webhook outbox with what its collector remembers.
 
 The stays of existing cases are rebuilt from their stage transitions (with nobody answering
 for them: the posts were not configured then), so their history and 考核 start complete.
@@ -84,6 +84,12 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_webhook_outbox_next_attempt_at"), "webhook_outbox", ["next_attempt_at"]
     )
+    op.create_table(
+        "webhook_state",
+        sa.Column("name", sa.String(length=40), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_webhook_state")),
+    )
     op.bulk_insert(stage_duties, _stays_of_existing_cases())
 
 
@@ -124,6 +130,7 @@ def _aware(value: Any) -> dt.datetime:
 
 
 def downgrade() -> None:
+    op.drop_table("webhook_state")
     op.drop_table("webhook_outbox")
     op.drop_table("stage_duties")
     op.drop_table("unit_posts")
