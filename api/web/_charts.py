@@ -16,6 +16,7 @@ LABEL_WIDTH = 150
 CHART_WIDTH = 640
 TREND_HEIGHT = 220
 TREND_MARGIN = 36
+TREND_LEFT = 64
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class TrendChart:
     height: int = TREND_HEIGHT
     top: int = TREND_MARGIN // 2
     bottom: int = TREND_HEIGHT - TREND_MARGIN
+    left: int = TREND_LEFT
 
 
 def person_chart(report: TimelinessReport, *, posts: dict[str, str]) -> PersonChart:
@@ -86,7 +88,7 @@ def person_chart(report: TimelinessReport, *, posts: dict[str, str]) -> PersonCh
 
 def trend_chart(report: TimelinessReport) -> TrendChart:
     """The on-time rate of each month of the report's trend, as points and a polyline."""
-    step = (CHART_WIDTH - 2 * TREND_MARGIN) / max(len(report.trend) - 1, 1)
+    step = (CHART_WIDTH - TREND_LEFT - TREND_MARGIN) / max(len(report.trend) - 1, 1)
     top, bottom = TREND_MARGIN // 2, TREND_HEIGHT - TREND_MARGIN
     points = []
     for number, month in enumerate(report.trend):
@@ -95,7 +97,7 @@ def trend_chart(report: TimelinessReport) -> TrendChart:
         points.append(
             TrendPoint(
                 month=month.month,
-                x=TREND_MARGIN + number * step,
+                x=TREND_LEFT + number * step,
                 y=y,
                 rate=rate,
                 on_time=month.on_time,

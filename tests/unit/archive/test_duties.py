@@ -42,7 +42,7 @@ BOOK = load_rule_book()
 PASSWORD = "a long passphrase"
 
 
-def _world(session: Session) -> None:
+def duty_world(session: Session) -> None:
     """TOP → XC (县公司) → GDS01, GDS02 (供电所); a clerk at GDS01, metering at XC."""
     create_unit(session, code="XC", name="城关县公司", actor=SYSTEM)
     create_unit(session, code="GDS01", name="城关供电所", parent="XC", actor=SYSTEM)
@@ -65,7 +65,7 @@ def _world(session: Session) -> None:
     assign_post(session, unit="XC", post="metering", username="zhao.jl", book=BOOK, actor=SYSTEM)
 
 
-def _case(session: Session, case_no: str, *, category: str = "residential") -> Case:
+def duty_case(session: Session, case_no: str, *, category: str = "residential") -> Case:
     customer = dict(PERSON, address="城关镇1号")
     if category != "residential":
         customer = {"name": "城关商贸有限公司", "credit_code": "91350100M000100Y43"}
@@ -92,8 +92,8 @@ def _case(session: Session, case_no: str, *, category: str = "residential") -> C
 
 def test_a_case_is_assigned_on_entry_to_whoever_holds_the_post(database_url: str) -> None:
     with open_session(database_url) as session:
-        _world(session)
-        case = _case(session, "YK-D1")
+        duty_world(session)
+        case = duty_case(session, "YK-D1")
         first = case_stages(session, case).stays
         assert [(s.stage, s.post, s.unit, s.username) for s in first] == [
             (Stage.application, "clerk", "GDS01", "li.yk")
@@ -120,8 +120,8 @@ def test_a_post_nobody_holds_waits_for_its_holder_and_a_reviewer_changes_it(
     database_url: str,
 ) -> None:
     with open_session(database_url) as session:
-        _world(session)
-        case = _case(session, "YK-D2", category="low_voltage")
+        duty_world(session)
+        case = duty_case(session, "YK-D2", category="low_voltage")
         case.stage = Stage.supply_plan.value
         enter_stage(session, case, at=dt.datetime.now(dt.UTC), book=BOOK, rule_set=None)
         open_ = case_stages(session, case).stays[-1]
@@ -149,11 +149,11 @@ def test_a_post_nobody_holds_waits_for_its_holder_and_a_reviewer_changes_it(
         }
 
 
-def _at(day: int, month: int = 10) -> dt.datetime:
+def china_time(day: int, month: int = 10) -> dt.datetime:
     return dt.datetime(2025, month, day, 10, 0, tzinfo=CHINA)
 
 
-def _stays(session: Session, case: Case, stays: list[tuple[Stage, dt.datetime]]) -> None:
+def replace_stays(session: Session, case: Case, stays: list[tuple[Stage, dt.datetime]]) -> None:
     """Replace the case's stays: each stage entered at its time, the last one ends them."""
     session.execute(delete(StageDuty).where(StageDuty.case_id == case.id))
     rule_set = rule_set_for(BOOK, case)
@@ -166,20 +166,24 @@ def test_the_timeliness_report_counts_working_days_across_the_national_day_holid
     database_url: str,
 ) -> None:
     with open_session(database_url) as session:
-        _world(session)
-        a, b, c, d = (_case(session, f"YK-T{n}") for n in range(1, 5))
+        duty_world(session)
+        a, b, c, d = (duty_case(session, f"YK-T{n}") for n in range(1, 5))
         # Application (2 working days) from Tue 30 Sep: 1–8 Oct are holidays, due Fri 10 Oct.
         # Connection (3) from Fri 10 Oct: Sat 11 (make-up), Mon 13, Tue 14; left Fri 17: late 3.
-        _stays(session, a, [(Stage.application, _at(30, 9)), (Stage.connection, _at(10)),
-                            (Stage.archived, _at(17))])  # fmt: skip
+        replace_stays(session, a, [(Stage.application, china_time(30, 9)), (Stage.connection, china_time(10)),
+                            (Stage.archived, china_time(17))])  # fmt: skip
         # Application from Thu 9 Oct: due Sat 11 (make-up day); left Mon 13: late 1.
         # Connection from Mon 13: due Thu 16, left Thu 16: on time.
-        _stays(session, b, [(Stage.application, _at(9)), (Stage.connection, _at(13)),
-                            (Stage.archived, _at(16))])  # fmt: skip
+        replace_stays(session, b, [(Stage.application, china_time(9)), (Stage.connection, china_time(13)),
+                            (Stage.archived, china_time(16))])  # fmt: skip
         # September: application from Mon 1 Sep, due Wed 3, left Fri 5: late (the trend).
-        _stays(session, c, [(Stage.application, _at(1, 9)), (Stage.connection, _at(5, 9))])
+        replace_stays(
+            session,
+            c,
+            [(Stage.application, china_time(1, 9)), (Stage.connection, china_time(5, 9))],
+        )
         # Still in its stage: not counted.
-        _stays(session, d, [(Stage.application, _at(20))])
+        replace_stays(session, d, [(Stage.application, china_time(20))])
         stays = {s.stage: s for s in case_stages(session, a).stays}
         assert stays[Stage.application].due_on == dt.date(2025, 10, 10)
         assert stays[Stage.connection].due_on == dt.date(2025, 10, 14)
