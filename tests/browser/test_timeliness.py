@@ -9,10 +9,10 @@ import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
 
-from archive import Role, Stage, open_database
+from archive import Role, open_database
 from core import Settings
 from tests.browser.helpers import Screenshots, Server, sign_in
-from tests.unit.archive.test_duties import china_time, duty_case, duty_world, replace_stays
+from tests.unit.archive.test_duties import duty_world, seed_october
 
 pytestmark = pytest.mark.browser
 
@@ -22,15 +22,7 @@ def test_the_auditor_reads_the_timeliness_report_with_its_charts(
 ) -> None:
     with open_database(settings) as database, database.transaction() as session:
         duty_world(session)
-        a, b, c = (duty_case(session, f"YK-B{n}") for n in range(1, 4))
-        replace_stays(session, a, [(Stage.application, china_time(30, 9)),
-                                   (Stage.connection, china_time(10)),
-                                   (Stage.archived, china_time(17))])  # fmt: skip
-        replace_stays(session, b, [(Stage.application, china_time(9)),
-                                   (Stage.connection, china_time(13)),
-                                   (Stage.archived, china_time(16))])  # fmt: skip
-        replace_stays(session, c, [(Stage.application, china_time(1, 9)),
-                                   (Stage.connection, china_time(5, 9))])  # fmt: skip
+        seed_october(session, "YK-B")
     sign_in(page, server, Role.auditor)
     page.get_by_role("link", name="考核").click()
     page.get_by_label("月份").fill("2025-10")

@@ -162,28 +162,31 @@ def replace_stays(session: Session, case: Case, stays: list[tuple[Stage, dt.date
         enter_stage(session, case, at=at, book=BOOK, rule_set=rule_set)
 
 
+def seed_october(session: Session, prefix: str) -> list[Case]:
+    """Four cases of October 2025 whose working days are counted by hand below."""
+    a, b, c, d = (duty_case(session, f"{prefix}{n}") for n in range(1, 5))
+    app, conn, done = Stage.application, Stage.connection, Stage.archived
+    # Application (2 working days) from Tue 30 Sep: 1–8 Oct are holidays, due Fri 10 Oct.
+    # Connection (3) from Fri 10 Oct: Sat 11 (make-up), Mon 13, Tue 14; left Fri 17: late 3.
+    replace_stays(session, a, [(app, china_time(30, 9)), (conn, china_time(10)),
+                               (done, china_time(17))])  # fmt: skip
+    # Application from Thu 9 Oct: due Sat 11 (make-up day); left Mon 13: late 1.
+    # Connection from Mon 13: due Thu 16, left Thu 16: on time.
+    replace_stays(session, b, [(app, china_time(9)), (conn, china_time(13)),
+                               (done, china_time(16))])  # fmt: skip
+    # September: application from Mon 1 Sep, due Wed 3, left Fri 5: late (the trend).
+    replace_stays(session, c, [(app, china_time(1, 9)), (conn, china_time(5, 9))])
+    # Still in its stage: not counted.
+    replace_stays(session, d, [(app, china_time(20))])
+    return [a, b, c, d]
+
+
 def test_the_timeliness_report_counts_working_days_across_the_national_day_holiday(
     database_url: str,
 ) -> None:
     with open_session(database_url) as session:
         duty_world(session)
-        a, b, c, d = (duty_case(session, f"YK-T{n}") for n in range(1, 5))
-        # Application (2 working days) from Tue 30 Sep: 1–8 Oct are holidays, due Fri 10 Oct.
-        # Connection (3) from Fri 10 Oct: Sat 11 (make-up), Mon 13, Tue 14; left Fri 17: late 3.
-        replace_stays(session, a, [(Stage.application, china_time(30, 9)), (Stage.connection, china_time(10)),
-                            (Stage.archived, china_time(17))])  # fmt: skip
-        # Application from Thu 9 Oct: due Sat 11 (make-up day); left Mon 13: late 1.
-        # Connection from Mon 13: due Thu 16, left Thu 16: on time.
-        replace_stays(session, b, [(Stage.application, china_time(9)), (Stage.connection, china_time(13)),
-                            (Stage.archived, china_time(16))])  # fmt: skip
-        # September: application from Mon 1 Sep, due Wed 3, left Fri 5: late (the trend).
-        replace_stays(
-            session,
-            c,
-            [(Stage.application, china_time(1, 9)), (Stage.connection, china_time(5, 9))],
-        )
-        # Still in its stage: not counted.
-        replace_stays(session, d, [(Stage.application, china_time(20))])
+        a = seed_october(session, "YK-T")[0]
         stays = {s.stage: s for s in case_stages(session, a).stays}
         assert stays[Stage.application].due_on == dt.date(2025, 10, 10)
         assert stays[Stage.connection].due_on == dt.date(2025, 10, 14)
