@@ -122,7 +122,14 @@ PAGES = {
         "/documents/{failed}",
         "/search?q=钱七",
     ],
-    Role.auditor: ["/", "/audit", "/audit?system=1", "/cases/YK-ZH-1", "/search?q=YK-ZH-1"],
+    Role.auditor: [
+        "/",
+        "/audit",
+        "/audit?system=1",
+        "/cases/YK-ZH-1",
+        "/search?q=YK-ZH-1",
+        "/reports/timeliness",
+    ],
     Role.admin: ["/admin/users", "/audit?verify=true", "/cases/YK-NONE", "/documents/nothing"],
 }
 
