@@ -53,6 +53,9 @@ def test_the_role_names_settings_accept_are_the_archives_roles() -> None:
     assert {role.value for role in Role} == ROLE_NAMES
 
 
+HOOK = "https://hooks.example.cn/yekuo"
+
+
 def test_a_webhook_needs_an_http_url_and_a_long_secret() -> None:
     with pytest.raises(ValidationError, match="YEKUO_WEBHOOK_URL='ftp://x' is not an http"):
         Settings(webhook_url="ftp://x", webhook_secret="s" * 20, _env_file=None)
