@@ -31,6 +31,7 @@ from archive import (
     UploadError,
     UploadTooLargeError,
     ValidationError,
+    WebhookDeliveryError,
 )
 from archive.backup import BackupToolError
 from core import SettingsError, YekuoError
@@ -58,6 +59,7 @@ ERROR_STATUS: tuple[tuple[type[YekuoError], int, str], ...] = (
     (ObjectStoreError, 503, "object_store_unavailable"),
     (CalendarRangeError, 503, "calendar_out_of_range"),
     (DirectoryUnavailableError, 503, "directory_unavailable"),
+    (WebhookDeliveryError, 503, "webhook_unavailable"),
     (SearchUnavailableError, 503, "search_unavailable"),
     (SearchError, 503, "search_failed"),
     (QueueError, 503, "queue_unavailable"),

@@ -75,6 +75,8 @@ from archive._documents import (
     open_original,
     store_upload,
 )
+from archive._duties import assign_post, case_stages, change_duty, open_stay, unit_posts
+from archive._duty_schemas import CaseStages, DutyUpdate, StageStayPublic, UnitPostPublic
 from archive._errors import (
     ArchiveError,
     CaseArchivedError,
@@ -147,6 +149,7 @@ from archive._pii_access import (
     require_original_access,
 )
 from archive._privacy import CITIZEN_ID_PATTERN, mask_citizen_id
+from archive._reminders import DutyReminder, due_for
 from archive._retention import DueForAppraisal, due_for_appraisal
 from archive._schemas import (
     AdvanceRequest,
@@ -211,6 +214,8 @@ from archive._stages import (
     overdue_cases,
 )
 from archive._stored_check import check_stored
+from archive._timeliness import TimelinessReport, timeliness_report
+from archive._timeliness_xlsx import XLSX_MEDIA_TYPE, timeliness_workbook
 from archive._tokens import create_token, list_tokens, revoke_token, token_public
 from archive._transfer import export_package
 from archive._trash import (
@@ -264,6 +269,16 @@ from archive._vocabulary import (
     Stage,
 )
 from archive._watermark import Watermark, mark_original, mark_png
+from archive._webhook_http import UrllibSender, WebhookDeliveryError
+from archive._webhooks import (
+    SIGNATURE_HEADER,
+    DeliveryReport,
+    WebhookSender,
+    collect_webhook_messages,
+    deliver_webhook_messages,
+    signature,
+    webhook_round,
+)
 from archive.db import (
     AuditEvent,
     Base,
@@ -308,8 +323,10 @@ __all__ = [
     "ORIGINAL_DAMAGED",
     "PII_DOC_TYPES",
     "RECORD_LABELS_ZH",
+    "SIGNATURE_HEADER",
     "STAGE_LABELS_ZH",
     "SYSTEM",
+    "XLSX_MEDIA_TYPE",
     "Actor",
     "AdvanceRequest",
     "AdvanceResult",
@@ -340,6 +357,7 @@ __all__ = [
     "CaseRebase",
     "CaseRecordChangePublic",
     "CaseSort",
+    "CaseStages",
     "CatalogueEntry",
     "Category",
     "CheckItem",
@@ -350,6 +368,7 @@ __all__ = [
     "DamageFound",
     "DamagedOriginalError",
     "Database",
+    "DeliveryReport",
     "Directory",
     "DirectoryAccount",
     "DirectoryUnavailableError",
@@ -362,6 +381,8 @@ __all__ = [
     "DocumentSummary",
     "DocumentTrash",
     "DueForAppraisal",
+    "DutyReminder",
+    "DutyUpdate",
     "EmptyUploadError",
     "FailureCode",
     "FieldCorrection",
@@ -418,26 +439,33 @@ __all__ = [
     "StageDue",
     "StageDuePublic",
     "StageGateError",
+    "StageStayPublic",
+    "TimelinessReport",
     "TokenCreate",
     "TokenCreated",
     "TokenPublic",
     "TrashedDocument",
     "UnauthenticatedError",
     "Unit",
+    "UnitPostPublic",
     "UnitTree",
     "UnsupportedMediaTypeError",
     "UploadAccepted",
     "UploadError",
     "UploadSpooler",
     "UploadTooLargeError",
+    "UrllibSender",
     "UserPublic",
     "ValidationError",
     "Watermark",
+    "WebhookDeliveryError",
+    "WebhookSender",
     "active_loan",
     "add_working_days",
     "advance_case",
     "approve_loan",
     "archive_case",
+    "assign_post",
     "assignable_units",
     "authenticate",
     "bearer_actor",
@@ -445,8 +473,10 @@ __all__ = [
     "case_missing_notice",
     "case_public",
     "case_review_fields",
+    "case_stages",
     "cases_of",
     "catalogue",
+    "change_duty",
     "change_password",
     "check_case",
     "check_package",
@@ -455,6 +485,7 @@ __all__ = [
     "claim_next",
     "clear_damage",
     "closed_cases",
+    "collect_webhook_messages",
     "consistency_csv",
     "consistency_report",
     "consistency_rows",
@@ -470,8 +501,10 @@ __all__ = [
     "damaged_count",
     "damaged_documents",
     "damaged_original",
+    "deliver_webhook_messages",
     "dismiss_finding",
     "document_public",
+    "due_for",
     "due_for_appraisal",
     "due_jobs",
     "end_session",
@@ -523,6 +556,7 @@ __all__ = [
     "open_directory",
     "open_object_store",
     "open_original",
+    "open_stay",
     "overdue_cases",
     "parse_doc_type",
     "parse_rule_book",
@@ -564,17 +598,21 @@ __all__ = [
     "set_case_facts",
     "set_document_type",
     "sign_in",
+    "signature",
     "stage_due",
     "start_session",
     "start_user_session",
     "store_upload",
     "temporary_prefix",
+    "timeliness_report",
+    "timeliness_workbook",
     "today_in_china",
     "token_public",
     "too_large_message",
     "trash_document",
     "trashed_documents",
     "trashed_public",
+    "unit_posts",
     "unit_tree",
     "update_user",
     "user_actor",
@@ -583,6 +621,7 @@ __all__ = [
     "verify_audit",
     "verify_chain",
     "visible_units",
+    "webhook_round",
     "working_days_between",
     "write_checkpoint",
 ]

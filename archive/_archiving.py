@@ -23,6 +23,7 @@ from archive._audit import record_event
 from archive._auth import Actor
 from archive._catalogue import case_retention, catalogue, catalogued_documents, document_pages
 from archive._completeness import check_case
+from archive._duties import enter_stage, rule_set_or_none
 from archive._errors import ConflictError, ValidationError
 from archive._pdfa import CopyMetadata, archival_copy
 from archive._read_only import ensure_open
@@ -128,6 +129,7 @@ def archive_case(
     case.stage, case.stage_entered_at = Stage.archived.value, now
     case.archived_at, case.archived_by = now, actor.name
     session.flush()
+    enter_stage(session, case, at=now, book=context.book, rule_set=context.rule_set)
     record_event(
         session,
         actor=actor,
@@ -193,11 +195,13 @@ def _store_copy(
     document.archival_sha256, document.archival_size = info.sha256, info.size
 
 
-def reopen_case(session: Session, case: Case, *, reason: str, actor: Actor) -> ReopenResult:
+def reopen_case(
+    session: Session, case: Case, *, reason: str, book: RuleBook, actor: Actor
+) -> ReopenResult:
     """Re-open an archived case for a correction (a keeper's act), audited; keeps its 档号.
 
-    The case goes back to the stage it was archived from; ValidationError without a reason,
-    ConflictError when it is not archived.
+    The case goes back to the stage it was archived from, assigned again by the duties of
+    ``book``; ValidationError without a reason, ConflictError when it is not archived.
     """
     reason = reason.strip()
     if len(reason) < MIN_REASON_CHARS:
@@ -215,6 +219,9 @@ def reopen_case(session: Session, case: Case, *, reason: str, actor: Actor) -> R
     case.stage, case.stage_entered_at = archived_from, utcnow()
     case.archived_at = case.archived_by = None
     session.flush()
+    enter_stage(
+        session, case, at=case.stage_entered_at, book=book, rule_set=rule_set_or_none(book, case)
+    )
     record_event(
         session,
         actor=actor,

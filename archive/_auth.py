@@ -39,6 +39,7 @@ class Permission(StrEnum):
     borrow = "borrow"
     lend = "lend"
     update_record = "update_record"
+    report = "report"
 
 
 # README's table of the HTTP API is the truth of who may call what; tests/e2e/test_roles.py
@@ -66,6 +67,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.archive,
             Permission.borrow,
             Permission.update_record,
+            Permission.report,
         }
     ),
     Role.keeper: frozenset(
@@ -78,7 +80,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.auditor: frozenset(
-        {Permission.read, Permission.search, Permission.read_audit, Permission.borrow}
+        {
+            Permission.read,
+            Permission.search,
+            Permission.read_audit,
+            Permission.borrow,
+            Permission.report,
+        }
     ),
     # An admin runs the installation, not the archive: like everyone but the keeper it reads
     # an archived case only on a loan, and never decides one (not even its own).
@@ -96,6 +104,8 @@ class Actor:
     unit: str | None = None
     """The code of the actor's unit: it sees that unit's cases and those of the units under
     it (``archive._scope``); None: the top unit, which sees every case."""
+    username: str | None = None
+    """The user name of a signed-in user (stage duties are theirs); None: a token or yekuo."""
     view_pii: bool | None = None
     """Whether this actor sees full citizen ID numbers; None: as its role does by default
     (``ROLE_PERMISSIONS``). The API sets it from ``YEKUO_PII_ROLES``."""

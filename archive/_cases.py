@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from archive._audit import record_event
 from archive._auth import Actor
 from archive._documents import document_summary
+from archive._duties import enter_stage, rule_set_or_none
 from archive._errors import ConflictError, NotFoundError, ValidationError
 from archive._findings import FindingDraft, add_finding, finding_public, invalid_checksum
 from archive._identifiers import checked_citizen_id, checked_credit_code
@@ -43,7 +44,7 @@ def create_case(
     It belongs to ``data.unit``, default the actor's unit; a unit the actor does not see is
     refused (ForbiddenError), an unknown one too (ValidationError). Its facts must be ones
     ``rules`` declares (ValidationError naming them); a caller that accepts facts passes the
-    rule book.
+    rule book, and with it the first stage is assigned by its duties (``archive._duties``).
     """
     if data.facts:
         if rules is None:
@@ -74,6 +75,13 @@ def create_case(
         raise ConflictError(f"case {data.case_no} already exists; open it instead") from exc
     for draft in drafts:
         add_finding(session, case=case, draft=draft)
+    enter_stage(
+        session,
+        case,
+        at=case.stage_entered_at,
+        book=rules,
+        rule_set=rule_set_or_none(rules, case) if rules is not None else None,
+    )
     record_event(
         session,
         actor=actor,

@@ -18,6 +18,7 @@ from archive._audit import record_event
 from archive._auth import Actor
 from archive._completeness import check_case, flow_stages
 from archive._deadlines import ESTIMATE_NOTE_ZH, StageDue, stage_due
+from archive._duties import enter_stage
 from archive._errors import ConflictError, ValidationError
 from archive._read_only import ensure_open
 from archive._schemas import CaseCheck, StageDuePublic, StageOverridePublic
@@ -58,8 +59,11 @@ def advance_case(
     override_reason: str | None,
     rule_set: RuleSet,
     actor: Actor,
+    book: RuleBook | None = None,
 ) -> StageTransition:
     """Move the case to ``to``, its next stage; the caller commits.
+
+    The stay in the new stage is assigned by the duties of ``book`` (``archive._duties``).
 
     StageGateError (with the check) when the case is not ready and no reason is given;
     ValidationError when ``to`` is not the next stage.
@@ -101,6 +105,7 @@ def advance_case(
     case.stage = to.value
     case.stage_entered_at = transition.at
     session.flush()
+    enter_stage(session, case, at=transition.at, book=book, rule_set=rule_set)
     record_event(
         session,
         actor=actor,

@@ -73,7 +73,9 @@ def user_label(user: User) -> str:
 
 def user_actor(user: User) -> Actor:
     """Who acts when ``user`` is signed in."""
-    return Actor(name=user_label(user), role=Role(user.role), unit=user.unit)
+    return Actor(
+        name=user_label(user), role=Role(user.role), unit=user.unit, username=user.username
+    )
 
 
 def user_public(user: User) -> UserPublic:

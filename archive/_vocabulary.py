@@ -295,6 +295,8 @@ AUDIT_ACTIONS_ZH: dict[str, str] = {
     "loan.view": "借阅查阅",
     "loan.download": "借阅下载",
     "audit.exported": "导出审计记录",
+    "case.duty": "更改环节责任人",
+    "duty.assigned": "设置岗位人员",
 }
 """Chinese names of the audit trail's actions, as pages show them."""
 
@@ -338,6 +340,8 @@ RECORD_LABELS_ZH: dict[str, str] = {
     "display_name": "显示名",
     "role": "角色",
     "unit": "单位",
+    "post": "岗位",
+    "responsible": "责任人",
     "active": "启用",
     "locked_until": "锁定至",
     "must_change_password": "须修改密码",

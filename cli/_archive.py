@@ -76,7 +76,9 @@ def reopen_command(case_no: str, reason: str) -> None:
     settings = get_settings()
     with open_database(settings) as database, database.transaction() as session:
         case = get_case(session, case_no=case_no, actor=CLI_ACTOR)
-        result = reopen_case(session, case, reason=reason, actor=CLI_ACTOR)
+        result = reopen_case(
+            session, case, reason=reason, book=load_rule_book(settings.rules_file), actor=CLI_ACTOR
+        )
     click.echo(f"{result.case_no}\t{result.stage.value}\t{result.archive_no}")
 
 

@@ -26,6 +26,7 @@ from archive import (
     ObjectStoreError,
     RuleSetError,
     ValidationError,
+    WebhookDeliveryError,
 )
 from archive.backup import BackupToolError
 from core import SettingsError, YekuoError, get_settings
@@ -59,6 +60,7 @@ EXIT_CODES: tuple[tuple[type[YekuoError], ExitCode], ...] = (
     (ObjectStoreError, ExitCode.unavailable),
     (FontMissingError, ExitCode.unavailable),
     (DirectoryUnavailableError, ExitCode.unavailable),
+    (WebhookDeliveryError, ExitCode.unavailable),
     (SearchError, ExitCode.unavailable),
     (QueueError, ExitCode.unavailable),
     (OcrEngineError, ExitCode.unavailable),

@@ -10,6 +10,7 @@ from cli._case_import import case_import_command
 from cli._cases import cases_command
 from cli._check import check_command
 from cli._db import db_group
+from cli._duties import duty_group
 from cli._errors import YekuoGroup
 from cli._import import import_command
 from cli._inspect import inspect_command
@@ -23,6 +24,7 @@ from cli._units import unit_group
 from cli._users import user_group
 from cli._verify import verify_command
 from cli._watch import watch_command
+from cli._webhooks import webhooks_group
 
 
 @click.group(cls=YekuoGroup)
@@ -52,6 +54,8 @@ for _command in (
     archive_group,
     report_group,
     trash_group,
+    duty_group,
+    webhooks_group,
 ):
     main.add_command(_command)
 cases_command.add_command(case_import_command)

@@ -1,4 +1,5 @@
-"""``yekuo report consistency``: the consistency of paper and system, as JSON, CSV or XLSX."""
+"""``yekuo report``: ``consistency`` (paper against system, as JSON, CSV or XLSX) and
+``timeliness`` (考核, ``cli/_timeliness.py``)."""
 
 from __future__ import annotations
 
@@ -17,12 +18,16 @@ from archive import (
     open_database,
     today_in_china,
 )
+from cli._timeliness import timeliness_command
 from core import get_settings
 
 
 @click.group("report")
 def report_group() -> None:
     """Reports across the cases of a unit."""
+
+
+report_group.add_command(timeliness_command)
 
 
 @report_group.command("consistency")

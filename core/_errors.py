@@ -24,6 +24,7 @@ a stable ``code``, ``cli._errors`` to an exit status)::
     │   ├── BackupToolError                           pg_dump / pg_restore missing or failed
     │   ├── FontMissingError                          no Chinese font to draw cover sheets with
     │   ├── DirectoryUnavailableError                 the directory (LDAP) fails or refuses yekuo
+    │   ├── WebhookDeliveryError                      the webhook's receiver did not take a message
     │   ├── RuleSetError                              the rule file is broken, or no version applies
     │   │   └── ConditionSyntaxError                  a condition does not parse (also ValueError)
     │   ├── CalendarRangeError                        a date beyond the holiday calendar

@@ -203,6 +203,18 @@ class Settings(BaseSettings):
         description="借阅: how many days an approved loan of an archived case lasts unless the "
         "keeper gives another period.",
     )
+    reminder_days: int = Field(
+        default=2,
+        ge=0,
+        le=30,
+        description="A stage due within this many working days is shown to whoever answers "
+        "for it on the start page.",
+    )
+    webhook_url: str = Field(
+        default="",
+        description="Where overdue stages and new error findings are POSTed as JSON; empty: none.",
+    )
+    webhook_secret: SecretStr = SecretStr("")
 
     @field_validator("watch_dir", mode="before")
     @classmethod
@@ -237,6 +249,23 @@ class Settings(BaseSettings):
             )
         if self.max_upload_bytes > 4096 * MiB:
             raise ValueError("YEKUO_MAX_UPLOAD_BYTES above 4 GiB is refused: scans are smaller")
+        return self
+
+    @model_validator(mode="after")
+    def _check_webhook(self) -> Settings:
+        if not self.webhook_url:
+            return self
+        parts = urlsplit(self.webhook_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(
+                f"YEKUO_WEBHOOK_URL={self.webhook_url!r} is not an http(s) URL; give one such "
+                "as https://hooks.example.cn/yekuo, or leave it empty for no webhook"
+            )
+        if len(self.webhook_secret.get_secret_value()) < 16:
+            raise ValueError(
+                "YEKUO_WEBHOOK_URL is set but YEKUO_WEBHOOK_SECRET is empty or shorter than 16 "
+                "characters: set a long random secret, the receiver checks the signature with it"
+            )
         return self
 
     @model_validator(mode="after")

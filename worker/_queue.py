@@ -14,7 +14,8 @@ without harm, and two periodic tasks make sure none is missing:
   uploads whose enqueueing failed, and jobs whose worker died mid-job (huey does not deliver a
   message again once a consumer took it; the document's lease runs out instead);
 - ``retry_index`` indexes the finished documents the search index could not take;
-- ``audit_checkpoint`` anchors the newest audit events in a signed object-store record.
+- ``audit_checkpoint`` anchors the newest audit events in a signed object-store record;
+- ``webhooks`` tells ``YEKUO_WEBHOOK_URL`` of overdue stages and new error findings.
 
 A transient failure is tried again after the delay the document's row sets, through huey's
 ``RetryTask``; a permanent one, or the last attempt, ends ``failed`` in the row.
@@ -38,7 +39,15 @@ from huey.exceptions import RetryTask
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 from sqlalchemy.engine import make_url
 
-from archive import due_jobs, load_audit_key, release_dead_leases, write_checkpoint
+from archive import (
+    UrllibSender,
+    due_jobs,
+    load_audit_key,
+    release_dead_leases,
+    today_in_china,
+    webhook_round,
+    write_checkpoint,
+)
 from core import Settings, YekuoError
 from worker._worker import IntakeWorker, WorkerParts, worker_name
 
@@ -141,6 +150,7 @@ class IntakeQueue:
         self.huey.periodic_task(crontab(), name="sweep")(self.sweep)
         self.huey.periodic_task(crontab(), name="retry_index")(self.retry_index)
         self.huey.periodic_task(crontab(), name="audit_checkpoint")(self.checkpoint_audit)
+        self.huey.periodic_task(crontab(), name="webhooks")(self.send_webhooks)
 
     def enqueue(self, document_id: str) -> bool:
         """Send the intake message of a committed document; False (logged) if it failed.
@@ -186,6 +196,22 @@ class IntakeQueue:
         key = load_audit_key(self.settings.resolved_audit_key_file)
         with parts.database.transaction() as session:
             return write_checkpoint(session, store=parts.store, key=key) is not None
+
+    def send_webhooks(self) -> int:
+        """Collect overdue stages and new error findings and deliver the webhook messages that
+        are due (none without ``YEKUO_WEBHOOK_URL``); how many were delivered."""
+        if not self.settings.webhook_url:
+            return 0
+        _, report = webhook_round(
+            self._parts().database,
+            url=self.settings.webhook_url,
+            secret=self.settings.webhook_secret.get_secret_value(),
+            sender=UrllibSender(),
+            today=today_in_china(),
+        )
+        if report.failed:
+            log.warning("%d webhook message(s) not taken, tried again later", report.failed)
+        return report.delivered
 
     def _run_intake(self, document_id: str) -> None:
         attempt = IntakeWorker(self._parts(), name=worker_name()).run(document_id)

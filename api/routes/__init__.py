@@ -7,6 +7,7 @@ from api.routes.archiving import router as archiving_router
 from api.routes.auth import router as auth_router
 from api.routes.cases import router as cases_router
 from api.routes.documents import router as documents_router
+from api.routes.duties import router as duties_router
 from api.routes.health import router as health_router
 from api.routes.lending import router as lending_router
 from api.routes.reports import router as reports_router
@@ -28,6 +29,7 @@ for _api_router in (
     archiving_router,
     lending_router,
     reports_router,
+    duties_router,
 ):
     router.include_router(_api_router)
 

@@ -86,12 +86,12 @@ def post_reopen(
     case_no: str,
     body: ReopenRequest,
     session: SessionDep,
+    rules: RulesDep,
     actor: Annotated[Actor, Depends(require(Permission.reopen))],
 ) -> ReopenResult:
     """Re-open an archived case for a correction, with a reason (audited); keeps its 档号."""
-    result = reopen_case(
-        session, get_case(session, case_no=case_no, actor=actor), reason=body.reason, actor=actor
-    )
+    case = get_case(session, case_no=case_no, actor=actor)
+    result = reopen_case(session, case, reason=body.reason, book=rules, actor=actor)
     session.commit()
     return result
 

@@ -90,6 +90,7 @@ def post_advance(
             override_reason=body.override_reason,
             rule_set=rule_set,
             actor=actor,
+            book=rules,
         )
     except StageGateError as refused:
         session.rollback()

@@ -9,12 +9,14 @@ from api.web.cases import router as cases_router
 from api.web.corrections import router as corrections_router
 from api.web.documents import router as documents_router
 from api.web.documents import script_router as documents_script_router
+from api.web.duties import router as duties_router
 from api.web.fixes import router as fixes_router
 from api.web.home import router as home_router
 from api.web.lending import router as lending_router
 from api.web.reports import router as reports_router
 from api.web.search import router as search_router
 from api.web.signin import router as signin_router
+from api.web.timeliness import router as timeliness_router
 from api.web.users import router as users_router
 
 router = APIRouter()
@@ -35,6 +37,8 @@ for _page_router in (
     audit_router,
     users_router,
     lending_router,
+    duties_router,
+    timeliness_router,
 ):
     router.include_router(_page_router)
 

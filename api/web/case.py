@@ -48,6 +48,7 @@ from archive import (
     case_missing_notice,
     case_public,
     case_review_fields,
+    case_stages,
     catalogue,
     check_case,
     cover_stages,
@@ -224,6 +225,8 @@ def case_page_response(
             "record_history": history_rows(record_history(session, case)),
             "categories": list(Category),
             "business_types": list(BusinessType),
+            "stays": case_stages(session, case).stays,
+            "posts": rules.posts,
             **review_context(session, case, public, rules=rules),
             **history(session, actor=actor, where=AuditFilter(case_no=case.case_no)),
         },
@@ -348,6 +351,7 @@ def advance(
             override_reason=reason or None,
             rule_set=rule_set_for(rules, case),
             actor=actor,
+            book=rules,
         )
     except StageGateError as refused:
         session.rollback()

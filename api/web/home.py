@@ -1,7 +1,8 @@
 """The start page (工作台): for each role, the work waiting for it — archivists the cases
 lacking documents and the failed intakes, reviewers the cases ready to check, the findings to
 resolve and what falls due soon, auditors the latest actions and overrides, the keeper the
-loans to decide, the cases ready to archive and what is due for appraisal this year."""
+loans to decide, the cases ready to archive and what is due for appraisal this year; and everyone
+the stages they answer for that fall due within ``YEKUO_REMINDER_DAYS`` working days."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from api.deps import ArchiveNumbersDep, NowDep, PageActorDep, RulesDep, SessionDep
+from api.deps import ArchiveNumbersDep, NowDep, PageActorDep, RulesDep, SessionDep, SettingsDep
 from api.web.cases import worklist_link
 from api.web.render import PageRoute, render
 from archive import (
@@ -26,6 +27,7 @@ from archive import (
     Permission,
     RuleBook,
     Stage,
+    due_for,
     due_for_appraisal,
     list_cases,
     list_loans,
@@ -38,9 +40,6 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 SHOWN = 8
 """Cases or events per panel; each panel links to the whole list."""
-
-DUE_SOON_DAYS = 2
-"""A case whose stage falls due within this many working days (or is over) is due soon."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,9 @@ PANELS = (
 )
 
 
-def _case_panels(session: Session, rules: RuleBook, actor: Actor) -> list[dict[str, Any]]:
+def _case_panels(
+    session: Session, rules: RuleBook, actor: Actor, *, due_soon_days: int
+) -> list[dict[str, Any]]:
     shown = []
     for panel in PANELS:
         if not actor.can(panel.permission):
@@ -102,7 +103,7 @@ def _case_panels(session: Session, rules: RuleBook, actor: Actor) -> list[dict[s
             cases = [
                 c
                 for c in cases
-                if c.working_days_left is not None and c.working_days_left <= DUE_SOON_DAYS
+                if c.working_days_left is not None and c.working_days_left <= due_soon_days
             ]
             total = len(cases)
         shown.append({"panel": panel, "cases": cases, "total": total})
@@ -138,18 +139,27 @@ def home(
     request: Request,
     session: SessionDep,
     rules: RulesDep,
+    settings: SettingsDep,
     numbers: ArchiveNumbersDep,
     now: NowDep,
     actor: PageActorDep,
 ) -> Response:
-    """工作台: the work waiting for the signed-in role (sign-in first when signed out)."""
+    """工作台: the work waiting for the signed-in role (sign-in first when signed out), and
+    the stages the signed-in person answers for that fall due soon."""
     actor.require(Permission.read)
     audit = actor.can(Permission.read_audit)
+    days = settings.reminder_days
+    total, mine = due_for(
+        session, actor=actor, within_days=days, today=today_in_china(), limit=SHOWN
+    )
     return render(
         request,
         "home.html",
         {
-            "panels": _case_panels(session, rules, actor),
+            "mine": mine if actor.username is not None else None,
+            "mine_total": total,
+            "reminder_days": days,
+            "panels": _case_panels(session, rules, actor, due_soon_days=days),
             "recent": _events(session, actor) if audit else [],
             "overrides": _events(session, actor, action="case.override") if audit else [],
             **_keeper_panels(session, rules, numbers, actor, now),

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from api.deps import SessionDep, form_actor, get_page_actor
+from api.deps import SessionDep, form_actor, get_page_actor, get_rule_book, get_settings
 from api.web.render import PageRoute, render
 from archive import (
     Actor,
@@ -24,6 +24,7 @@ from archive import (
     reset_password,
     set_active,
     token_public,
+    unit_posts,
     unit_tree,
     update_user,
     user_public,
@@ -39,12 +40,14 @@ def users_page(
 ) -> Response:
     """Every user and every API token with its owner and last use (admin)."""
     actor.require(Permission.manage_users)
-    return _page(request, session, actor)
+    return users_page_response(request, session, actor)
 
 
-def _page(
+def users_page_response(
     request: Request, session: Session, actor: Actor, *, message: str = "", temporary: str = ""
 ) -> Response:
+    """The page of users, units, post holders and tokens, with a message on what was done."""
+    rules = get_rule_book(get_settings(request))
     return render(
         request,
         "users.html",
@@ -55,6 +58,8 @@ def _page(
             "temporary": temporary,
             "roles": list(Role),
             "units": unit_tree(session).in_order(),
+            "posts": rules.posts,
+            "held_posts": unit_posts(session, actor=actor),
         },
         actor=actor,
     )
@@ -67,7 +72,7 @@ def disable_user(
     """Disable a user: their sign-ins and tokens stop working at once."""
     set_active(session, username=username, active=False, actor=actor)
     session.commit()
-    return _page(request, session, actor, message=f"已停用用户 {username}。")
+    return users_page_response(request, session, actor, message=f"已停用用户 {username}。")
 
 
 @router.post("/admin/users/{username}/enable")
@@ -77,7 +82,7 @@ def enable_user(
     """Enable a user again (a lock-out ends too)."""
     set_active(session, username=username, active=True, actor=actor)
     session.commit()
-    return _page(request, session, actor, message=f"已启用用户 {username}。")
+    return users_page_response(request, session, actor, message=f"已启用用户 {username}。")
 
 
 @router.post("/admin/users/{username}/reset")
@@ -87,7 +92,7 @@ def reset_user(
     """Give the user a temporary password, shown on this page once."""
     temporary = reset_password(session, username=username, actor=actor)
     session.commit()
-    return _page(
+    return users_page_response(
         request,
         session,
         actor,
@@ -127,7 +132,7 @@ def create_user_page(
         actor=actor,
     )
     session.commit()
-    return _page(
+    return users_page_response(
         request,
         session,
         actor,
@@ -150,7 +155,9 @@ def update_user_page(
         session, username=username, role=_role(role), unit=unit.strip() or None, actor=actor
     )
     session.commit()
-    return _page(request, session, actor, message=f"已修改用户 {username} 的角色与单位。")
+    return users_page_response(
+        request, session, actor, message=f"已修改用户 {username} 的角色与单位。"
+    )
 
 
 @router.post("/admin/units")
@@ -167,4 +174,6 @@ def create_unit_page(
         session, code=code.strip(), name=name, parent=parent.strip() or None, actor=actor
     )
     session.commit()
-    return _page(request, session, actor, message=f"已创建单位 {unit.name}（{unit.code}）。")
+    return users_page_response(
+        request, session, actor, message=f"已创建单位 {unit.name}（{unit.code}）。"
+    )

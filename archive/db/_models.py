@@ -399,3 +399,74 @@ class CaseRecordChange(Base):
     source: Mapped[str] = mapped_column(String(300))
     actor: Mapped[str] = mapped_column(String(200))
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class UnitPost(Base):
+    """Who holds a 岗位 (post) in a unit: the person stages naming that post are assigned to."""
+
+    __tablename__ = "unit_posts"
+    __table_args__ = (UniqueConstraint("unit", "post", name="uq_unit_posts_unit_post"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit: Mapped[str] = mapped_column(ForeignKey("units.code"), index=True)
+    post: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    assigned_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    assigned_by: Mapped[str] = mapped_column(String(200))
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class StageDuty(Base):
+    """One stay of a case in a stage: when it entered and left, who answered for it, and the
+    time limit and due date fixed on entry (the 考核 report counts them as they were)."""
+
+    __tablename__ = "stage_duties"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(40))
+    entered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # None while the case is still in the stage.
+    left_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    # The post answering for the stage (None: the rules name nobody), its unit, and its holder
+    # (None: nobody held the post, the stage is the post's alone).
+    post: Mapped[str | None] = mapped_column(String(32))
+    unit: Mapped[str | None] = mapped_column(ForeignKey("units.code"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    time_limit_days: Mapped[int | None] = mapped_column(Integer)
+    due_on: Mapped[dt.date | None] = mapped_column()
+    # When the webhook was told the stage is overdue (None: not yet, or no webhook).
+    overdue_notified_at: Mapped[dt.datetime | None] = mapped_column()
+
+    case: Mapped[Case] = relationship()
+    user: Mapped[User | None] = relationship(lazy="joined")
+
+
+class WebhookMessage(Base):
+    """A webhook message waiting to be delivered (the durable outbox): written in the
+    transaction that noticed the event, deleted never, retried with backoff until delivered."""
+
+    __tablename__ = "webhook_outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event: Mapped[str] = mapped_column(String(40))
+    # What the message is about, e.g. ``finding:12``: a subject is sent once.
+    subject: Mapped[str] = mapped_column(String(80), unique=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column()
+    # Every attempt was refused (``MAX_ATTEMPTS``): no more tries.
+    given_up_at: Mapped[dt.datetime | None] = mapped_column()
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class WebhookState(Base):
+    """What the webhook collector remembers, e.g. since when it reports new findings."""
+
+    __tablename__ = "webhook_state"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -5,6 +5,8 @@ The shape of a rule file (``archive/rules/default.yaml`` documents every key)::
     facts:            yes/no facts of a case that conditions may use (tenant, ...)
     document_types:   document types the utility adds to the built-in ones (code: label)
     retention:        保管期限 per document type (permanent, 30y, 10y; default for the rest)
+    posts:            岗位 that answer for stages (code: label_zh, e.g. account_manager: 客户经理)
+    duties:           the post answering for each stage (stage: post), assigned on entry
     versions:         one or more rule sets, each in force from its effective_from date
       - version, effective_from, description
         flows:        one per category, covering business types
@@ -21,6 +23,7 @@ passes them in the pydantic validation context (see ``archive.rules._loader``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
@@ -234,6 +237,38 @@ class RuleBook(BaseModel):
         default_factory=dict,
         description="保管期限 per document type; the key default for the types not listed",
     )
+
+    posts: dict[str, str] = Field(
+        default_factory=dict, description="岗位 that answer for stages: code to label_zh"
+    )
+    duties: dict[Stage, str] = Field(
+        default_factory=dict, description="The post answering for each stage (none: nobody)"
+    )
+
+    @field_validator("posts")
+    @classmethod
+    def _post_codes(cls, posts: dict[str, str]) -> dict[str, str]:
+        for code, label in posts.items():
+            if not re.fullmatch(_RULE_ID, code) or len(code) > 32 or not label.strip():
+                raise ValueError(
+                    f"post {code!r} needs a lower_case code of at most 32 characters and a "
+                    "Chinese label, e.g. account_manager: 客户经理"
+                )
+        return posts
+
+    @model_validator(mode="after")
+    def _duties_name_posts(self) -> RuleBook:
+        for stage, post in self.duties.items():
+            if post not in self.posts:
+                raise ValueError(
+                    f"duties: stage {stage.value} names post {post!r}, which posts does not "
+                    f"declare (it declares {', '.join(sorted(self.posts)) or 'none'})"
+                )
+        return self
+
+    def post_label(self, post: str | None) -> str:
+        """The Chinese name of a post (its code when the file no longer declares it)."""
+        return self.posts.get(post, post) if post else ""
 
     @field_validator("retention")
     @classmethod

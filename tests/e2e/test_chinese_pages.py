@@ -158,6 +158,7 @@ PAGES = {
         "/cases/YK-ZH-1",
         "/documents/{document}",
         "/search?q=YK-ZH-1",
+        "/reports/timeliness",
     ],
     Role.admin: ["/admin/users", "/audit?verify=true", "/cases/YK-NONE", "/documents/nothing"],
 }

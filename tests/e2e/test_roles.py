@@ -123,6 +123,10 @@ PAGES = {
     "POST /loans/{}/approve": "POST /api/v1/loans/{}/approve",
     "POST /loans/{}/refuse": "POST /api/v1/loans/{}/refuse",
     "POST /loans/{}/return": "POST /api/v1/loans/{}/return",
+    "POST /admin/posts": "GET /api/v1/users",
+    "POST /cases/{}/duty": "PUT /api/v1/cases/{}/duty",
+    "GET /reports/timeliness": "GET /api/v1/reports/timeliness",
+    "GET /reports/timeliness/xlsx": "GET /api/v1/reports/timeliness/xlsx",
 }
 """Each web page or page script, and the README endpoint whose roles it allows."""
 
@@ -213,6 +217,7 @@ _BODIES: dict[str, Any] = {
     "PUT /api/v1/cases/{}/facts": {"facts": {}},
     "PUT /api/v1/cases/{}": case_body("YK-001"),
     "PUT /api/v1/cases/{}/unit": {"unit": "NO-SUCH-UNIT"},
+    "PUT /api/v1/cases/{}/duty": {"post": "clerk"},
     "POST /api/v1/cases/{}/rebase": {"version": "v0", "reason": "test"},
     "PUT /api/v1/documents/{}/doc_type": {"doc_type": "id_card"},
     "PUT /api/v1/documents/{}/fields/{}": {"value": "王小明"},
@@ -246,6 +251,8 @@ FORMS = {
     "POST /cases/{}/loans": {"purpose": "test"},
     "POST /loans/{}/refuse": {"reason": "test"},
     "POST /cases/{}/record": {"customer_name": "王小明", "capacity_kva": "x"},
+    "POST /admin/posts": {"unit": "TOP", "post": "clerk", "username": "world.user"},
+    "POST /cases/{}/duty": {"post": "clerk"},
 }
 
 

@@ -51,3 +51,19 @@ def test_view_pii_roles_are_read_as_a_list_and_unknown_roles_refused(
 
 def test_the_role_names_settings_accept_are_the_archives_roles() -> None:
     assert {role.value for role in Role} == ROLE_NAMES
+
+
+HOOK = "https://hooks.example.cn/yekuo"
+
+
+def test_a_webhook_needs_an_http_url_and_a_long_secret() -> None:
+    with pytest.raises(ValidationError, match="YEKUO_WEBHOOK_URL='ftp://x' is not an http"):
+        Settings(webhook_url="ftp://x", webhook_secret="s" * 20, _env_file=None)
+    with pytest.raises(ValidationError, match="YEKUO_WEBHOOK_SECRET is empty or shorter"):
+        Settings(
+            webhook_url="https://hooks.example.cn/yekuo", webhook_secret="short", _env_file=None
+        )
+    ok = Settings(
+        webhook_url="https://hooks.example.cn/yekuo", webhook_secret="s" * 16, _env_file=None
+    )
+    assert ok.reminder_days == 2

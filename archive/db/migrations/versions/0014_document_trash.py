@@ -1,7 +1,7 @@
 """The trash: a document removed from its case (status ``trashed``) keeps when, by whom and
 why, the status it goes back to on restore, and when its original was purged.
 
-Revision ID: 0015
+Revision ID: 0014
 Revises: 0013
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015"
+revision = "0014"
 down_revision = "0013"
 branch_labels = None
 depends_on = None

@@ -1,0 +1,105 @@
+"""Stage duties, 考核 and reminders through the API, the pages and the command line."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import openpyxl
+from click.testing import CliRunner
+
+from archive import SYSTEM, XLSX_MEDIA_TYPE, Role, create_user, open_database
+from cli import main
+from core import Settings
+from tests.e2e.helpers import ApiClient
+from tests.e2e.test_accounts import signin_page
+from tests.e2e.test_chinese_pages import english_words
+from tests.e2e.test_pages import signin
+
+PASSWORD = "correct horse battery"
+
+
+def _stays(client: ApiClient, case_no: str) -> list[dict[str, object]]:
+    answer = client.request("GET", f"/cases/{case_no}/stages", Role.auditor)
+    assert answer.status_code == 200, answer.text
+    stays: list[dict[str, object]] = answer.json()["stays"]
+    return stays
+
+
+def test_a_stage_goes_to_its_post_holder_is_reminded_changed_and_counted(
+    quiet_client: ApiClient, cli_settings: Settings, tmp_path: Path
+) -> None:
+    client = quiet_client
+    with open_database(cli_settings) as database, database.transaction() as session:
+        create_user(
+            session,
+            username="li.yk",
+            password=PASSWORD,
+            role=Role.reviewer,
+            display_name="李业扩",
+            actor=SYSTEM,
+        )
+    assert client.create_case("YK-DU1").status_code == 201
+    first = _stays(client, "YK-DU1")[0]
+    assert (first["stage"], first["post"], first["username"]) == ("application", "clerk", None)
+
+    assigned = CliRunner().invoke(main, ["duty", "assign", "TOP", "clerk", "li.yk"])
+    assert assigned.exit_code == 0, assigned.output
+    assert _stays(client, "YK-DU1")[0]["username"] == "li.yk"
+    listed = CliRunner().invoke(main, ["duty", "list"])
+    assert "TOP\tclerk\t业扩员\tli.yk\t李业扩" in listed.output
+
+    duty = "/cases/YK-DU1/duty"
+    assert client.request("PUT", duty, Role.archivist, json={}).status_code == 403
+    unknown = client.request("PUT", duty, Role.reviewer, json={"username": "nobody"})
+    assert unknown.status_code == 422, unknown.text
+    moved = client.request("PUT", duty, Role.reviewer, json={"post": "account_manager"})
+    assert moved.json()["stays"][0]["username"] is None  # nobody holds it
+    back = client.request("PUT", duty, Role.reviewer, json={"post": "clerk"})
+    assert back.json()["stays"][0]["username"] == "li.yk"
+
+    # Due within two working days: on li.yk's start page.
+    assert signin_page(client, "li.yk", PASSWORD).status_code == 303
+    home = client.http.get("/")
+    mine = home.text.split('id="my-duties"', 1)[1].split("</section>", 1)[0]
+    assert "YK-DU1" in mine
+    assert english_words(home.text) == []
+    case_page = client.http.get("/cases/YK-DU1")
+    assert "环节记录与责任人" in case_page.text
+    assert "李业扩" in case_page.text
+    assert english_words(case_page.text) == []
+    client.http.cookies.clear()
+
+    advanced = client.request(
+        "POST",
+        "/cases/YK-DU1/advance",
+        Role.reviewer,
+        json={"to": "connection", "override_reason": "资料原件已核对"},
+    )
+    assert advanced.status_code == 200, advanced.text
+    report = client.request("GET", "/reports/timeliness", Role.auditor).json()
+    assert (report["on_time"], report["late"]) == (1, 0)
+    assert [(p["username"], p["on_time"]) for p in report["people"]] == [("li.yk", 1)]
+    assert client.request("GET", "/reports/timeliness", Role.archivist).status_code == 403
+    bad = client.request("GET", "/reports/timeliness?month=2025-1", Role.auditor)
+    assert bad.status_code == 422
+    xlsx = client.request("GET", "/reports/timeliness/xlsx", Role.reviewer)
+    assert xlsx.headers["content-type"] == XLSX_MEDIA_TYPE
+    people = openpyxl.load_workbook(io.BytesIO(xlsx.content))["人员"]
+    assert next(people.iter_rows(min_row=2, values_only=True))[:2] == ("李业扩", "li.yk")
+
+    signin(client, Role.auditor)
+    page = client.http.get(f"/reports/timeliness?month={report['month']}")
+    assert page.status_code == 200
+    assert "<svg" in page.text
+    assert "李业扩" in page.text
+    assert english_words(page.text) == []
+
+    out = tmp_path / "timeliness.xlsx"
+    command = ["report", "timeliness", "--format", "xlsx", "--out", str(out)]
+    written = CliRunner().invoke(main, command)
+    assert written.exit_code == 0, written.output
+    assert openpyxl.load_workbook(out).sheetnames == ["人员", "单位", "超时环节", "月度趋势"]
+    as_json = CliRunner().invoke(main, ["report", "timeliness", "--month", report["month"]])
+    assert json.loads(as_json.output)["on_time"] == 1
