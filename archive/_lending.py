@@ -148,15 +148,8 @@ def record_loan_view(
 ) -> None:
     """Audit one view (``loan.view``) or download (``loan.download``) under ``loan``; the caller
     commits."""
-    record_event(
-        session,
-        actor=actor,
-        action=action,
-        entity_type="loan",
-        entity_id=str(loan.id),
-        case_no=loan.case.case_no,
-        after={"document_id": document_id} if document_id else {"case_no": loan.case.case_no},
-    )
+    seen = {"document_id": document_id} if document_id else {"case_no": loan.case.case_no}
+    _audit(session, loan, actor=actor, action=action, **seen)
 
 
 def request_loan(

@@ -260,6 +260,8 @@ def document_page_response(
             "stack_parts": stack_parts(row),
             "fixes": document_fixes(row, actor=actor, days=settings.trash_days),
             "unviewable": unviewable,
+            # An archived case is read-only (409 case_archived): its forms are not offered.
+            "case_archived": row.case.archived_at is not None,
         },
         actor=actor,
     )

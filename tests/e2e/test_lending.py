@@ -97,6 +97,16 @@ def _pages_speak_chinese(client: ApiClient, document_id: str) -> None:
     client.http.cookies.clear()
 
 
+def _read_only_pages(client: ApiClient, document_id: str) -> None:
+    """A reviewer reading a lent (archived) case is offered no form that would change it."""
+    assert signin(client, Role.reviewer).status_code == 303
+    page = client.http.get(f"/documents/{document_id}")
+    assert page.status_code == 200, page.text
+    for action in ("/fields", "/doc_type", "/split", "/retry", "/dismiss", "/move", "/trash"):
+        assert f'{action}"' not in page.text, action
+    client.http.cookies.clear()
+
+
 def _events(client: ApiClient, action: str) -> list[dict[str, object]]:
     page = client.request("GET", "/audit", Role.auditor, params={"action": action}).json()
     events: list[dict[str, object]] = page["events"]
@@ -149,6 +159,7 @@ def test_a_loan_is_refused_or_approved_viewed_watermarked_and_returned(
 
     case = client.request("GET", "/cases/YK-L1", Role.reviewer)
     assert case.status_code == 200, case.text
+    _read_only_pages(client, document_id)
     assert all(h != [] for h in _highlights(client, settings, Role.reviewer))
     download = client.request("GET", f"/documents/{document_id}/file", Role.reviewer)
     assert download.status_code == 200
@@ -163,7 +174,8 @@ def test_a_loan_is_refused_or_approved_viewed_watermarked_and_returned(
         assert sum(difference.convert("L").histogram()[16:]) > 300  # the mark, drawn over it
     views = _events(client, "loan.view")
     assert [e["entity_id"] for e in views] == [str(second["id"])]
-    assert [e["after"] for e in _events(client, "loan.download")] == [{"document_id": document_id}]
+    downloads = [e["after"] for e in _events(client, "loan.download")]
+    assert downloads == [{"borrower": second["borrower"], "document_id": document_id}]
 
     mine = client.request("GET", "/loans", Role.reviewer).json()
     assert [(loan["id"], loan["status"]) for loan in mine] == [
