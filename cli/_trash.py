@@ -17,8 +17,8 @@ def trash_group() -> None:
 def purge_command() -> None:
     """Destroy the originals of documents trashed more than YEKUO_TRASH_DAYS (30) days ago.
 
-    Each is audited ``document.purged``; an object another document still holds is kept. Run it
-    daily (cron or a systemd timer); a document inside the period is never touched.
+    Each is audited ``document.purged``; an object another document still holds is kept. The intake
+    workers run it daily at 02:17; a document inside the period is never touched.
     """
     settings = get_settings()
     with open_database(settings) as database:

@@ -15,7 +15,9 @@ without harm, and two periodic tasks make sure none is missing:
   message again once a consumer took it; the document's lease runs out instead);
 - ``retry_index`` indexes the finished documents the search index could not take;
 - ``audit_checkpoint`` anchors the newest audit events in a signed object-store record;
-- ``webhooks`` tells ``YEKUO_WEBHOOK_URL`` of overdue stages and new error findings.
+- ``webhooks`` tells ``YEKUO_WEBHOOK_URL`` of overdue stages and new error findings;
+- ``trash_purge`` (daily, 02:17) destroys the originals left in the trash past
+  ``YEKUO_TRASH_DAYS``, as ``yekuo trash purge`` does.
 
 A transient failure is tried again after the delay the document's row sets, through huey's
 ``RetryTask``; a permanent one, or the last attempt, ends ``failed`` in the row.
@@ -40,9 +42,11 @@ from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 from sqlalchemy.engine import make_url
 
 from archive import (
+    SYSTEM,
     UrllibSender,
     due_jobs,
     load_audit_key,
+    purge_expired,
     release_dead_leases,
     today_in_china,
     webhook_round,
@@ -151,6 +155,8 @@ class IntakeQueue:
         self.huey.periodic_task(crontab(), name="retry_index")(self.retry_index)
         self.huey.periodic_task(crontab(), name="audit_checkpoint")(self.checkpoint_audit)
         self.huey.periodic_task(crontab(), name="webhooks")(self.send_webhooks)
+        daily = crontab(minute="17", hour="2")
+        self.huey.periodic_task(daily, name="trash_purge")(self.purge_trash)
 
     def enqueue(self, document_id: str) -> bool:
         """Send the intake message of a committed document; False (logged) if it failed.
@@ -212,6 +218,22 @@ class IntakeQueue:
         if report.failed:
             log.warning("%d webhook message(s) not taken, tried again later", report.failed)
         return report.delivered
+
+    def purge_trash(self) -> int:
+        """Destroy the originals trashed more than ``YEKUO_TRASH_DAYS`` ago (each audited
+        ``document.purged``); how many documents were purged."""
+        parts = self._parts()
+        with parts.database.session() as session:
+            report = purge_expired(
+                session, parts.store, days=self.settings.trash_days, actor=SYSTEM
+            )
+        if report.documents:
+            log.info(
+                "purged %d documents from the trash, %d originals destroyed",
+                len(report.documents),
+                report.objects_deleted,
+            )
+        return len(report.documents)
 
     def _run_intake(self, document_id: str) -> None:
         attempt = IntakeWorker(self._parts(), name=worker_name()).run(document_id)

@@ -16,14 +16,17 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from archive import (
+    Actor,
     AuditEvent,
     Database,
     Document,
     IntakeOutcome,
     LocalObjectStore,
+    Role,
     claim_next,
     load_audit_key,
     queue_stats,
+    trash_document,
     verify_audit,
     verify_chain,
 )
@@ -328,3 +331,27 @@ def test_the_periodic_checkpoint_anchors_what_intake_wrote(
     with database.transaction() as session:
         report = verify_audit(session, store=store, key=key)
     assert (report.intact, report.anchored_through) == (True, report.events)
+
+
+def test_the_daily_purge_destroys_what_the_trash_kept_past_its_period(
+    fast: Settings, database: Database, store: LocalObjectStore
+) -> None:
+    old, recent = upload_scan(fast, database, store, 31), upload_scan(fast, database, store, 32)
+    archivist = Actor("archivist-user", Role.archivist)
+    with database.transaction() as session:
+        for document_id, age in ((old, fast.trash_days + 1), (recent, fast.trash_days - 1)):
+            document = session.get(Document, document_id)
+            assert document is not None
+            trash_document(session, document, reason="上传错了", actor=archivist)
+            assert document.trashed_at is not None
+            document.trashed_at -= dt.timedelta(days=age)
+    with database.transaction() as session:
+        digests = {d.id: d.sha256 for d in session.scalars(select(Document))}
+    queue = _queue(fast, database, store, _read_well)
+    try:
+        assert queue.purge_trash() == 1
+        assert queue.purge_trash() == 0  # purged once
+    finally:
+        queue.close()
+    assert store.head(digests[old]) is None
+    assert store.head(digests[recent]) is not None
