@@ -9,7 +9,8 @@ a stable ``code``, ``cli._errors`` to an exit status)::
     │   ├── NotFoundError                             a case, document, finding or token is unknown
     │   ├── ConflictError                             a value is taken, or the state forbids it
     │   │   ├── StageGateError                        the case is not ready to leave its stage
-    │   │   └── CaseArchivedError                     the case is archived: read-only
+    │   │   ├── CaseArchivedError                     the case is archived: read-only
+    │   │   └── OriginalPurgedError                   the trash's period ended: original destroyed
     │   ├── ValidationError                           a value breaks a domain rule
     │   ├── UploadError
     │   │   ├── UploadTooLargeError                   over the configured size limit

@@ -11,7 +11,12 @@ from argon2 import PasswordHasher
 
 from archive import Database, LocalObjectStore
 from core import Settings
-from tests.databases import DATABASE_FIXTURES, database_url_for_test, selected_database
+from tests.databases import (
+    DATABASE_FIXTURES,
+    NOT_ABOUT_THE_DATABASE,
+    database_url_for_test,
+    selected_database,
+)
 
 
 def pytest_configure() -> None:
@@ -36,14 +41,16 @@ def pytest_report_header() -> str:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On PostgreSQL, run only the tests that reach a database; the rest ran on SQLite."""
+    """On PostgreSQL, run only the tests that reach a database and are about what it keeps
+    (``NOT_ABOUT_THE_DATABASE`` says which are not); the rest ran on SQLite."""
     if selected_database() != "postgresql":
         return
     kept: list[pytest.Item] = []
     deselected: list[pytest.Item] = []
     for item in items:
         touches_database = DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ()))
-        (kept if touches_database else deselected).append(item)
+        elsewhere = item.nodeid.startswith(tuple(NOT_ABOUT_THE_DATABASE))
+        (kept if touches_database and not elsewhere else deselected).append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept

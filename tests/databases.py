@@ -24,6 +24,14 @@ TestDatabase = Literal["sqlite", "postgresql"]
 # The fixtures through which a test reaches a database (see tests/conftest.py).
 DATABASE_FIXTURES = frozenset({"database_url", "settings"})
 
+# Tests that reach a database without being about it: the PostgreSQL pass leaves them out (they
+# ran on SQLite), keeping it to the tests whose outcome the database can change.
+NOT_ABOUT_THE_DATABASE = {
+    "tests/browser/": "pages in Chromium; the services behind them run on PostgreSQL in tests/e2e",
+    "tests/unit/intake/": "reading files, OCR and extraction; the database only holds settings",
+    "tests/e2e/test_roles.py": "which role may call which route, decided before any query",
+}
+
 
 def selected_database() -> TestDatabase:
     """The database the tests run on, from ``YEKUO_TEST_DATABASE`` (default sqlite)."""

@@ -218,7 +218,7 @@ def document_page_response(
     document = document_public(row)
     damaged = is_damaged(document)
     pages, offset = 1, 0
-    unviewable = False
+    unviewable: str | None = None  # why no reader opens the original, when none does
     if damaged or row.purged_at:  # its pages would only be refused (410): a banner says why
         images: list[str] = []
     elif not may_open_original(actor, row):
@@ -228,8 +228,8 @@ def document_page_response(
     elif document.media_type in RENDERED_TYPES:
         try:
             pages, offset = _pages_in_original(row, store, settings)
-        except ValidationError:  # no reader opens it (intake failed on it): still a page
-            images, unviewable = [], True
+        except ValidationError as error:  # no reader opens it: still a page, saying why
+            images, unviewable = [], error.message_zh or "文件可能已损坏或不完整"
         else:
             shown = range(first, min(first + PAGE_WINDOW, pages + 1))
             images = [f"/documents/{row.id}/pages/{n + offset}" for n in shown]

@@ -128,10 +128,10 @@ def rebase_from_page(
     reason: ReasonField = "",
 ) -> RedirectResponse:
     """Check the case against the rule version chosen (``POST …/rebase``); its checks run."""
+    case = get_case(session, case_no=case_no, actor=actor)  # a case out of scope: 404 first
     text = _reason(reason, what_zh="更换规则版本")
     if rules.named(version.strip()) is None:
         raise ValidationError("请从列表中选择规则版本")
-    case = get_case(session, case_no=case_no, actor=actor)
     rebase_case(session, case, version=version.strip(), reason=text, book=rules, actor=actor)
     session.commit()
     return RedirectResponse(f"/cases/{case.case_no}?rebased=1", status_code=303)

@@ -142,9 +142,13 @@ def test_reviewer_sees_what_is_missing_corrects_a_field_and_overrides_the_gate(
 
     page.get_by_role("link", name="身份证.jpg").first.click()
     expect(page.get_by_role("heading", name="身份证.jpg")).to_be_visible()
-    name_field = page.get_by_label("姓名", exact=True)
-    name_field.fill(card.fields["name"])
-    page.get_by_role("button", name="保存姓名").click()
+    # One form for all fields: the name set as printed (a change needs its reason), confirmed.
+    page.get_by_label("姓名", exact=True).fill(card.fields["name"])
+    page.get_by_label("姓名核对无误").check()
+    reason = page.locator("#reason-name")
+    if reason.is_visible():  # OCR misread the name: the value typed is a correction
+        reason.fill("按扫描件更正姓名")
+    page.get_by_role("button", name="保存", exact=True).click()
     expect(page.get_by_text("已保存，案件的核对已重新运行")).to_be_visible()
     expect(page.locator("table.fields tbody tr").filter(has_text="姓名")).to_contain_text(
         re.compile("已确认|已更正")

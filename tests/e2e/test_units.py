@@ -39,7 +39,7 @@ from cli import main
 from core import Settings
 from search import index_pending, open_search_index, reindex
 from tests.databases import missing_server
-from tests.e2e.helpers import VALID_ID, png_bytes
+from tests.e2e.helpers import VALID_ID, case_body, png_bytes
 from tests.e2e.test_roles import FORMS, ROUTES, Route, call
 
 PASSWORD = "a long unit passphrase"
@@ -225,10 +225,22 @@ ADVANCE = {"to": "site_survey"}
 the same for every case number)."""
 
 
+MOVES = ("POST /api/v1/documents/{}/move", "POST /documents/{}/move")
+"""Moving a document: asked here to move it onto its own case, which a unit that sees the case
+is refused for that reason (422), and one that does not is refused as for a missing document."""
+
+UPSERT = "PUT /api/v1/cases/{}"
+"""Creates a case it does not find, so a missing case answers 201; one of another unit, 404."""
+
+
 def _api_request(route: Route, world: dict[str, str], n: int) -> dict[str, Any]:
     request = call(route, world, n)
     if route.key == "POST /api/v1/cases/{}/advance":
         request["json"] = ADVANCE
+    elif route.key in MOVES:
+        request["json"] = {"case_no": world["case_no"], "reason": "移到本案件"}
+    elif route.key == UPSERT:
+        request["json"] = case_body(world["case_no"])
     return request
 
 
@@ -236,6 +248,8 @@ def _page_request(route: Route, world: dict[str, str], csrf: str, n: int) -> dic
     request = call(route, world, n)
     if route.key == "POST /cases/{}/upload":
         request["headers"] = {"X-CSRF-Token": csrf}
+    elif route.key in MOVES:
+        request["data"] = {"case_no": world["case_no"], "reason": "移到本案件", "csrf_token": csrf}
     elif route.method == "POST":
         form = ADVANCE if route.key == "POST /cases/{}/advance" else FORMS.get(route.key, {})
         request["data"] = {**form, "csrf_token": csrf}
@@ -262,10 +276,11 @@ def test_each_unit_reaches_exactly_its_cases_through_the_api(
     embedded: Installation, route: Route
 ) -> None:
     for n, unit in enumerate(ACTORS):
-        missing_request = _api_request(route, MISSING, n)
-        missing = embedded.http.request(
-            headers={"Authorization": f"Bearer {embedded.bearers[unit]}"}, **missing_request
-        )
+        bearer = {"Authorization": f"Bearer {embedded.bearers[unit]}"}
+        if route.key == UPSERT:  # the refusal to compare with is that of reading a missing case
+            missing = embedded.http.get(f"{API_PREFIX}/cases/{MISSING['case_no']}", headers=bearer)
+        else:
+            missing = embedded.http.request(headers=bearer, **_api_request(route, MISSING, n))
         assert missing.status_code == 404, (unit, missing.text)
         for case_no, world in embedded.worlds.items():
             request = _api_request(route, world, n)
