@@ -36,7 +36,8 @@ def field_rows(document: DocumentPublic, row: Document) -> list[dict[str, Any]]:
                 "ocr": "" if details.get("ocr_value") is None else str(details["ocr_value"]),
                 "confidence": f"{confidence:.0%}" if isinstance(confidence, float) else "",
                 "reviewed": bool(review),
-                "review": f"{review}（{details.get('by', '')}）" if review else "",
+                "review": review,
+                "by": str(details.get("by") or "") if review else "",
                 "reason": str(details.get("reason") or "") if status == "corrected" else "",
                 **_place(details, pages),
             }

@@ -27,6 +27,7 @@ from archive import (
     record_event,
     verify_audit,
 )
+from core import CHINA
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -136,7 +137,7 @@ def export_csv(
         },
     )
     session.commit()
-    stamp = dt.datetime.now().astimezone().strftime("%Y%m%d-%H%M")
+    stamp = dt.datetime.now(CHINA).strftime("%Y%m%d-%H%M")
     return Response(
         events_csv(rows),
         media_type="text/csv; charset=utf-8",

@@ -30,7 +30,7 @@ from archive import (
     UnauthenticatedError,
     ValidationError,
 )
-from core import YekuoError
+from core import CHINA, YekuoError
 
 log = logging.getLogger("yekuo.web")
 
@@ -69,12 +69,13 @@ def stage_zh(code: object) -> str:
 
 
 def local_time(value: dt.datetime | None) -> str:
-    """A timestamp as the user reads it: local time, to the minute."""
+    """A timestamp as the user reads it: China time (as every date yekuo counts), to the
+    minute, whatever time zone the server runs in."""
     if value is None:
         return ""
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone().strftime("%Y-%m-%d %H:%M")
+    return value.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
 def field_zh(name: object) -> str:

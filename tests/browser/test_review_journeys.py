@@ -180,7 +180,7 @@ def test_reviewer_reviews_every_field_resolves_findings_and_advances(
     page.wait_for_url(re.compile(r"saved=fields"))
     expect(page.get_by_role("status").filter(has_text="已保存")).to_be_visible()
     fields = page.locator("table.fields")
-    expect(fields).to_contain_text("已更正（reviewer.user（reviewer 用户））")
+    expect(fields).to_contain_text("已更正reviewer.user（reviewer 用户）")
     expect(fields).to_contain_text("理由：" + REASON)
     expect(fields).to_contain_text("已确认")
     expect(page.locator("#dfindings-h ~ *")).to_contain_text("没有问题记录")

@@ -145,9 +145,9 @@ def test_the_document_page_reviews_every_field_in_one_form(
     assert saved.status_code == 303
     assert saved.headers["location"].endswith("?saved=fields&n=2#fields-h")
     page = quiet_client.http.get(saved.headers["location"]).text
-    assert "已更正（reviewer-user）" in page
+    assert '已更正<span class="by">reviewer-user</span>' in page
     assert "理由：原件上权利人为王小明" in page
-    assert "已确认（reviewer-user）" in page
+    assert '已确认<span class="by">reviewer-user</span>' in page
     assert "没有问题记录" in page
     # Saving again with nothing changed records nothing more.
     again = quiet_client.http.post(f"/documents/{deed}/fields", data=form)

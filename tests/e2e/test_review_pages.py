@@ -123,7 +123,7 @@ def test_correcting_a_field_keeps_the_ocr_value_and_clears_the_finding(
     page = client.http.get(f"/documents/{deed}").text
     assert f'value="{OWNER}"' in page
     assert "OCR 原值：王晓明" in page
-    assert "已更正（reviewer-user）" in page
+    assert '已更正<span class="by">reviewer-user</span>' in page
     assert "没有问题记录" in page
     assert "资料齐全，没有未处理的错误问题，可以推进" in client.http.get("/cases/YK-COR").text
 
