@@ -21,6 +21,7 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import combinations
 from typing import Any
 
 from search._models import SearchQuery
@@ -117,6 +118,10 @@ class Matches:
     params: dict[str, Any]
     rowid: str
 
+    def with_params(self, params: dict[str, Any]) -> Matches:
+        """The same matches with more parameters bound."""
+        return Matches(self.source, params | self.params, self.rowid)
+
 
 def matches(plan: QueryPlan, query: SearchQuery) -> Matches:
     """The documents matching ``plan`` under the filters of ``query``, unscored.
@@ -158,26 +163,13 @@ def counted_facets(
 def page(conn: sqlite3.Connection, plan: QueryPlan, query: SearchQuery) -> list[Row]:
     """The hits of ``query``'s page, in ranked order."""
     wanted = query.offset + query.limit
+    found = matches(plan, query)
     if plan.identifier is not None:
-        found = matches(plan, query)
         sql = f"SELECT {_HIT}, m.score AS score {found.source} ORDER BY {_RANKED} LIMIT :n"
         return conn.execute(sql, found.params | {"n": wanted}).fetchall()[query.offset :]
-    found = matches(plan, query)
-    ranked: list[Row] = []
-    if not plan.browse:
-        above = _above_text(conn, plan)
-        if above is not None:
-            rank = _one_term_above if len(plan.terms) == 1 else _ranked_above
-            ranked = rank(conn, plan, query, above, wanted)
-            found = Matches(
-                f"{found.source} AND fts.rowid NOT IN ({above.members})",
-                found.params | above.params,
-                found.rowid,
-            )
-    base = 0.0 if plan.browse else len(plan.terms) * SCORE_TERM_IN_TEXT
-    if len(ranked) < wanted:
-        ranked += _newest(conn, found, wanted - len(ranked), base)
-    return ranked[query.offset :]
+    if plan.browse:
+        return _newest(conn, found, wanted, 0.0)[query.offset :]
+    return _text_page(conn, plan, query, wanted)[query.offset :]
 
 
 def _newest(conn: sqlite3.Connection, found: Matches, wanted: int, score: float) -> list[Row]:
@@ -199,104 +191,115 @@ def _newest(conn: sqlite3.Connection, found: Matches, wanted: int, score: float)
     return [(*row, score) for row in rows[:wanted]]
 
 
-@dataclass(frozen=True, slots=True)
-class _Above:
-    """The documents that may rank above "every term only in the text": those with a term
-    in a name or with the query as their exact name, and the SQL scoring them."""
-
-    members: str
-    score: str
-    params: dict[str, Any]
-    in_names: tuple[str, ...]
-    exact: str | None
-
-
-def _above_text(conn: sqlite3.Connection, plan: QueryPlan) -> _Above | None:
-    """How to find and score the documents ranked above the text-only tier; None if none is.
-
-    A term that is in no name (most phrases) adds a constant, so it is not probed.
-    """
-    parts: list[str] = []
-    members: list[str] = []
-    in_names: list[str] = []
-    params: dict[str, Any] = {}
-    for number, term in enumerate(plan.terms):
-        match = _term_match(term)
-        if conn.execute("SELECT 1 FROM names WHERE names MATCH ? LIMIT 1", (match,)).fetchone():
-            params[f"t{number}"] = match
-            members.append(f"SELECT rowid AS doc FROM names WHERE names MATCH :t{number}")
-            in_names.append(f"t{number}")
-            parts.append(
-                f"CASE WHEN d.rowid IN (SELECT rowid FROM names WHERE names MATCH :t{number}) "
-                f"THEN {SCORE_TERM_IN_NAME} ELSE {SCORE_TERM_IN_TEXT} END"
-            )
-        else:
-            parts.append(str(SCORE_TERM_IN_TEXT))
-    exact: str | None = f"SELECT doc FROM keys WHERE key = :name AND kind = {KIND_NAME}"
-    if conn.execute(f"{exact} LIMIT 1", {"name": plan.name_key}).fetchone():
-        params["name"] = plan.name_key
-        members.append(f"{exact}")
-        parts.append(f"CASE WHEN d.rowid IN ({exact}) THEN {SCORE_NAME_EXACT} ELSE 0 END")
-    else:
-        exact = None
-    if not members:
-        return None
-    return _Above(" UNION ".join(members), " + ".join(parts), params, tuple(in_names), exact)
+def _in_names(conn: sqlite3.Connection, plan: QueryPlan) -> list[int]:
+    """The numbers of the terms some name holds: the others add a constant to every score."""
+    return [
+        number
+        for number, term in enumerate(plan.terms)
+        if conn.execute(
+            "SELECT 1 FROM names WHERE names MATCH ? LIMIT 1", (_term_match(term),)
+        ).fetchone()
+    ]
 
 
-def _ranked_above(
-    conn: sqlite3.Connection, plan: QueryPlan, query: SearchQuery, above: _Above, wanted: int
+def _text_page(
+    conn: sqlite3.Connection, plan: QueryPlan, query: SearchQuery, wanted: int
 ) -> list[Row]:
-    """The first ``wanted`` matches ranked above the text-only tier, in ranked order.
+    """The first ``wanted`` hits of a text query, tier by tier.
 
-    A member matches only if every term is in the document (the ``fts`` probe): a name
-    holding one term of two is not enough.
+    First the documents whose exact name the query is (few: ranked together). Then, for
+    k from the number of terms some name holds down to 0, the documents with exactly k
+    terms in a name, one score: each set of k terms is walked newest first and the walks
+    merged, stopping once the page is full.
     """
-    return _ranked(conn, plan, query, above, above.members, wanted)
+    named = _in_names(conn, plan)
+    params: dict[str, Any] = {f"t{n}": _term_match(term) for n, term in enumerate(plan.terms)}
+    params |= {"match": fts_match(plan), "name": plan.name_key}
+    exact = f"SELECT doc FROM keys WHERE key = :name AND kind = {KIND_NAME}"
+    ranked: list[Row] = []
+    if conn.execute(f"{exact} LIMIT 1", params).fetchone():
+        ranked = _exact_names(conn, plan, query, named, params, wanted)
+    else:
+        exact = ""
+    terms = len(plan.terms)
+    for k in range(len(named), -1, -1):
+        if len(ranked) >= wanted:
+            break
+        score = k * SCORE_TERM_IN_NAME + (terms - k) * SCORE_TERM_IN_TEXT
+        tier: list[Row] = []
+        for chosen in combinations(named, k):
+            found = _tier(plan, query, set(chosen), named, exact)
+            tier += _newest(conn, found.with_params(params), wanted - len(ranked), score)
+        tier.sort(key=lambda row: (-(row[0] >> DAY_SHIFT), row[1]))
+        ranked += tier[: wanted - len(ranked)]
+    return ranked
 
 
-def _ranked(
+def _tier(
+    plan: QueryPlan, query: SearchQuery, chosen: set[int], named: list[int], exact: str
+) -> Matches:
+    """The matches with the terms ``chosen`` in a name and no other term in one.
+
+    Walked from the ``names`` table when some term is chosen (a term in no chosen name
+    must then be in the text), else from ``fts``. The other conditions are probes of one
+    document each, which a walk that stops at the page makes few.
+    """
+    table = "names" if chosen else "fts"
+    rowid = f"{table}.rowid"
+    where, params = _filters(query, rowid)
+    conditions = [where]
+    if chosen:
+        params["chosen"] = " AND ".join(f"({_term_match(plan.terms[n])})" for n in sorted(chosen))
+    for number in range(len(plan.terms)):
+        if number in chosen:
+            continue
+        if number in named:
+            conditions.append(
+                f"NOT EXISTS (SELECT 1 FROM names AS other WHERE other.names MATCH :t{number} "
+                f"AND other.rowid = {rowid})"
+            )
+        if chosen:
+            conditions.append(
+                f"EXISTS (SELECT 1 FROM fts AS text WHERE text.fts MATCH :t{number} "
+                f"AND text.rowid = {rowid})"
+            )
+    if exact:
+        conditions.append(f"{rowid} NOT IN ({exact})")
+    match = ":chosen" if chosen else ":match"
+    source = (
+        f"FROM {table} CROSS JOIN docs d ON d.rowid = {rowid} "
+        f"WHERE {table} MATCH {match} AND {' AND '.join(conditions)}"
+    )
+    return Matches(source, params, rowid)
+
+
+def _exact_names(
     conn: sqlite3.Connection,
     plan: QueryPlan,
     query: SearchQuery,
-    above: _Above,
-    members: str,
+    named: list[int],
+    params: dict[str, Any],
     wanted: int,
 ) -> list[Row]:
-    """The first ``wanted`` of ``members`` that match, scored and ordered by rank.
+    """The matches whose exact name the query is, scored and in ranked order.
 
-    Probing ``fts`` for one document is slow (a tenth of a millisecond and more), so a member
-    whose names hold every term, and therefore matches, is not probed.
+    Probing ``fts`` for one document is slow, so a document whose names hold every term,
+    and therefore matches, is not probed.
     """
-    where, params = _filters(query, "d.rowid")
+    parts = [
+        f"CASE WHEN d.rowid IN (SELECT rowid FROM names WHERE names MATCH :t{n}) "
+        f"THEN {SCORE_TERM_IN_NAME} ELSE {SCORE_TERM_IN_TEXT} END"
+        if n in named
+        else str(SCORE_TERM_IN_TEXT)
+        for n in range(len(plan.terms))
+    ]
+    where, filters = _filters(query, "d.rowid")
     sql = (
-        f"SELECT {_HIT}, {above.score} AS score FROM ({members}) a "
-        f"CROSS JOIN docs d ON d.rowid = a.doc WHERE {where} "
+        f"SELECT {_HIT}, {' + '.join(parts)} + {SCORE_NAME_EXACT} AS score "
+        f"FROM keys k CROSS JOIN docs d ON d.rowid = k.doc "
+        f"WHERE k.key = :name AND k.kind = {KIND_NAME} AND {where} "
         "AND CASE WHEN d.rowid IN (SELECT rowid FROM names WHERE names MATCH :match) THEN 1 "
         "ELSE EXISTS (SELECT 1 FROM fts WHERE fts MATCH :match AND fts.rowid = d.rowid) END "
         f"ORDER BY {_RANKED} LIMIT :n"
     )
-    params |= above.params | {"match": fts_match(plan), "n": wanted}
-    return conn.execute(sql, params).fetchall()
-
-
-def _one_term_above(
-    conn: sqlite3.Connection, plan: QueryPlan, query: SearchQuery, above: _Above, wanted: int
-) -> list[Row]:
-    """The first ``wanted`` matches of a one-term query above the text-only tier.
-
-    Its tiers are the exact names (few, ranked here) and then the term in a name, one
-    score, so walked newest first and stopped at the page like the text-only tier.
-    """
-    ranked = _ranked(conn, plan, query, above, above.exact, wanted) if above.exact else []
-    if above.in_names and len(ranked) < wanted:
-        where, params = _filters(query, "names.rowid")
-        others = f" AND names.rowid NOT IN ({above.exact})" if above.exact else ""
-        found = Matches(
-            "FROM names CROSS JOIN docs d ON d.rowid = names.rowid "
-            f"WHERE names MATCH :t0 AND {where}{others}",
-            params | above.params,
-            "names.rowid",
-        )
-        ranked += _newest(conn, found, wanted - len(ranked), SCORE_TERM_IN_NAME)
-    return ranked
+    return conn.execute(sql, params | filters | {"n": wanted}).fetchall()

@@ -9,7 +9,7 @@ from bench.load import parser, run
 
 def test_a_short_load_run_loses_and_duplicates_nothing(tmp_path: Path) -> None:
     args = parser().parse_args(
-        ["--seconds", "3", "--archivists", "2", "--auditors", "1", "--workers", "1",
+        ["--seconds", "3", "--archivists", "2", "--auditors", "1", "--workers", "0",
          "--drain", "0", "--scans", "1"]
     )  # fmt: skip
     report = run(args, tmp_path)
