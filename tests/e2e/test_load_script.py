@@ -14,7 +14,8 @@ def test_a_short_load_run_loses_and_duplicates_nothing(tmp_path: Path) -> None:
     )  # fmt: skip
     report = run(args, tmp_path)
     uploads, searches = report.tally.seconds["upload"], report.tally.seconds["search"]
-    assert uploads and searches
+    assert uploads
+    assert searches
     assert not report.tally.errors
     assert len(report.tally.accepted) == len(uploads)
     assert (report.lost, report.unexpected, report.duplicates) == (0, 0, 0)
