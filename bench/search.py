@@ -8,7 +8,7 @@ loosely (spaces, lower-case x) and a filtered search (a name or a phrase narrowe
 type and dates, or a case browsed).
 
     .venv/bin/python -m bench.search [--backend embedded|elasticsearch] [--count 10000]
-        [--queries 200] [--url http://127.0.0.1:9200] [--keep DIR]
+        [--queries 200] [--url http://127.0.0.1:9200] [--keep DIR | --index NAME] [--reuse]
 """
 
 from __future__ import annotations
@@ -284,20 +284,29 @@ def _open(args: argparse.Namespace, directory: Path) -> SearchIndex:
     return ElasticsearchSearchIndex(args.url, args.index or f"yekuo-bench-{uuid.uuid4().hex[:8]}")
 
 
+def _load(index: SearchIndex, args: argparse.Namespace, samples: Samples) -> None:
+    index.clear()
+    started = time.perf_counter()
+    indexed = index.index_many(corpus(args.count, samples))
+    seconds = time.perf_counter() - started
+    print(f"{args.backend}: indexed {indexed} documents in {seconds:.1f} s "
+          f"= {indexed / seconds:.0f} documents/s")  # fmt: skip
+    if isinstance(index, SqliteSearchIndex):
+        started = time.perf_counter()
+        index.optimize()
+        print(f"optimize: {time.perf_counter() - started:.1f} s")
+
+
 def run(args: argparse.Namespace, directory: Path) -> None:
     """Index the corpus into a fresh index and time the queries."""
     samples = Samples()
     with _open(args, directory) as index:
-        index.clear()
-        started = time.perf_counter()
-        indexed = index.index_many(corpus(args.count, samples))
-        seconds = time.perf_counter() - started
-        print(f"{args.backend}: indexed {indexed} documents in {seconds:.1f} s "
-              f"= {indexed / seconds:.0f} documents/s")  # fmt: skip
-        if isinstance(index, SqliteSearchIndex):
-            started = time.perf_counter()
-            index.optimize()
-            print(f"optimize: {time.perf_counter() - started:.1f} s")
+        if args.reuse:
+            for _document in corpus(args.count, samples):
+                pass  # only the samples: the documents are in the kept index already
+            print(f"{args.backend}: reusing {index.count()} documents")
+        else:
+            _load(index, args, samples)
         time_queries(index, queries(samples, args.queries))
         if isinstance(index, ElasticsearchSearchIndex) and not args.index:
             index.drop()
@@ -312,6 +321,11 @@ def main() -> None:
     parser.add_argument("--url", default="http://127.0.0.1:9200", help="Elasticsearch URL")
     parser.add_argument("--index", default="", help="Elasticsearch index (kept); default: temp")
     parser.add_argument("--keep", type=Path, help="directory for the embedded index (kept)")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="time the queries on the index kept by an earlier run of the same --count",
+    )
     args = parser.parse_args()
     if args.keep:
         run(args, args.keep)

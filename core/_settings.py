@@ -46,6 +46,12 @@ class Settings(BaseSettings):
     search_backend: Literal["embedded", "elasticsearch"] = "embedded"
     elasticsearch_url: str = "http://127.0.0.1:9200"
     elasticsearch_index: str = "yekuo-documents"
+    search_count_cap: int = Field(
+        default=10_000,
+        ge=1,
+        le=1_000_000,
+        description="Matches of a search are counted exactly up to this many (then '10,000+').",
+    )
 
     ocr_engine: Literal["rapidocr", "tesseract"] = "rapidocr"
     ocr_threads: int = Field(

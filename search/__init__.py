@@ -5,6 +5,7 @@ from search._elastic import ElasticsearchSearchIndex
 from search._errors import SearchError, SearchUnavailableError
 from search._factory import open_search_index
 from search._models import (
+    COUNT_CAP,
     MAX_LIMIT,
     MAX_WINDOW,
     IndexedDocument,
@@ -15,6 +16,7 @@ from search._protocol import SearchIndex
 from search._sqlite import SqliteSearchIndex
 
 __all__ = [
+    "COUNT_CAP",
     "MAX_LIMIT",
     "MAX_WINDOW",
     "ElasticsearchSearchIndex",

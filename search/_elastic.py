@@ -30,6 +30,7 @@ from core import Closing
 from search._errors import SearchError, SearchUnavailableError
 from search._highlight import highlight_document
 from search._models import (
+    COUNT_CAP,
     IndexedDocument,
     IndexHealth,
     SearchFacets,
@@ -37,7 +38,7 @@ from search._models import (
     SearchQuery,
     SearchResult,
 )
-from search._normalize import identifier_key
+from search._normalize import Segment, identifier_key
 from search._plan import (
     SCORE_FIELD_ID,
     SCORE_ID_PREFIX,
@@ -54,6 +55,7 @@ from search._plan import (
 SCHEMA_VERSION = "3"
 BULK_CHUNK = 1000
 FACET_SIZE = 200
+_SOURCE = {"includes": ["names", "body"]}
 _TEXT_FIELD = {
     "type": "text",
     "analyzer": "yekuo_bigram",
@@ -144,18 +146,38 @@ def _identifier_query(plan: QueryPlan) -> dict[str, Any]:
     }
 
 
+def _term_in(field: str, term: Segment) -> dict[str, Any]:
+    """A term in ``field``: a Han run as a bigram phrase, one Han character in ``.uni``."""
+    suffix = ".uni" if term.kind == "han" and len(term.text) == 1 else ""
+    return _words(f"{field}{suffix}", term.text)
+
+
+def _exact_name(plan: QueryPlan) -> dict[str, Any]:
+    return {"term": {"name_keys": plan.name_key}}
+
+
 def _text_query(plan: QueryPlan) -> dict[str, Any]:
     """Every term required (Han runs as bigram phrases), scored by where it is; exact names."""
     musts: list[dict[str, Any]] = []
     for term in plan.terms:
-        suffix = ".uni" if term.kind == "han" and len(term.text) == 1 else ""
         either = [
-            _constant(_words(f"names{suffix}", term.text), SCORE_TERM_IN_NAME),
-            _constant(_words(f"body{suffix}", term.text), SCORE_TERM_IN_TEXT),
+            _constant(_term_in("names", term), SCORE_TERM_IN_NAME),
+            _constant(_term_in("body", term), SCORE_TERM_IN_TEXT),
         ]
         musts.append({"dis_max": {"queries": either}})
-    exact = _constant({"term": {"name_keys": plan.name_key}}, SCORE_NAME_EXACT)
+    exact = _constant(_exact_name(plan), SCORE_NAME_EXACT)
     return {"bool": {"must": musts, "should": [exact]}}
+
+
+def _above_text(plan: QueryPlan) -> list[dict[str, Any]]:
+    """What puts a document above the text-only tier: a term in a name, or the exact name."""
+    return [*(_term_in("names", term) for term in plan.terms), _exact_name(plan)]
+
+
+def _text_only_query(plan: QueryPlan) -> dict[str, Any]:
+    """The text-only tier: every term in the body, none in a name, not the exact name."""
+    musts = [_term_in("body", term) for term in plan.terms]
+    return {"bool": {"filter": musts, "must_not": _above_text(plan)}}
 
 
 def _filters(query: SearchQuery) -> list[dict[str, Any]]:
@@ -203,9 +225,17 @@ def _hit_highlights(source: dict[str, Any], plan: QueryPlan) -> list[str]:
 class ElasticsearchSearchIndex(Closing):
     """``SearchIndex`` in one Elasticsearch index (``yekuo-documents`` by default)."""
 
-    def __init__(self, url: str, index: str, *, request_timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        index: str,
+        *,
+        request_timeout: float = 10.0,
+        count_cap: int = COUNT_CAP,
+    ) -> None:
         self._url = url
         self._index = index
+        self._count_cap = count_cap
         self._client = Elasticsearch(url, request_timeout=request_timeout, max_retries=1)
         self._ready = False
         self._lock = threading.Lock()
@@ -312,40 +342,70 @@ class ElasticsearchSearchIndex(Closing):
             self._ready = False
 
     def search(self, query: SearchQuery) -> SearchResult:
-        """Run ``query``: total, one page of hits with highlights, and facets."""
+        """Run ``query``: total up to the cap, one page of hits with highlights, and facets.
+
+        One multi-search: the count and facets over at most ``cap + 1`` matches
+        (``terminate_after``), and the page. A text query's page is two searches, as on the
+        embedded backend: the documents with a term in a name (few, ranked by score), and the
+        text-only tier sorted by date alone, which Lucene walks newest first and stops at
+        the page instead of scoring and sorting every match.
+        """
         plan = plan_query(query)
         if plan.nothing:
             return SearchResult(total=0)
-        order: list[dict[str, Any]] = [
-            {"date": {"order": "desc", "missing": "_last"}},
-            {"document_id": "asc"},
-        ]
-        if not plan.browse:
-            order.insert(0, {"_score": "desc"})
+        wanted = query.offset + query.limit
+        filters = _filters(query)
+        searches = [self._counting(plan, query)]
+        split = not plan.browse and plan.identifier is None
+        if split:
+            in_names = {"bool": {"should": _above_text(plan)}}
+            above = {"bool": {"must": [_text_query(plan)], "filter": [*filters, in_names]}}
+            only_text = _text_only_query(plan)
+            only_text["bool"]["filter"] += filters
+            searches += [_page(above, 0, wanted, scored=True), _page(only_text, 0, wanted)]
+        else:
+            page = _page(es_query(plan, query), query.offset, query.limit, scored=not plan.browse)
+            searches.append(page | {"_source": not plan.browse and _SOURCE})
         with self._guard(f"search for {query.q!r}") as client:
-            body = client.search(
-                index=self._index,
-                query=es_query(plan, query),
-                sort=order,
-                from_=query.offset,
-                size=query.limit,
-                track_total_hits=True,
-                track_scores=not plan.browse,
-                source=False if plan.browse else {"includes": ["names", "body"]},
-                docvalue_fields=[{"field": "case_no"}, {"field": "doc_type"}],
-                aggs={
-                    "doc_type": {"terms": {"field": "doc_type", "size": FACET_SIZE}},
-                    "stage": {"terms": {"field": "stage", "size": FACET_SIZE}},
-                },
-            ).body
+            lines = [line for body in searches for line in ({"index": self._index}, body)]
+            responses = [_answer(r) for r in client.msearch(searches=lines).body["responses"]]
+            counted, *pages = responses
+            found = [found for answer in pages for found in answer["hits"]["hits"]]
+            if split:
+                found = found[query.offset : wanted]
+                sources = self._sources(client, [hit["_id"] for hit in found])
+                found = [hit | {"_source": sources.get(hit["_id"], {})} for hit in found]
+        base = 0.0 if plan.browse else len(plan.terms) * SCORE_TERM_IN_TEXT
+        total = counted["hits"]["total"]["value"]
         return SearchResult(
-            total=body["hits"]["total"]["value"],
-            hits=[_hit(found, plan) for found in body["hits"]["hits"]],
+            total=min(total, self._count_cap),
+            total_is_lower_bound=total > self._count_cap,
+            hits=[_hit(hit, plan, base) for hit in found],
             facets=SearchFacets(
-                doc_type=_buckets(body["aggregations"]["doc_type"]),
-                stage=_buckets(body["aggregations"]["stage"]),
+                doc_type=_buckets(counted["aggregations"]["doc_type"]),
+                stage=_buckets(counted["aggregations"]["stage"]),
             ),
         )
+
+    def _sources(self, client: Elasticsearch, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """The names and body of the documents ``ids`` (one page), for highlights."""
+        if not ids:
+            return {}
+        response = client.mget(index=self._index, ids=ids, source_includes=_SOURCE["includes"])
+        return {doc["_id"]: doc.get("_source", {}) for doc in response.body["docs"]}
+
+    def _counting(self, plan: QueryPlan, query: SearchQuery) -> dict[str, Any]:
+        """The search counting at most ``cap + 1`` matches, with their facets."""
+        return {
+            "query": es_query(plan, query),
+            "size": 0,
+            "track_total_hits": True,
+            "terminate_after": self._count_cap + 1,
+            "aggs": {
+                "doc_type": {"terms": {"field": "doc_type", "size": FACET_SIZE}},
+                "stage": {"terms": {"field": "stage", "size": FACET_SIZE}},
+            },
+        }
 
     def count(self, query: SearchQuery | None = None) -> int:
         """How many documents match ``query`` (all documents when ``None``)."""
@@ -369,13 +429,48 @@ class ElasticsearchSearchIndex(Closing):
         self._client.close()
 
 
-def _hit(found: dict[str, Any], plan: QueryPlan) -> SearchHit:
+def _page(query: dict[str, Any], offset: int, size: int, *, scored: bool = False) -> dict[str, Any]:
+    """The search for ``size`` hits of ``query`` from ``offset``: by score if ``scored``, then
+    newest first, then by id; without counting or sources."""
+    order: list[dict[str, Any]] = [
+        {"date": {"order": "desc", "missing": "_last"}},
+        {"document_id": "asc"},
+    ]
+    if scored:
+        order.insert(0, {"_score": "desc"})
+    return {
+        "query": query,
+        "sort": order,
+        "from": offset,
+        "size": size,
+        "track_total_hits": False,
+        "track_scores": scored,
+        "_source": False,
+        "docvalue_fields": [{"field": "case_no"}, {"field": "doc_type"}],
+    }
+
+
+def _answer(response: dict[str, Any]) -> dict[str, Any]:
+    """One response of a multi-search, or the error it carries raised as ours."""
+    if "error" not in response:
+        return response
+    status = int(response.get("status", 500))
+    error = SearchUnavailableError if status >= 500 else SearchError
+    raise error(
+        f"Elasticsearch refused a search: {response['error']} (HTTP {status}); check the "
+        "server's health and log, then retry"
+    )
+
+
+def _hit(found: dict[str, Any], plan: QueryPlan, base: float) -> SearchHit:
+    """A hit; ``base`` is the score of hits searched unscored (the text-only tier)."""
     values = found["fields"]
+    score = found.get("_score")
     return SearchHit(
         document_id=found["_id"],
         case_no=values["case_no"][0],
         doc_type=values["doc_type"][0],
-        score=0.0 if plan.browse else float(found["_score"]),
+        score=base if score is None or plan.browse else float(score),
         highlights=[] if plan.browse else _hit_highlights(found.get("_source", {}), plan),
     )
 

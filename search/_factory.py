@@ -13,5 +13,9 @@ EMBEDDED_FILE = "search.db"
 def open_search_index(settings: Settings) -> SearchIndex:
     """The embedded index in ``data_dir/search.db``, or the configured Elasticsearch index."""
     if settings.search_backend == "elasticsearch":
-        return ElasticsearchSearchIndex(settings.elasticsearch_url, settings.elasticsearch_index)
-    return SqliteSearchIndex(settings.data_dir / EMBEDDED_FILE)
+        return ElasticsearchSearchIndex(
+            settings.elasticsearch_url,
+            settings.elasticsearch_index,
+            count_cap=settings.search_count_cap,
+        )
+    return SqliteSearchIndex(settings.data_dir / EMBEDDED_FILE, count_cap=settings.search_count_cap)

@@ -12,6 +12,9 @@ MAX_WINDOW = 10_000
 
 MAX_LIMIT = 500
 
+COUNT_CAP = 10_000
+"""Matches are counted exactly up to this many; beyond it ``total`` is this and a lower bound."""
+
 
 class IndexedDocument(BaseModel):
     """One archived document as the search index sees it: case facets, text and fields."""
@@ -92,11 +95,20 @@ class SearchFacets(BaseModel):
 
 
 class SearchResult(BaseModel):
-    """One page of hits, the total number of matches, and facet counts over all matches."""
+    """One page of hits, the number of matches, and facet counts over the matches.
+
+    Counting stops at the index's count cap (``COUNT_CAP`` by default): a query with more
+    matches answers ``total`` = the cap and ``total_is_lower_bound`` true, and its facets
+    count only the matches it counted, so each is a lower bound too.
+    """
 
     model_config = ConfigDict(frozen=True)
 
     total: int
+    total_is_lower_bound: bool = Field(
+        default=False,
+        description="True when counting stopped at the cap: there are at least total matches.",
+    )
     hits: list[SearchHit] = Field(default_factory=list)
     facets: SearchFacets = Field(default_factory=SearchFacets)
 

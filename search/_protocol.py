@@ -46,16 +46,22 @@ class SearchIndex(Protocol):
         and its ancestors) hold it.
 
     Results
-      * ``total`` MUST be the number of matches; ``hits`` MUST be the page given by
+      * ``total`` MUST be the number of matches when there are at most the index's count
+        cap of them (``count_cap``, by default ``COUNT_CAP``), with ``total_is_lower_bound``
+        false; with more it MUST be the cap, with ``total_is_lower_bound`` true, so that a
+        search costs what its page and the cap cost, not what all its matches would.
+        ``hits`` MUST be the page given by
         ``offset``/``limit``, best tier first, then newest date (undated last), then
         ``document_id`` so pages never overlap; browse results (empty ``q``) MUST be newest
         date first. Text queries MUST be scored by the ``SCORE_TERM_*`` and
         ``SCORE_NAME_EXACT`` tiers of ``search._plan``, so both backends give one order.
-      * ``facets`` MUST count all matches (not just the page) by ``doc_type`` and ``stage``.
+      * ``facets`` MUST count the matches counted for ``total`` (all of them when it is
+        exact, not just the page) by ``doc_type`` and ``stage``.
       * Each hit of a ``q`` MUST carry the highlights ``search._highlight`` makes from its
         text (else its names and field values): passages of HTML-escaped text with matched
         terms wrapped in ``<mark>…</mark>``, the same on every backend.
-      * ``count(query)`` MUST equal ``search(query).total``; ``count()`` counts everything.
+      * ``count(query)`` MUST count every match, without the cap (it equals
+        ``search(query).total`` when that is exact); ``count()`` counts everything.
 
     Errors and lifetime
       * Failures MUST raise ``SearchError`` (``SearchUnavailableError`` when the backend

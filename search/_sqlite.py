@@ -30,14 +30,13 @@ import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from core import Closing
 from search._errors import SearchError, SearchUnavailableError
 from search._highlight import highlight_document
 from search._models import (
+    COUNT_CAP,
     IndexedDocument,
     IndexHealth,
     SearchFacets,
@@ -45,23 +44,20 @@ from search._models import (
     SearchQuery,
     SearchResult,
 )
-from search._normalize import Segment, bigram_tokens, identifier_key, unigram_tokens
-from search._plan import (
-    SCORE_FIELD_ID,
-    SCORE_ID_PREFIX,
-    SCORE_ID_TEXT,
-    SCORE_NAME_EXACT,
-    SCORE_TERM_IN_NAME,
-    SCORE_TERM_IN_TEXT,
-    SCORE_TEXT_ID,
-    DocumentParts,
-    QueryPlan,
-    document_parts,
-    plan_query,
+from search._normalize import bigram_tokens, identifier_key, unigram_tokens
+from search._plan import DocumentParts, QueryPlan, document_parts, plan_query
+from search._sqlite_queries import (
+    DAY_SHIFT,
+    KIND_FIELD_ID,
+    KIND_NAME,
+    KIND_TEXT_ID,
+    counted_facets,
+    day_of,
+    matches,
+    page,
 )
 
-SCHEMA_VERSION = "4"
-KIND_TEXT_ID, KIND_FIELD_ID, KIND_NAME = 1, 2, 3
+SCHEMA_VERSION = "5"
 BATCH = 1000
 
 _TOKENIZE = "tokenize='unicode61 remove_diacritics 0'"
@@ -76,8 +72,7 @@ CREATE TABLE IF NOT EXISTS docs (
     stage TEXT NOT NULL,
     category TEXT NOT NULL,
     units TEXT NOT NULL,
-    facet INTEGER NOT NULL,
-    date TEXT
+    facet INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS facets (
     id INTEGER PRIMARY KEY, doc_type TEXT NOT NULL, stage TEXT NOT NULL,
@@ -85,8 +80,6 @@ CREATE TABLE IF NOT EXISTS facets (
 );
 CREATE TABLE IF NOT EXISTS payloads (doc INTEGER PRIMARY KEY, payload TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS docs_case ON docs (case_key);
-CREATE INDEX IF NOT EXISTS docs_facets ON docs (facet);
-CREATE INDEX IF NOT EXISTS docs_date ON docs (date);
 CREATE TABLE IF NOT EXISTS keys (
     key TEXT NOT NULL, kind INTEGER NOT NULL, doc INTEGER NOT NULL,
     PRIMARY KEY (key, kind, doc)
@@ -96,38 +89,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 (words, chars, content='', {_T
 CREATE VIRTUAL TABLE IF NOT EXISTS names USING fts5 (words, chars, content='', {_TOKENIZE});
 INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '{SCHEMA_VERSION}');
 """
-
-_IDENT_MATCHED = f"""
-SELECT doc, SUM(s) AS score FROM (
-    SELECT doc,
-        MAX(CASE WHEN key = :key AND kind = {KIND_FIELD_ID} THEN {SCORE_FIELD_ID} ELSE 0 END)
-        + MAX(CASE WHEN key = :key AND kind = {KIND_TEXT_ID} THEN {SCORE_TEXT_ID} ELSE 0 END)
-        + {SCORE_ID_PREFIX} AS s
-    FROM keys WHERE key >= :key AND key < :key_end AND kind IN ({KIND_TEXT_ID}, {KIND_FIELD_ID})
-    GROUP BY doc
-    UNION ALL
-    SELECT rowid, {SCORE_ID_TEXT} FROM fts WHERE fts MATCH :match
-) GROUP BY doc
-"""
-_ORDER = "score DESC, d.date IS NULL, d.date DESC, d.document_id"
-"""Best tier first, then newest, then by id: the order of ``search._plan``."""
-_FACET_NAMES = "SELECT f.doc_type, f.stage, c.n FROM ({counts}) c JOIN facets f ON f.id = c.facet"
-
-
-def _phrase(tokens: Iterable[str]) -> str:
-    return '"' + " ".join(tokens) + '"'
-
-
-def _term_match(term: Segment) -> str:
-    """The FTS5 expression for one term: a Han run as a bigram phrase, one Han as itself."""
-    if term.kind == "han" and len(term.text) == 1:
-        return f"chars : {_phrase([term.text])}"
-    return f"words : {_phrase(bigram_tokens(term.text))}"
-
-
-def fts_match(plan: QueryPlan) -> str:
-    """The FTS5 expression for ``plan``: every term required."""
-    return " AND ".join(_term_match(term) for term in plan.terms)
 
 
 def _tokens(values: Iterable[str]) -> tuple[str, str]:
@@ -141,92 +102,6 @@ def _tokens(values: Iterable[str]) -> tuple[str, str]:
 def _fts_values(text: str, parts: DocumentParts) -> tuple[tuple[str, str], tuple[str, str]]:
     """The ``(words, chars)`` of a document's ``fts`` row and of its ``names`` row."""
     return _tokens([*parts.names, text, *parts.extra]), _tokens(parts.names)
-
-
-def _filters(query: SearchQuery) -> tuple[str, dict[str, Any]]:
-    clauses: list[str] = []
-    params: dict[str, Any] = {}
-    if query.case_no is not None:
-        clauses.append("d.case_key = :f_case")
-        params["f_case"] = identifier_key(query.case_no)
-    for name in ("doc_type", "stage", "category"):
-        value = getattr(query, name)
-        if value is not None:
-            clauses.append(f"d.{name} = :f_{name}")
-            params[f"f_{name}"] = value
-    if query.unit is not None:
-        # ``units`` is the path written /TOP/XA/GDS01/; unit codes never hold a slash
-        clauses.append("instr(d.units, :f_unit) > 0")
-        params["f_unit"] = f"/{query.unit}/"
-    if query.date_from is not None:
-        clauses.append("d.date >= :f_from")
-        params["f_from"] = query.date_from.isoformat()
-    if query.date_to is not None:
-        clauses.append("d.date <= :f_to")
-        params["f_to"] = query.date_to.isoformat()
-    return (" AND ".join(clauses) or "1"), params
-
-
-def _text_score(conn: sqlite3.Connection, plan: QueryPlan) -> tuple[str, dict[str, Any]]:
-    """SQL scoring an ``fts`` row by the tiers of ``search._plan``, and its parameters.
-
-    A tier that no document reaches (a term in no name, a query that is nobody's exact
-    name: most phrases) is a constant, so large result sets are not probed row by row.
-    """
-    parts: list[str] = []
-    params: dict[str, Any] = {}
-    for number, term in enumerate(plan.terms):
-        match = _term_match(term)
-        if conn.execute("SELECT 1 FROM names WHERE names MATCH ? LIMIT 1", (match,)).fetchone():
-            params[f"t{number}"] = match
-            parts.append(
-                f"CASE WHEN rowid IN (SELECT rowid FROM names WHERE names MATCH :t{number}) "
-                f"THEN {SCORE_TERM_IN_NAME} ELSE {SCORE_TERM_IN_TEXT} END"
-            )
-        else:
-            parts.append(str(SCORE_TERM_IN_TEXT))
-    exact = "SELECT doc FROM keys WHERE key = :name AND kind = " + str(KIND_NAME)
-    if conn.execute(exact + " LIMIT 1", {"name": plan.name_key}).fetchone():
-        params["name"] = plan.name_key
-        parts.append(f"CASE WHEN rowid IN ({exact}) THEN {SCORE_NAME_EXACT} ELSE 0 END")
-    return " + ".join(parts), params
-
-
-@dataclass(frozen=True, slots=True)
-class _Matches:
-    """SQL for the documents matching a query: their score, and the ``FROM``/``WHERE``
-    joining them to their ``docs`` rows (``d``) under the query's filters."""
-
-    score: str
-    source: str
-    params: dict[str, Any]
-
-
-def _matches(
-    conn: sqlite3.Connection, plan: QueryPlan, query: SearchQuery, *, scored: bool
-) -> _Matches:
-    """The documents matching ``plan`` under the filters of ``query``.
-
-    ``CROSS JOIN`` keeps the matches as the outer loop: SQLite would otherwise walk a filter's
-    index over ``docs`` and probe the FTS index once per row, which is far slower. The
-    matches are not materialised either: writing them to a temporary table costs more
-    than reading the FTS index a second time for the page.
-    """
-    where, params = _filters(query)
-    if plan.browse:
-        return _Matches("0", f"FROM docs d WHERE {where}", params)
-    if plan.identifier is not None:
-        key = plan.identifier
-        match = f"words : {_phrase(bigram_tokens(plan.phrase))}"
-        matched = _IDENT_MATCHED
-        params |= {"key": key, "key_end": key + "\x7f", "match": match}
-    else:
-        score, score_params = _text_score(conn, plan) if scored else ("0", {})
-        matched = f"SELECT rowid AS doc, {score} AS score FROM fts WHERE fts MATCH :match"
-        params |= score_params | {"match": fts_match(plan)}
-    return _Matches(
-        "m.score", f"FROM ({matched}) m CROSS JOIN docs d ON d.rowid = m.doc WHERE {where}", params
-    )
 
 
 def _schema_version(conn: sqlite3.Connection) -> str | None:
@@ -248,8 +123,9 @@ def _schema_version(conn: sqlite3.Connection) -> str | None:
 class SqliteSearchIndex(Closing):
     """``SearchIndex`` in a SQLite file with FTS5; safe to share between threads."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, count_cap: int = COUNT_CAP) -> None:
         self._path = path
+        self._count_cap = count_cap
         self._lock = threading.Lock()
         self._conn, self._stale = self._open(path)
         # Searches read through a pool of connections (WAL readers never wait for the
@@ -381,20 +257,24 @@ class SqliteSearchIndex(Closing):
 
     def _insert(self, conn: sqlite3.Connection, document: IndexedDocument) -> None:
         self._remove(conn, document.document_id)
+        day = day_of(document.date) << DAY_SHIFT
         (rowid,) = conn.execute(
-            "INSERT INTO docs (document_id, case_no, case_key, doc_type, stage, category, "
-            "units, facet, date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING rowid",
-            (
-                document.document_id,
-                document.case_no,
-                identifier_key(document.case_no),
-                document.doc_type,
-                document.stage,
-                document.category,
-                "/" + "".join(f"{unit}/" for unit in document.units),
-                self._facet(conn, document),
-                document.date.isoformat() if document.date else None,
-            ),
+            "INSERT INTO docs (rowid, document_id, case_no, case_key, doc_type, stage, "
+            "category, units, facet) SELECT COALESCE(MAX(rowid) + 1, :day), :document_id, "
+            ":case_no, :case_key, :doc_type, :stage, :category, :units, :facet FROM docs "
+            "WHERE rowid >= :day AND rowid < :next_day RETURNING rowid",
+            {
+                "day": day,
+                "next_day": day + (1 << DAY_SHIFT),
+                "document_id": document.document_id,
+                "case_no": document.case_no,
+                "case_key": identifier_key(document.case_no),
+                "doc_type": document.doc_type,
+                "stage": document.stage,
+                "category": document.category,
+                "units": "/" + "".join(f"{unit}/" for unit in document.units),
+                "facet": self._facet(conn, document),
+            },
         ).fetchone()
         conn.execute(
             "INSERT INTO payloads (doc, payload) VALUES (?, ?)", (rowid, document.model_dump_json())
@@ -474,19 +354,20 @@ class SqliteSearchIndex(Closing):
             self._stale = None
 
     def search(self, query: SearchQuery) -> SearchResult:
-        """Run ``query``: total, one page of hits with highlights, and facets."""
+        """Run ``query``: total up to the cap, one page of hits with highlights, and facets."""
         plan = plan_query(query)
         if plan.nothing:
             return SearchResult(total=0)
         action = f"search for {query.q!r}"
         with self._reading(action) as first, self._reading(action) as second:
-            counting = self._executor.submit(self._facet_counts, first, plan, query)
+            counting = self._executor.submit(counted_facets, first, plan, query, self._count_cap)
             try:
-                rows = self._page(second, plan, query) if query.limit else []
+                rows = page(second, plan, query) if query.limit else []
                 payloads = {} if plan.browse else self._payloads(second, [row[0] for row in rows])
+                names = dict(self._facet_names(second))
             finally:
-                wait([counting])  # the facet count holds `first` until it ends
-            counts = counting.result()
+                wait([counting])  # the count holds `first` until it ends
+            counted = counting.result()
         hits = [
             SearchHit(
                 document_id=document_id,
@@ -497,29 +378,20 @@ class SqliteSearchIndex(Closing):
             )
             for doc, document_id, case_no, doc_type, score in rows
         ]
-        return SearchResult(total=sum(n for _, _, n in counts), hits=hits, facets=_facets(counts))
+        capped = len(counted) > self._count_cap
+        del counted[self._count_cap :]
+        return SearchResult(
+            total=len(counted),
+            total_is_lower_bound=capped,
+            hits=hits,
+            facets=_facets(names[facet] for facet in counted),
+        )
 
     @staticmethod
-    def _facet_counts(
-        conn: sqlite3.Connection, plan: QueryPlan, query: SearchQuery
-    ) -> list[tuple[str, str, int]]:
-        """``(doc_type, stage, count)`` of every match of ``query``."""
-        matches = _matches(conn, plan, query, scored=False)
-        counts = f"SELECT d.facet, COUNT(*) AS n {matches.source} GROUP BY d.facet"
-        rows = conn.execute(_FACET_NAMES.format(counts=counts), matches.params).fetchall()
-        return [(doc_type, stage, n) for doc_type, stage, n in rows]
-
-    @staticmethod
-    def _page(
-        conn: sqlite3.Connection, plan: QueryPlan, query: SearchQuery
-    ) -> list[tuple[int, str, str, str, float]]:
-        """The page of ``query``: ``(doc, document_id, case_no, doc_type, score)`` rows."""
-        matches = _matches(conn, plan, query, scored=True)
-        return conn.execute(
-            f"SELECT d.rowid, d.document_id, d.case_no, d.doc_type, {matches.score} AS score "
-            f"{matches.source} ORDER BY {_ORDER} LIMIT :limit OFFSET :offset",
-            matches.params | {"limit": query.limit, "offset": query.offset},
-        ).fetchall()
+    def _facet_names(conn: sqlite3.Connection) -> list[tuple[int, tuple[str, str]]]:
+        """Each facet number with its ``(doc_type, stage)``."""
+        rows = conn.execute("SELECT id, doc_type, stage FROM facets").fetchall()
+        return [(facet, (doc_type, stage)) for facet, doc_type, stage in rows]
 
     @staticmethod
     def _payloads(conn: sqlite3.Connection, docs: list[int]) -> dict[int, str]:
@@ -535,8 +407,8 @@ class SqliteSearchIndex(Closing):
         if plan.nothing:
             return 0
         with self._reading(f"count matches of {query.q!r}") as conn:
-            matches = _matches(conn, plan, query, scored=False)
-            row = conn.execute(f"SELECT COUNT(*) {matches.source}", matches.params).fetchone()
+            found = matches(plan, query)
+            row = conn.execute(f"SELECT COUNT(*) {found.source}", found.params).fetchone()
         return int(row[0])
 
     def check(self) -> IndexHealth:
@@ -564,13 +436,13 @@ class SqliteSearchIndex(Closing):
             self._readers.get_nowait().close()
 
 
-def _facets(counts: Iterable[tuple[str, str, int]]) -> SearchFacets:
+def _facets(pairs: Iterable[tuple[str, str]]) -> SearchFacets:
     by_type: dict[str, int] = {}
     by_stage: dict[str, int] = {}
-    for doc_type, stage, n in counts:
-        by_type[doc_type] = by_type.get(doc_type, 0) + n
+    for doc_type, stage in pairs:
+        by_type[doc_type] = by_type.get(doc_type, 0) + 1
         if stage:
-            by_stage[stage] = by_stage.get(stage, 0) + n
+            by_stage[stage] = by_stage.get(stage, 0) + 1
     return SearchFacets(doc_type=by_type, stage=by_stage)
 
 

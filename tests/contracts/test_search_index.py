@@ -18,6 +18,7 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from search import (
+    COUNT_CAP,
     ElasticsearchSearchIndex,
     IndexedDocument,
     SearchError,
@@ -189,12 +190,14 @@ def es_indices() -> Iterator[list[str]]:
             client.indices.delete(index=",".join(made), ignore_unavailable=True)
 
 
-def _open(backend: str, directory: Path, es_indices: list[str]) -> SearchIndex:
+def _open(
+    backend: str, directory: Path, es_indices: list[str], *, count_cap: int = COUNT_CAP
+) -> SearchIndex:
     if backend == "embedded":
-        return SqliteSearchIndex(directory / "search.db")
+        return SqliteSearchIndex(directory / "search.db", count_cap=count_cap)
     name = f"yekuo-test-{uuid.uuid4().hex[:12]}"
     es_indices.append(name)
-    return ElasticsearchSearchIndex(_es_url(), name)
+    return ElasticsearchSearchIndex(_es_url(), name, count_cap=count_cap)
 
 
 BACKENDS = ["embedded", "elasticsearch"]
@@ -218,6 +221,22 @@ def corpus(
     """The corpus indexed once per backend, shared by the tests that only read it."""
     with _open(request.param, tmp_path_factory.mktemp("search"), es_indices) as index:
         assert index.index_many(CORPUS) == len(CORPUS)
+        yield index
+
+
+CAP = 3
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def capped(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    es_indices: list[str],
+) -> Iterator[SearchIndex]:
+    """The corpus in an index of each backend that counts matches only up to ``CAP``."""
+    directory = tmp_path_factory.mktemp("capped")
+    with _open(request.param, directory, es_indices, count_cap=CAP) as index:
+        index.index_many(CORPUS)
         yield index
 
 
@@ -394,6 +413,56 @@ def test_facets_count_every_match_not_just_the_page(corpus: SearchIndex) -> None
     }
     assert result.facets.stage == {"application": 4, "connection": 1, "site_survey": 1}
     assert corpus.search(SearchQuery(limit=0)).facets.doc_type["id_card"] == 3
+
+
+def test_matches_beyond_the_cap_are_counted_as_at_least_the_cap(capped: SearchIndex) -> None:
+    result = capped.search(SearchQuery(q="小明", limit=100))
+    assert (result.total, result.total_is_lower_bound) == (CAP, True)
+    assert {hit.document_id for hit in result.hits} == WANG_DOCS | {"d05", "d06"}
+    assert capped.count(SearchQuery(q="小明")) == len(WANG_DOCS | {"d05", "d06"})
+    everything = {
+        "id_card": 2,
+        "application_form": 2,
+        "supply_contract": 1,
+        "site_survey_record": 1,
+    }
+    facets = result.facets.doc_type
+    assert CAP <= sum(facets.values()) <= CAP + 1
+    assert all(n <= everything[doc_type] for doc_type, n in facets.items())
+    browse = capped.search(SearchQuery(limit=0))
+    assert (browse.total, browse.total_is_lower_bound) == (CAP, True)
+
+
+def test_matches_up_to_the_cap_are_counted_exactly(capped: SearchIndex) -> None:
+    result = capped.search(SearchQuery(q=WANG_ID))
+    assert (result.total, result.total_is_lower_bound) == (CAP, False)
+    assert result.facets.doc_type == {"id_card": 1, "application_form": 1, "supply_contract": 1}
+    fewer = capped.search(SearchQuery(q="李小明"))
+    assert (fewer.total, fewer.total_is_lower_bound) == (2, False)
+
+
+def test_the_cap_does_not_change_the_page(corpus: SearchIndex, capped: SearchIndex) -> None:
+    for q in ("王", "小明", "", "1101011990"):
+        for offset in (0, 2, 5):
+            query = SearchQuery(q=q, limit=3, offset=offset)
+            assert [h.document_id for h in capped.search(query).hits] == [
+                h.document_id for h in corpus.search(query).hits
+            ]
+
+
+def test_pages_walked_newest_first_keep_a_day_in_id_order(empty: SearchIndex) -> None:
+    day = dt.date(2024, 5, 1)
+    dated = [_doc(f"s{n}", "YK-2026-0201", "site_survey_record", date=day, text="现场勘查 供电方案")
+             for n in (5, 3, 1, 4, 2)]  # fmt: skip
+    newer = _doc("s9", "YK-2026-0201", "design_drawing", date=day.replace(day=2), text="供电方案")
+    undated = _doc("s0", "YK-2026-0201", "design_drawing", text="供电方案")
+    empty.index_many([undated, *dated, newer])
+    expected = ["s9", "s1", "s2", "s3", "s4", "s5", "s0"]
+    for q in ("供电方案", ""):
+        pages = [empty.search(SearchQuery(q=q, limit=2, offset=n)).hits for n in range(0, 8, 2)]
+        assert [hit.document_id for page in pages for hit in page] == expected
+    in_may = SearchQuery(q="供电方案", date_from=day, date_to=day, limit=3, offset=1)
+    assert [hit.document_id for hit in empty.search(in_may).hits] == ["s2", "s3", "s4"]
 
 
 def test_highlights_mark_the_matched_terms(corpus: SearchIndex) -> None:

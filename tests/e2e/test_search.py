@@ -13,6 +13,7 @@ from archive import Case, Document, Role, mask_citizen_id, open_database
 from core import Settings
 from search import ElasticsearchSearchIndex, index_pending, open_search_index
 from tests.e2e.helpers import VALID_ID, ApiClient
+from tests.e2e.test_pages import signin
 
 OTHER_ID = "110102198506120035"
 
@@ -159,3 +160,21 @@ def test_a_search_backend_outage_is_503(settings: Settings, tokens: dict[Role, s
     assert body["code"] == "search_unavailable"
     assert "cannot reach the Elasticsearch index" in body["message"]
     assert "YEKUO_ELASTICSEARCH_URL" in body["message"]
+
+
+def test_beyond_the_count_cap_the_total_is_a_lower_bound_in_the_api_and_the_page(
+    indexed: ApiClient, settings: Settings
+) -> None:
+    capped = settings.model_copy(update={"search_count_cap": 2})
+    with TestClient(create_app(capped)) as http:
+        client = ApiClient(http, indexed.tokens)
+        body = _search(client, q="小明")
+        assert (body["total"], body["total_is_lower_bound"]) == (2, True)
+        assert len(body["hits"]) == 4
+        exact = _search(client, q="李小明")
+        assert (exact["total"], exact["total_is_lower_bound"]) == (1, False)
+        signin(client, Role.auditor)
+        page = http.get("/search", params={"q": "小明"}).text
+        exact_page = http.get("/search", params={"q": "李小明"}).text
+    assert "共 2+ 条资料" in page
+    assert "共 1 份资料" in exact_page
