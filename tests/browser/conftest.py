@@ -72,13 +72,12 @@ def server(settings: Settings) -> Iterator[Server]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless, driven by Playwright (which never downloads a browser),
-    in Chinese as our users' browsers are (its date inputs read 年/月/日, not mm/dd/yyyy)."""
+    """Debian's Chromium, headless, driven by Playwright (which never downloads a browser)."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: install it with `apt-get install -y chromium`")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--lang=zh-CN"]
+            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"]
         )
         yield launched
         launched.close()
