@@ -187,9 +187,12 @@ def review_context(
 
 
 def unit_context(session: Session, actor: Actor, case: Case) -> dict[str, Any]:
-    """The name of the case's unit, and the units the actor may give the case to."""
+    """The name of the case's unit, every unit's name by code, and the units the actor may
+    give the case to."""
+    units = unit_tree(session).units
     return {
-        "unit_name": unit_tree(session).units[case.unit].name,
+        "unit_name": units[case.unit].name,
+        "unit_names": {code: unit.name for code, unit in units.items()},
         "move_to": assignable_units(session, actor=actor),
     }
 

@@ -68,6 +68,8 @@ def test_a_stage_goes_to_its_post_holder_is_reminded_changed_and_counted(
     case_page = client.http.get("/cases/YK-DU1")
     assert "环节记录与责任人" in case_page.text
     assert "李业扩" in case_page.text
+    stays_table = case_page.text.split('class="list stays"', 1)[1].split("</table>", 1)[0]
+    assert f"<td>{cli_settings.top_unit_name}</td>" in stays_table  # the unit's name, not TOP
     assert english_words(case_page.text) == []
     client.http.cookies.clear()
 
