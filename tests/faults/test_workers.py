@@ -67,6 +67,28 @@ def _wait(settings: Settings, seconds: float, done: object) -> list[tuple[str, s
         time.sleep(0.3)
 
 
+def _kill_mid_job(settings: Settings, worker: subprocess.Popen[bytes]) -> list[str]:
+    """Kill ``worker`` -9 while it holds a job; the documents it held then.
+
+    The worker is stopped (SIGSTOP) before its jobs are read, so that it cannot finish the job
+    seen and take the next one between the reading and the kill.
+    """
+    held = re.compile(rf"-{worker.pid}-")
+
+    def holding(rows: list[tuple[str, str, str | None]]) -> list[str]:
+        return [d for d, s, h in rows if s == "processing" and held.search(h or "")]
+
+    deadline = time.monotonic() + 120
+    while True:
+        _wait(settings, max(deadline - time.monotonic(), 1), lambda rows: bool(holding(rows)))
+        worker.send_signal(signal.SIGSTOP)
+        if lost := holding(_states(settings)):
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(timeout=10)
+            return lost
+        worker.send_signal(signal.SIGCONT)  # it finished that job just before it stopped
+
+
 @pytest.mark.timeout(280)
 def test_a_worker_killed_mid_job_loses_no_job_and_runs_none_twice(
     installation: Settings, tmp_path: Path
@@ -91,15 +113,7 @@ def test_a_worker_killed_mid_job_loses_no_job_and_runs_none_twice(
     doomed, survivor = _worker(settings, log), _worker(settings, log)
     replacement: subprocess.Popen[bytes] | None = None
     try:
-        held = re.compile(rf"-{doomed.pid}-")
-        states = _wait(
-            settings,
-            120,
-            lambda rows: any(s == "processing" and held.search(h or "") for _, s, h in rows),
-        )
-        doomed.send_signal(signal.SIGKILL)
-        doomed.wait(timeout=10)
-        lost = [d for d, s, h in states if s == "processing" and held.search(h or "")]
+        lost = _kill_mid_job(settings, doomed)
         replacement = _worker(settings, log)  # the supervisor restarts the dead worker
         _wait(settings, 150, lambda rows: {s for _, s, _ in rows} <= {"done", "failed"})
     finally:
