@@ -30,6 +30,8 @@ _VALUE_EDGE = ":;,、，。；：|"
 # many row heights (and the next row starts no further left than about its label).
 _CONTINUATION_GAP = 1.2
 _MAX_CONTINUATION_ROWS = 3
+# A row that begins a numbered item (3.施工须符合…, 二、, （4）) starts text of its own.
+_LIST_ITEM = re.compile(r"(?:\d{1,2}[.．、](?!\d)|[一二三四五六七八九十]{1,2}、|[(（]\d{1,2}[)）])")
 # A value is looked for below its label within this many row heights.
 _BELOW_GAP = 2.5
 # Field labels count even glued to the text before them in rows this short (性别女民族回);
@@ -228,7 +230,7 @@ class LabelledRows:
 
     def _continuation(self, label: _Label, first: Span, *, after: int) -> list[Span]:
         """The rows after row ``after`` that a wrapped value runs on to: no label in them,
-        aligned with it, close below."""
+        aligned with it, close below, not the start of a numbered item."""
         spans: list[Span] = []
         row = self.rows[label.row]
         label_left = self._label_box(label)[0]
@@ -240,6 +242,7 @@ class LabelledRows:
                 or nxt.top - bottom > _CONTINUATION_GAP * row.height
                 or nxt.lines[0].box[0] < label_left - row.height
                 or nxt.lines[0].box[0] > first.box[2]
+                or _LIST_ITEM.match(nxt.compact)
             ):
                 break
             spans.append(nxt.span(0, len(nxt.compact)))

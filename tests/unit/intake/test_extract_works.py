@@ -7,7 +7,7 @@ import random
 import pytest
 
 from archive import DocType
-from intake import OcrPage, extract_fields
+from intake import OcrLine, OcrPage, extract_fields
 from synthetic import DOC_TYPES, HELD_OUT_LAYOUTS, LAYOUTS, render
 from tests.unit.intake.test_extract_noise import (
     Rows,
@@ -161,3 +161,16 @@ def test_customer_and_date_of_the_other_application_papers(doc_type: str, rows: 
         "customer_name": "何志强",
         "date": "2024-03-01",
     }
+
+
+def test_a_drawings_next_note_under_its_project_name_is_not_glued_on() -> None:
+    """The notes of a drawing (3.施工须…) may run on right under the name's cell."""
+    name = "广州祥泽酒店管理股份有限公司1250kVA用电工程"
+    lines = [
+        OcrLine("工程名称", (100, 80, 220, 120), 0.95),
+        OcrLine(name, (265, 80, 265 + 30 * len(name), 120), 0.95),
+        OcrLine("3.施工须符合国家现行规范", (265, 144, 265 + 30 * 12, 184), 0.95),
+        OcrLine("二期", (265, 144 + 64, 325, 184 + 64), 0.95),
+    ]
+    page = OcrPage(number=1, width=1654, height=2339, lines=lines, source="test")
+    assert extract_fields("design_drawing", [page])["project_name"].value == name
