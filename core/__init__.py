@@ -11,6 +11,7 @@ from core._process import (
     process_tag,
 )
 from core._settings import Settings, get_settings
+from core._sqlite_wal import use_wal
 
 __all__ = [
     "CHINA",
@@ -25,4 +26,5 @@ __all__ = [
     "process_instance",
     "process_tag",
     "today_in_china",
+    "use_wal",
 ]

@@ -32,7 +32,7 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from pathlib import Path
 
-from core import Closing
+from core import Closing, use_wal
 from search._errors import SearchError, SearchUnavailableError
 from search._highlight import highlight_document
 from search._models import (
@@ -149,9 +149,8 @@ class SqliteSearchIndex(Closing):
         ``yekuo reindex``) rebuilds it: the index is derived, so a rebuild loses nothing.
         """
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            use_wal(path)
             conn = cls._connect(path)
-            conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             found = _schema_version(conn)
             if found in (None, SCHEMA_VERSION):

@@ -52,7 +52,7 @@ from archive import (
     webhook_round,
     write_checkpoint,
 )
-from core import Settings, YekuoError
+from core import Settings, YekuoError, use_wal
 from worker._worker import IntakeWorker, WorkerParts, worker_name
 
 log = logging.getLogger("yekuo.queue")
@@ -96,12 +96,12 @@ def open_queue_database(url: str) -> QueueDatabase:
     backend = parsed.get_backend_name()
     database: QueueDatabase
     if backend == "sqlite" and parsed.database:
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        use_wal(Path(parsed.database))
         database = PooledSqliteDatabase(
             parsed.database,
             max_connections=None,
             check_same_thread=False,  # pooled connections move between threads
-            pragmas={"journal_mode": "wal", "busy_timeout": 10_000},
+            pragmas={"busy_timeout": 10_000},
         )
         return database
     if backend == "postgresql" and parsed.database:

@@ -13,15 +13,14 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import Closing, Settings
+from core import Closing, Settings, use_wal
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    # WAL lets readers go on while intake writes; foreign keys are off by default in SQLite.
-    cursor.execute("PRAGMA journal_mode=WAL")
+    # Foreign keys are off by default in SQLite (WAL, set once by use_wal, stays with the file).
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
@@ -37,7 +36,7 @@ class Database(Closing):
         parsed = make_url(url)
         if parsed.get_backend_name() == "sqlite":
             if parsed.database and parsed.database != ":memory:":
-                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+                use_wal(Path(parsed.database))  # readers go on while intake writes
             self.engine: Engine = create_engine(
                 url, connect_args={"check_same_thread": False, "timeout": 10}
             )
