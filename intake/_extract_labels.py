@@ -217,14 +217,19 @@ class LabelledRows:
 
     def _stacked(self, label: _Label, *, above: bool) -> list[Span]:
         """Part of a value wrapped inside its table cell: the line just above (or below) the
-        label's row, within a line height of the label's centre, starting inside its cell."""
+        label's row, within a line height of the label's centre, starting inside its cell.
+
+        The cell's left edge is where the label ends, estimated from character widths when the
+        engine read label and value as one line; a row height of slack keeps a cell whose label
+        was estimated too wide (客户名称 read with 公司, the line above it at x 325 < 343).
+        """
         row = self.rows[label.row]
         _, top, _, bottom = self._label_box(label)
         other = self._unlabelled(label.row - 1 if above else label.row + 1, row.page)
         if other is None or abs((other.top + other.bottom - top - bottom) / 2) > bottom - top:
             return []
         left, right = self._cell_extent(label)
-        if not left <= other.lines[0].box[0] < right:
+        if not left - row.height <= other.lines[0].box[0] < right:
             return []
         return [other.span(0, len(other.compact))]
 

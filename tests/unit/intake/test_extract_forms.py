@@ -137,6 +137,23 @@ def test_company_name_wrapped_inside_its_table_cell() -> None:
     assert fields["date"].value == "2022-10-09"
 
 
+def test_wrapped_company_name_whose_label_was_read_with_the_value_line() -> None:
+    # A fax: the label, the cell's second line and the next cell came as one line, so the
+    # label's end was estimated right of where the cell's first line (above) begins.
+    page = page_of([])
+    lines = [
+        ("北京恒景酒店管理股份有限", (325, 376, 616, 409)),
+        ("客户名称 公司 检查日期 2022年12月08日", (167, 390, 983, 444)),
+        ("用电地址 北京市海淀区朝阳路66号创新园4号厂房", (167, 470, 750, 508)),
+    ]
+    from intake import OcrLine
+
+    page.lines.extend(OcrLine(text, box, 0.99) for text, box in lines)
+    fields = extract_fields("acceptance_record", [page])
+    assert fields["customer_name"].value == "北京恒景酒店管理股份有限公司"
+    assert fields["date"].value == "2022-12-08"
+
+
 def test_business_type_without_a_checked_box_is_not_guessed() -> None:
     rows = [["业务类型", "□新装 □增容 □临时用电"]]
     assert "business_type" not in extract_fields("application_form", [page_of(rows)])
