@@ -45,10 +45,11 @@ APPLICATION_FORM = DocumentRules(
 _AGENT = r"(?:受托人|被委托人|委托(?!人|期限|书|权))(?:\([^)]{0,6}\))?:?"
 _AGENT_NAME = _AGENT + r"(?P<value>[\u4e00-\u9fff·]{2,4}?)(?=[,(、。;]|身份证|为|作为|联系|$)"
 # Where a letter names its principal only in running text, before the ID in brackets:
-# 兹有何志强（身份证号码…）委托…, 本人何志强（公民身份号码…）.
+# 兹有何志强（身份证号码…）委托…, 本人何志强（公民身份号码…）; a fax may drop a character
+# of the code's name (（统社会信用代码).
 _PRINCIPAL_NAME = (
     r"(?:兹有|本人|我单位|我公司)(?P<value>[^(,。;:]{2,40}?)"
-    r"\((?:身份证|公民身份|统一社会信用代码|信用代码|证件号码)"
+    r"\((?:身份证|公民身份|统?一?社会信用代码|信用代码|证件号码)"
 )
 _AGENT_ID = (
     _AGENT + r"[\u4e00-\u9fff·]{2,4}?[^0-9A-Za-z]{0,12}?"

@@ -147,6 +147,17 @@ def test_a_letter_with_label_rows_gives_the_agent_and_the_agents_id() -> None:
     assert (found["agent_name"], found["agent_id_number"]) == ("魏磊", "370102198507154411")
 
 
+def test_a_company_letter_whose_code_name_lost_a_character_still_names_the_company() -> None:
+    rows: Rows = [
+        ["授权委托书"],
+        ["兹有济南越嘉电子股份有限公司（统社会信用代码"],
+        ["91370102MAKELD0KXR）委托黄霞（身份证号码110105200405278828，"],
+        ["联系电话18618966464）作为我单位的代理人。"],
+    ]
+    found = values("authorization_letter", [page_of(rows)])
+    assert (found["customer_name"], found["agent_name"]) == ("济南越嘉电子股份有限公司", "黄霞")
+
+
 FAX_DEED: Rows = [
     ["不动产权证书"],
     ["根据《中华人民共和国民法典》等法"],
