@@ -13,12 +13,14 @@ def use_wal(path: Path) -> None:
 
     Switching a new file to WAL takes it whole, and SQLite answers "database is locked" at once,
     without waiting out its busy timeout, to the second of two connections switching together:
-    workers started at the same moment raced on it. An exclusive ``flock`` on the file (apart
-    from SQLite's own ``fcntl`` locks) makes them switch in turn; the mode then stays with the
-    file, so later connections need not set it.
+    workers started at the same moment raced on it. An exclusive ``flock`` on the file's
+    directory makes them switch in turn; the mode then stays with the file, so later
+    connections need not set it. Never on the file itself: closing any descriptor of a
+    database file drops every POSIX lock this process holds on it, SQLite's own included
+    (an API reader then missed what the command line had just committed).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    handle = os.open(path.parent, os.O_RDONLY)
     try:
         fcntl.flock(handle, fcntl.LOCK_EX)
         connection = sqlite3.connect(path, timeout=10)
