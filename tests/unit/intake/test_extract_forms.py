@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from intake import extract_fields
+from intake import OcrLine, OcrPage, extract_fields
 from tests.unit.intake.test_extract_noise import (
     Rows,
     full_width,
@@ -119,18 +119,23 @@ def test_full_width_form_with_boxes_out_of_order() -> None:
     assert values == PERSON_FORM_FIELDS
 
 
+def page_of_lines(lines: list[tuple[str, tuple[int, int, int, int]]]) -> OcrPage:
+    """A page of OCR lines placed where the engine found them (text, box)."""
+    page = page_of([])
+    page.lines.extend(OcrLine(text, box, 0.99) for text, box in lines)
+    return page
+
+
 def test_company_name_wrapped_inside_its_table_cell() -> None:
     # The engine reads the cell's two lines apart, one above and one below the label's row.
-    page = page_of([])
-    lines = [
-        ("南京远恒农业开发", (540, 426, 800, 461)),
-        ("户名 户号 6013955185", (200, 444, 1300, 490)),
-        ("有限公司", (540, 469, 675, 513)),
-        ("申请编号 2210028317100898 答复日期 2022年10月09日", (200, 553, 1357, 600)),
-    ]
-    from intake import OcrLine
-
-    page.lines.extend(OcrLine(text, box, 0.99) for text, box in lines)
+    page = page_of_lines(
+        [
+            ("南京远恒农业开发", (540, 426, 800, 461)),
+            ("户名 户号 6013955185", (200, 444, 1300, 490)),
+            ("有限公司", (540, 469, 675, 513)),
+            ("申请编号 2210028317100898 答复日期 2022年10月09日", (200, 553, 1357, 600)),
+        ]
+    )
     fields = extract_fields("supply_plan", [page])
     assert fields["customer_name"].value == "南京远恒农业开发有限公司"
     assert fields["customer_name"].box == (540, 426, 800, 513)
@@ -140,15 +145,13 @@ def test_company_name_wrapped_inside_its_table_cell() -> None:
 def test_wrapped_company_name_whose_label_was_read_with_the_value_line() -> None:
     # A fax: the label, the cell's second line and the next cell came as one line, so the
     # label's end was estimated right of where the cell's first line (above) begins.
-    page = page_of([])
-    lines = [
-        ("北京恒景酒店管理股份有限", (325, 376, 616, 409)),
-        ("客户名称 公司 检查日期 2022年12月08日", (167, 390, 983, 444)),
-        ("用电地址 北京市海淀区朝阳路66号创新园4号厂房", (167, 470, 750, 508)),
-    ]
-    from intake import OcrLine
-
-    page.lines.extend(OcrLine(text, box, 0.99) for text, box in lines)
+    page = page_of_lines(
+        [
+            ("北京恒景酒店管理股份有限", (325, 376, 616, 409)),
+            ("客户名称 公司 检查日期 2022年12月08日", (167, 390, 983, 444)),
+            ("用电地址 北京市海淀区朝阳路66号创新园4号厂房", (167, 470, 750, 508)),
+        ]
+    )
     fields = extract_fields("acceptance_record", [page])
     assert fields["customer_name"].value == "北京恒景酒店管理股份有限公司"
     assert fields["date"].value == "2022-12-08"
