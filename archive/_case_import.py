@@ -5,7 +5,8 @@ then against the database in a few queries for the whole file: another unit's nu
 archived case whose record would change, a new unit without the right to move a case, a stage
 off the case's flow. So the report names every bad row at once, and, unless ``skip_bad`` is
 given, one bad row means nothing is written; ``dry_run`` writes nothing either way. The rows
-then written go through ``put_case`` like a push to ``PUT /cases/{case_no}``.
+then written go through ``put_case`` like a push to ``PUT /cases/{case_no}``; a new case
+starts in its 当前环节, with its stay there assigned and timed as on entering any stage.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from archive._auth import Actor
 from archive._case_records import Outcome, put_case, record_fields, wanted_fields
 from archive._case_rows import CaseRow, RowProblem, parse_rows, read_table
 from archive._completeness import flow_stages
+from archive._duties import enter_stage, open_stay, rule_set_or_none
 from archive._schemas import CaseImportProblem, CaseImportReport
 from archive._scope import visible_units
 from archive._unit_tree import unit_tree
-from archive._vocabulary import LABELS_ZH, STAGE_LABELS_ZH
+from archive._vocabulary import LABELS_ZH, STAGE_LABELS_ZH, Stage
 from archive.db._models import Case, Customer, Unit
 from archive.rules._loader import rule_set_for
 from archive.rules._model import RuleBook
@@ -201,5 +203,22 @@ def _write(
         today=today,
         may_move=True,  # judged above
     )
-    if plan.outcome == "created" and plan.row.stage is not None:
-        result.case.stage = plan.row.stage.value
+    if plan.outcome == "created" and plan.row.stage not in (None, Stage.application):
+        _start_in(session, result.case, stage=plan.row.stage, rules=rules)
+
+
+def _start_in(session: Session, case: Case, *, stage: Stage, rules: RuleBook) -> None:
+    """Put a case just created in ``stage``, the one it is at in the marketing system.
+
+    Its one stay is in that stage, assigned and timed on entry like any other: the 业务受理
+    stay ``create_case`` opened goes, since nobody here ever worked on the case in it (kept, it
+    would count in the 考核 report as a stage done on time by the 业扩员).
+    """
+    first = open_stay(session, case)
+    if first is not None:
+        session.delete(first)
+        session.flush()
+    case.stage = stage.value
+    enter_stage(
+        session, case, at=case.stage_entered_at, book=rules, rule_set=rule_set_or_none(rules, case)
+    )

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from archive import Case, open_database, record_history
+from archive import Case, case_stages, open_database, record_history
 from cli import main
 from core import Settings
 from synthetic import case_record_export, case_records_csv, case_records_xlsx
@@ -86,3 +86,25 @@ def test_an_xlsx_re_import_updates_what_changed_and_keeps_it_as_history(
         "改过的名字",
         "import:导出.xlsx",
     )
+
+
+def test_a_new_case_at_a_later_stage_has_its_one_stay_in_that_stage(
+    cli_settings: Settings, tmp_path: Path
+) -> None:
+    rows = case_record_export(2, seed=5).rows
+    rows[1]["当前环节"] = "装表接电"
+    path = tmp_path / "导出.csv"
+    path.write_bytes(case_records_csv(rows))
+    assert run_import(path)[1]["created"] == 2
+    with open_database(cli_settings) as database, database.transaction() as session:
+        stays = {
+            case.case_no: [
+                (stay.stage.value, stay.post, stay.due_on is not None, stay.left_at)
+                for stay in case_stages(session, case).stays
+            ]
+            for case in session.scalars(select(Case))
+        }
+    assert stays == {
+        "YK-00001": [("application", "clerk", True, None)],
+        "YK-00002": [("connection", "metering", True, None)],
+    }
