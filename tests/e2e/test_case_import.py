@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from archive import Case, case_stages, open_database, record_history
+from archive import Case, Finding, case_stages, open_database, record_history
 from cli import main
 from core import Settings
 from synthetic import case_record_export, case_records_csv, case_records_xlsx
@@ -108,3 +108,20 @@ def test_a_new_case_at_a_later_stage_has_its_one_stay_in_that_stage(
         "YK-00001": [("application", "clerk", True, None)],
         "YK-00002": [("connection", "metering", True, None)],
     }
+
+
+def test_a_row_whose_id_check_character_fails_is_taken_with_a_finding(
+    cli_settings: Settings, tmp_path: Path
+) -> None:
+    rows = case_record_export(1, seed=5).rows
+    assert rows[0]["证件号码"] == "510107195408089321"
+    rows[0]["证件号码"] = "510107195408089320"
+    path = tmp_path / "导出.csv"
+    path.write_bytes(case_records_csv(rows))
+    status, report = run_import(path)
+    assert (status, report["created"], report["refused"]) == (0, 1, 0)
+    with open_database(cli_settings) as database, database.transaction() as session:
+        findings = session.scalars(select(Finding).join(Case).where(Case.case_no == "YK-00001"))
+        assert [(f.code, f.field, f.found) for f in findings] == [
+            ("id_number_invalid_checksum", "customer.id_number", "510107195408089320")
+        ]
