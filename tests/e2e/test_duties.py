@@ -9,7 +9,15 @@ from pathlib import Path
 import openpyxl
 from click.testing import CliRunner
 
-from archive import SYSTEM, XLSX_MEDIA_TYPE, Role, create_user, open_database
+from archive import (
+    SYSTEM,
+    XLSX_MEDIA_TYPE,
+    Role,
+    add_working_days,
+    create_user,
+    open_database,
+    today_in_china,
+)
 from cli import main
 from core import Settings
 from tests.e2e.helpers import ApiClient
@@ -105,3 +113,55 @@ def test_a_stage_goes_to_its_post_holder_is_reminded_changed_and_counted(
     assert openpyxl.load_workbook(out).sheetnames == ["人员", "单位", "超时环节", "月度趋势"]
     as_json = CliRunner().invoke(main, ["report", "timeliness", "--month", report["month"]])
     assert json.loads(as_json.output)["on_time"] == 1
+
+
+def _my_duties(client: ApiClient, username: str) -> str:
+    """The 我负责的即将到期环节 panel of ``username``'s start page."""
+    client.http.cookies.clear()
+    assert signin_page(client, username, PASSWORD).status_code == 303
+    home = client.http.get("/")
+    return home.text.split('id="my-duties"', 1)[1].split("</section>", 1)[0]
+
+
+def test_the_start_page_leaves_out_stages_due_later_and_other_peoples(
+    quiet_client: ApiClient, cli_settings: Settings
+) -> None:
+    client = quiet_client
+    assert cli_settings.reminder_days == 2
+    with open_database(cli_settings) as database, database.transaction() as session:
+        for username, name in (("li.yk", "李业扩"), ("wang.km", "王客户")):
+            create_user(
+                session,
+                username=username,
+                password=PASSWORD,
+                role=Role.reviewer,
+                display_name=name,
+                actor=SYSTEM,
+            )
+    assert CliRunner().invoke(main, ["duty", "assign", "TOP", "clerk", "li.yk"]).exit_code == 0
+    for case_no in ("YK-RM1", "YK-RM2", "YK-RM3"):
+        assert client.create_case(case_no).status_code == 201
+    advanced = client.request(
+        "POST",
+        "/cases/YK-RM2/advance",
+        Role.reviewer,
+        json={"to": "connection", "override_reason": "资料原件已核对"},
+    )
+    assert advanced.status_code == 200, advanced.text
+    for case_no, username in (("YK-RM2", "li.yk"), ("YK-RM3", "wang.km")):
+        duty = {"username": username}
+        changed = client.request("PUT", f"/cases/{case_no}/duty", Role.reviewer, json=duty)
+        assert changed.status_code == 200, changed.text
+    horizon = add_working_days(today_in_china(), cli_settings.reminder_days)
+    due = {case_no: _stays(client, case_no)[-1]["due_on"] for case_no in ("YK-RM1", "YK-RM2")}
+    assert due == {
+        "YK-RM1": horizon.isoformat(),  # 业务受理: 2 working days, the last day still shown
+        "YK-RM2": add_working_days(horizon, 1).isoformat(),  # 装表接电: 3 working days
+    }
+
+    mine = _my_duties(client, "li.yk")
+    assert "（1）" in mine
+    assert "YK-RM1" in mine
+    assert "YK-RM2" not in mine  # li.yk's, but due in 3 working days
+    assert "YK-RM3" not in mine  # due soon, but wang.km's
+    assert "YK-RM3" in _my_duties(client, "wang.km")
