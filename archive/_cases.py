@@ -16,6 +16,7 @@ from archive._duties import enter_stage, rule_set_or_none
 from archive._errors import ConflictError, NotFoundError, ValidationError
 from archive._findings import FindingDraft, add_finding, finding_public, invalid_checksum
 from archive._identifiers import checked_citizen_id, checked_credit_code
+from archive._read_only import ensure_open
 from archive._schemas import (
     CaseCreate,
     CaseList,
@@ -291,8 +292,10 @@ def case_record(case: Case) -> dict[str, Any]:
 def move_case(session: Session, *, case: Case, unit: str, actor: Actor) -> Case:
     """Give ``case`` to another unit (one the actor sees); audited ``case.moved``.
 
-    Its documents are marked for the search index again, which carries each case's unit.
+    Its documents are marked for the search index again, which carries each case's unit. An
+    archived case stays where it is (CaseArchivedError): a keeper re-opens it first.
     """
+    ensure_open(case)
     known_unit(session, unit)
     require_unit_in_scope(session, actor=actor, code=unit)
     if unit == case.unit:

@@ -13,5 +13,7 @@ def ensure_open(case: Case) -> None:
         raise CaseArchivedError(
             f"case {case.case_no} is archived as {case.archive_no}: it is read-only; a keeper "
             f"re-opens it (POST /api/v1/cases/{case.case_no}/reopen with a reason) before any "
-            "correction"
+            "correction",
+            message_zh=f"案件 {case.case_no} 已归档（档号 {case.archive_no}），只能查阅：如需更正，"
+            "请档案管理员先填写理由重新打开案件",
         )

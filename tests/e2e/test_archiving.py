@@ -13,14 +13,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 
-from api import create_app
-from archive import IntakeOutcome, Role, claim_next, finish_job, open_database, recheck_case
+from api import API_PREFIX, create_app
+from archive import (
+    SYSTEM,
+    IntakeOutcome,
+    Role,
+    claim_next,
+    create_unit,
+    finish_job,
+    open_database,
+    recheck_case,
+)
 from core import Settings, today_in_china
 from tests.databases import missing_server
-from tests.e2e.helpers import VALID_ID, ApiClient, png_bytes, run_yekuo
-from tests.e2e.test_pages import signin
+from tests.e2e.helpers import VALID_ID, ApiClient, case_body, png_bytes, run_yekuo
+from tests.e2e.test_pages import new_case_form, page_csrf, signin
 
 pytestmark = pytest.mark.timeout(300)
 OWNER = "王小明"
@@ -225,6 +235,130 @@ def test_the_retention_report_lists_what_is_due_for_appraisal(
     listed = run_yekuo(settings, "archive", "due", "--year", str(year + 100))
     assert listed.returncode == 0, listed.stderr
     assert "0 cases due for appraisal" in listed.stderr
+
+
+NOT_CHANGES = frozenset(
+    {
+        "POST /api/v1/cases/{case_no}/loans",
+        "POST /cases/{case_no}/loans",
+        "POST /api/v1/cases/{case_no}/reopen",
+        "POST /cases/{case_no}/reveal",
+        "POST /documents/{document_id}/reveal",
+    }
+)
+"""Posts on an archived case that change nothing of it: borrowing it, re-opening it (the
+keeper's way to change it), showing its ID numbers in full."""
+
+CHANGES: dict[str, dict[str, Any]] = {
+    "POST /api/v1/cases/{case_no}/advance": {"json": {"to": "connection"}},
+    "POST /api/v1/cases/{case_no}/archive": {"json": {"override_reason": REASON}},
+    "POST /api/v1/cases/{case_no}/documents": {"files": {"file": ("s.png", png_bytes(77))}},
+    "POST /api/v1/cases/{case_no}/rebase": {"json": {"version": "2023.12", "reason": "按受理时"}},
+    "PUT /api/v1/cases/{case_no}": {"json": case_body("YK-L1", capacity_kva=16)},
+    "PUT /api/v1/cases/{case_no}/duty": {"json": {"post": "clerk"}},
+    "PUT /api/v1/cases/{case_no}/facts": {"json": {"facts": {"tenant": True}}},
+    "PUT /api/v1/cases/{case_no}/unit": {"json": {"unit": "GDS09"}},
+    "DELETE /api/v1/documents/{document_id}": {"json": {"reason": "重复扫描"}},
+    "POST /api/v1/documents/{document_id}/move": {"json": {"case_no": "YK-L2", "reason": "放错"}},
+    "POST /api/v1/documents/{document_id}/release": {"json": {"reason": "卡住了"}},
+    "POST /api/v1/documents/{document_id}/restore": {},
+    "POST /api/v1/documents/{document_id}/retry": {},
+    "POST /api/v1/documents/{document_id}/split": {"json": {"part": 1, "first_page": 2}},
+    "PUT /api/v1/documents/{document_id}/doc_type": {"json": {"doc_type": "application_form"}},
+    "PUT /api/v1/documents/{document_id}/fields": {
+        "json": [{"name": "name", "value": "王小名", "reason": "笔误"}]
+    },
+    "PUT /api/v1/documents/{document_id}/fields/{name}": {
+        "json": {"value": "王小名", "reason": "笔误"}
+    },
+    "POST /api/v1/findings/{finding_id}/dismiss": {"json": {"reason": "核对无误"}},
+    "POST /cases/{case_no}/advance": {"data": {"to": "connection"}},
+    "POST /cases/{case_no}/duty": {"data": {"post": "clerk"}},
+    "POST /cases/{case_no}/rebase": {"data": {"version": "2023.12", "reason": "按受理时"}},
+    "POST /cases/{case_no}/record": {"data": new_case_form("YK-L1", customer_phone="13800000000")},
+    "POST /cases/{case_no}/unit": {"data": {"unit": "GDS09"}},
+    "POST /cases/{case_no}/upload": {"files": {"file": ("s.png", png_bytes(78))}},
+    "POST /documents/{document_id}/doc_type": {"data": {"doc_type": "application_form"}},
+    "POST /documents/{document_id}/fields": {
+        "data": {"name": "name", "value": "王小名", "reason": "笔误"}
+    },
+    "POST /documents/{document_id}/move": {"data": {"case_no": "YK-L2", "reason": "放错"}},
+    "POST /documents/{document_id}/release": {"data": {"reason": "卡住了"}},
+    "POST /documents/{document_id}/restore": {"data": {}},
+    "POST /documents/{document_id}/retry": {"data": {}},
+    "POST /documents/{document_id}/split": {"data": {"part": "1", "first_page": "2"}},
+    "POST /documents/{document_id}/trash": {"data": {"reason": "重复扫描"}},
+    "POST /findings/{finding_id}/dismiss": {"data": {"reason": "核对无误"}},
+}
+"""A request to each route that changes a case or its documents, one that would succeed on
+an open case where the route's other conditions hold."""
+
+
+def routes_on_a_case() -> list[str]:
+    """``METHOD /path`` of every post, put and delete of the app on a case, a document or a
+    finding (which are a case's): what must refuse an archived case."""
+    app = create_app(Settings(_env_file=None))
+    return sorted(
+        f"{method} {route.path}"
+        for route in iter_route_contexts(app.routes)
+        if route.path
+        and any(name in route.path for name in ("{case_no}", "{document_id}", "{finding_id}"))
+        for method in route.methods or ()
+        if method in ("POST", "PUT", "DELETE")
+    )
+
+
+@pytest.fixture
+def archived_world(client: ApiClient, settings: Settings) -> dict[str, str]:
+    """An archived case with a document and a finding, an open case and a unit to move to."""
+    with open_database(settings) as database, database.transaction() as session:
+        create_unit(session, code="GDS09", name="城西供电所", actor=SYSTEM)
+    wrong_id = VALID_ID[:17] + "1"
+    created = client.create_case("YK-L1", customer={"name": OWNER, "id_number": wrong_id})
+    assert created.status_code == 201, created.text
+    assert client.create_case("YK-L2").status_code == 201
+    document_id = client.upload("YK-L1", png_bytes(7)).json()["document_id"]
+    finish_intake(settings, {document_id: "id_card"})
+    moved = client.request(
+        "POST",
+        "/cases/YK-L1/advance",
+        Role.reviewer,
+        json={"to": "connection", "override_reason": REASON},
+    )
+    assert moved.status_code == 200, moved.text
+    number = archived(client, "YK-L1")["archive_no"]
+    return {
+        "case_no": "YK-L1",
+        "document_id": document_id,
+        "finding_id": str(created.json()["findings"][0]["id"]),
+        "name": "name",
+        "archive_no": number,
+    }
+
+
+@pytest.mark.parametrize(
+    "route", sorted(set(routes_on_a_case()) - NOT_CHANGES), ids=lambda route: route
+)
+def test_every_change_to_an_archived_case_is_refused(
+    client: ApiClient, archived_world: dict[str, str], route: str
+) -> None:
+    assert route in CHANGES, f"add a request to {route} to CHANGES (or to NOT_CHANGES)"
+    method, path = route.split(" ", 1)
+    request = {**CHANGES[route], "method": method, "url": path.format(**archived_world)}
+    if path.startswith(API_PREFIX):
+        request["headers"] = client.headers(Role.admin)
+    else:
+        assert signin(client, Role.admin).status_code == 303
+        csrf = page_csrf(client)
+        if "data" in request:
+            request["data"] = {**request["data"], "csrf_token": csrf}
+        else:  # the case page's upload script sends its token in a header
+            request["headers"] = {"X-CSRF-Token": csrf}
+    response = client.http.request(follow_redirects=False, **request)
+    assert response.status_code == 409, response.text
+    if response.headers["content-type"].startswith("application/json"):
+        assert response.json()["code"] == "case_archived"
+    assert archived_world["archive_no"] in response.text
 
 
 def validate_copies(copies: list[Path]) -> None:
