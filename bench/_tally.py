@@ -18,6 +18,8 @@ class Tally:
     pages: int = 0
     seconds: float = 0.0
     engine_seconds: float = 0.0
+    fields_wrong_sure: int = 0
+    fields_right_doubted: int = 0
 
     def add(self, other: Tally) -> None:
         """Add another tally's counts to this one."""
@@ -33,6 +35,18 @@ class Tally:
     def fields_share(self) -> float:
         """Share of key fields read exactly right."""
         return self.fields_right / max(1, self.fields)
+
+    @property
+    def wrong_sure_share(self) -> float:
+        """Share of key fields read wrong with no doubt: what the cross-checks would report as a
+        mismatch of paper and case."""
+        return self.fields_wrong_sure / max(1, self.fields)
+
+    @property
+    def right_doubted_share(self) -> float:
+        """Share of the key fields read right that were still marked uncertain (请核对): what a
+        reviewer is asked to confirm without need."""
+        return self.fields_right_doubted / max(1, self.fields_right)
 
     @property
     def cer(self) -> float:

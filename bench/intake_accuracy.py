@@ -7,14 +7,17 @@ default), ``--per-cell`` scans each, writes them as archivists upload them (PNG 
 fax, JPEG otherwise, a TIFF for several pages) and runs each file through ``intake.analyse`` once
 per engine, one page at a time. Prints, per condition and document type and for each engine side by
 side: the share classified right, the share of key fields (the ground truth's fields) exactly
-right, the character error rate of the text (``bench.ocr``'s measure, against the printed lines in
-raster order as ``SyntheticDoc.text`` gives them), seconds per page in intake and of those inside
-the OCR engine (its pages' ``engine_seconds``); then the totals per condition and its held-out
-layouts' total (each condition printed as soon as it is measured); then the same per layout of the
-types drawn in several, with a total for the layouts extraction is tuned on and one for those held
-out of tuning (``synthetic.HELD_OUT_LAYOUTS``); then a summary, one line per condition (all
-layouts, and the held-out ones apart); and the share of analyse's wall time spent outside the OCR
-engine (its ``recognise`` calls, and those plus orientation detection, which also runs its models).
+right, the share read wrong with no doubt (``wrong``: what the cross-checks would report as a
+mismatch), the share of those read right that were still marked uncertain (``doubt``: 请核对 asked
+without need), the character error rate of the text (``bench.ocr``'s measure, against the printed
+lines in raster order as ``SyntheticDoc.text`` gives them), seconds per page in intake and of those
+inside the OCR engine (its pages' ``engine_seconds``); then the totals per condition and its
+held-out layouts' total (each condition printed as soon as it is measured); then the same per
+layout of the types drawn in several, with a total for the layouts extraction is tuned on and one
+for those held out of tuning (``synthetic.HELD_OUT_LAYOUTS``); then a summary, one line per
+condition (all layouts, and the held-out ones apart); and the share of analyse's wall time spent
+outside the OCR engine (its ``recognise`` calls, and those plus orientation detection, which also
+runs its models).
 ``--misses`` lists, after each condition's lines, every key field missed: engine, capture, type,
 layout, field, the value printed and the value read.
 
@@ -138,10 +141,11 @@ def build_corpus(
 
 
 def cells(tally: Tally) -> str:
-    """doc_type accuracy, key fields exactly right, CER, seconds per page in intake and in the
-    OCR engine."""
+    """doc_type accuracy, key fields exactly right, read wrong without doubt, read right but
+    doubted, CER, seconds per page in intake and in the OCR engine."""
     return (
-        f"{tally.classified_share:5.2f} {tally.fields_share:6.3f} {tally.cer:6.3f} "
+        f"{tally.classified_share:5.2f} {tally.fields_share:6.3f} {tally.wrong_sure_share:5.3f} "
+        f"{tally.right_doubted_share:5.3f} {tally.cer:6.3f} "
         f"{tally.seconds_per_page:6.2f} {tally.engine_seconds_per_page:6.2f}"
     )
 
@@ -154,14 +158,17 @@ class Miss:
     name: str
     expected: str
     read: str | None
+    doubt: str | None
 
     def line(self, engine: str) -> str:
-        """The miss on one line: engine, capture, type, layout (* held out), field, values."""
+        """The miss on one line: engine, capture, type, layout (* held out), field, values, and
+        why the reading was marked uncertain, if it was."""
         doc = self.scan.doc
         mark = " *" if doc.layout in HELD_OUT_LAYOUTS else ""
+        doubt = f" (doubt: {self.doubt})" if self.doubt else ""
         return (
             f"{engine} {self.scan.capture} {doc.doc_type} {doc.layout}{mark} {self.name}: "
-            f"expected {self.expected!r}, read {self.read!r}"
+            f"expected {self.expected!r}, read {self.read!r}{doubt}"
         )
 
 
@@ -173,11 +180,18 @@ def measure(scan: Scan, engine: TimedEngine, settings: Settings) -> tuple[Tally,
     seconds = time.perf_counter() - started
     truth, read = comparable(scan.doc.text), comparable(analysis.text)
     misses = [
-        Miss(scan, name, expected, None if found is None else found.value)
+        Miss(
+            scan,
+            name,
+            expected,
+            None if found is None else found.value,
+            None if found is None else found.doubt,
+        )
         for name, expected in scan.doc.fields.items()
         for found in (analysis.fields.get(name),)
         if found is None or found.value != expected
     ]
+    doubted = {name for name, found in analysis.fields.items() if found.uncertain}
     tally = Tally(
         documents=1,
         classified=int(analysis.doc_type == scan.doc.doc_type),
@@ -188,6 +202,8 @@ def measure(scan: Scan, engine: TimedEngine, settings: Settings) -> tuple[Tally,
         pages=len(analysis.pages),
         seconds=seconds,
         engine_seconds=sum(page.engine_seconds for page in analysis.pages),
+        fields_wrong_sure=sum(miss.read is not None and miss.doubt is None for miss in misses),
+        fields_right_doubted=len((set(scan.doc.fields) - {miss.name for miss in misses}) & doubted),
     )
     return tally, misses
 
@@ -212,8 +228,8 @@ class EngineRun:
 
 def header(engines: Sequence[str]) -> str:
     """The table's two header lines."""
-    names = "".join(f" | {name:^34}" for name in engines)
-    columns = " | class fields    CER s/page engine" * len(engines)
+    names = "".join(f" | {name:^46}" for name in engines)
+    columns = " | class fields  wrong doubt    CER s/page engine" * len(engines)
     return f"{'':36} {'':>4}{names}\n{'condition / type':36} {'docs'}{columns}"
 
 

@@ -78,6 +78,17 @@ class Row:
             position += len(text) + 1
         return " ".join(raw_parts), "".join(compact), offsets, owners
 
+    @cached_property
+    def _confidences(self) -> list[float]:
+        """The engine's confidence in each compact character (see ``OcrLine.confidences``)."""
+        folded: list[float] = []
+        for line in self.lines:
+            for char, confidence in zip(line.text, line.confidences(), strict=True):
+                folded.extend([confidence] * len(fold_width(char)))
+            folded.append(1.0)
+        _, _, offsets, _ = self._index
+        return [folded[offset] for offset in offsets]
+
     @property
     def text(self) -> str:
         """The row's lines joined by a space, half-width."""
@@ -89,7 +100,8 @@ class Row:
         return self._index[1]
 
     def span(self, start: int, end: int) -> Span:
-        """The compact characters ``start:end`` with the OCR text, confidence and box of them.
+        """The compact characters ``start:end`` with the OCR text, the lowest confidence of
+        them, and their box.
 
         The box is the part of each line the characters take, estimated from their widths
         where an engine reported a whole row as one line.
@@ -108,7 +120,7 @@ class Row:
         return Span(
             text=compact[start:end],
             ocr_text=raw[offsets[start] : offsets[end - 1] + 1],
-            confidence=min(self.lines[number].confidence for number in numbers),
+            confidence=min(self._confidences[start:end]),
             page=self.page,
             box=union_box(boxes),
         )

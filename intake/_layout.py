@@ -47,7 +47,21 @@ def _join(row: list[OcrLine]) -> OcrLine:
             max(line.box[3] for line in row),
         ),
         confidence=sum(line.confidence * len(line.text) for line in row) / total,
+        char_confidences=_joined_confidences(row),
     )
+
+
+def _joined_confidences(row: list[OcrLine]) -> tuple[float, ...]:
+    """The characters' confidences of lines joined by spaces (a space counts as sure), or none
+    when no line has its own."""
+    if not any(line.char_confidences for line in row):
+        return ()
+    joined: list[float] = []
+    for line in row:
+        if joined:
+            joined.append(1.0)
+        joined.extend(line.confidences())
+    return tuple(joined)
 
 
 def merge_rows(fragments: Sequence[OcrLine], *, tilt: float = 0.0) -> list[OcrLine]:

@@ -13,11 +13,24 @@ Box = tuple[int, int, int, int]
 
 @dataclass(frozen=True)
 class OcrLine:
-    """One line of text on a page, where it is, and how sure the engine was (0..1)."""
+    """One line of text on a page, where it is, and how sure the engine was (0..1).
+
+    ``char_confidences`` holds the engine's confidence in each character of ``text`` where it
+    reports one (RapidOCR per character, Tesseract per word); empty when it does not. A line's
+    mean hides one doubtful character in a long line (长首 for 长青 at 0.95 for the line), so a
+    value is judged by its own characters (``confidences``).
+    """
 
     text: str
     box: Box
     confidence: float
+    char_confidences: tuple[float, ...] = ()
+
+    def confidences(self) -> tuple[float, ...]:
+        """One confidence per character of ``text``: the engine's own, else the line's."""
+        if len(self.char_confidences) == len(self.text):
+            return self.char_confidences
+        return (self.confidence,) * len(self.text)
 
 
 @dataclass(frozen=True)

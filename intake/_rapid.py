@@ -76,22 +76,29 @@ class RapidOcrEngine:
                 # The page is upright already (preparation turns it): the per-line direction
                 # model could only turn lines upside down, and it does (a clause of a clean
                 # contract read as nothing), so it is left out here.
-                result, _ = reader(image, use_cls=False)
+                result, _ = reader(image, use_cls=False, return_word_box=True)
             # The adapter boundary: any failure inside ONNX Runtime or OpenCV fails this page.
             except Exception as exc:
                 raise OcrEngineError(f"RapidOCR failed on page {number}: {exc}") from exc
             seconds = time.perf_counter() - started
-        found = [(points, str(text), float(score)) for points, text, score in result or []]
+        # With word boxes each result also carries the characters' boxes, the characters
+        # (Chinese first, then Latin words) and each character's confidence, in text order.
+        found = [(item[0], str(item[1]), float(item[2]), item[5]) for item in result or []]
         lines = [
-            OcrLine(text=text, box=_bounds(points), confidence=score)
-            for points, text, score in found
+            OcrLine(
+                text=text,
+                box=_bounds(points),
+                confidence=score,
+                char_confidences=tuple(float(value) for value in characters),
+            )
+            for points, text, score, characters in found
             if text.strip()
         ]
         return OcrPage(
             number=number,
             width=image.width,
             height=image.height,
-            lines=merge_rows(lines, tilt=_tilt([points for points, _, _ in found])),
+            lines=merge_rows(lines, tilt=_tilt([points for points, _, _, _ in found])),
             source=self.name,
             engine_seconds=seconds,
         )

@@ -24,14 +24,18 @@ _OSD_CONFIDENCE = re.compile(r"Orientation confidence:\s*([\d.]+)")
 _OSD_MIN_CONFIDENCE = 1.0
 
 
-def _join(words: list[str]) -> str:
-    """Words of one line: Chinese characters side by side, Latin words and numbers spaced."""
+def _join(words: list[str], confidences: list[float]) -> tuple[str, tuple[float, ...]]:
+    """Words of one line: Chinese characters side by side, Latin words and numbers spaced;
+    with each character's confidence, its word's (a space counts as sure)."""
     text = ""
-    for word in words:
+    characters: list[float] = []
+    for word, confidence in zip(words, confidences, strict=True):
         if text and _LATIN.match(text[-1]) and _LATIN.match(word[0]):
             text += " "
+            characters.append(1.0)
         text += word
-    return text
+        characters.extend([confidence] * len(word))
+    return text, tuple(characters)
 
 
 class TesseractEngine:
@@ -108,11 +112,13 @@ def _lines(data: dict[str, list[object]]) -> list[OcrLine]:
         rights = [left + int(str(data["width"][i])) for left, i in zip(lefts, indices, strict=True)]
         bottoms = [top + int(str(data["height"][i])) for top, i in zip(tops, indices, strict=True)]
         confidences = [max(0.0, float(str(data["conf"][i]))) / 100 for i in indices]
+        text, characters = _join([str(data["text"][i]).strip() for i in indices], confidences)
         lines.append(
             OcrLine(
-                text=_join([str(data["text"][i]).strip() for i in indices]),
+                text=text,
                 box=(min(lefts), min(tops), max(rights), max(bottoms)),
                 confidence=sum(confidences) / len(confidences),
+                char_confidences=characters,
             )
         )
     return lines

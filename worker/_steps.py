@@ -201,7 +201,8 @@ def _page_of(page: dict[str, Any]) -> OcrPage:
 
 def _line_of(line: dict[str, Any]) -> OcrLine:
     left, top, right, bottom = line["box"]
-    return OcrLine(line["text"], (left, top, right, bottom), line["confidence"])
+    characters = tuple(line.get("char_confidences", ()))
+    return OcrLine(line["text"], (left, top, right, bottom), line["confidence"], characters)
 
 
 def _page_json(page: OcrPage) -> dict[str, Any]:
@@ -212,7 +213,12 @@ def _page_json(page: OcrPage) -> dict[str, Any]:
         "rotation": page.rotation,
         "source": page.source,
         "lines": [
-            {"text": line.text, "box": list(line.box), "confidence": round(line.confidence, 4)}
+            {
+                "text": line.text,
+                "box": list(line.box),
+                "confidence": round(line.confidence, 4),
+                "char_confidences": [round(value, 3) for value in line.char_confidences],
+            }
             for line in page.lines
         ],
     }

@@ -61,6 +61,9 @@ def test_engine_reads_a_clean_license(
     assert all(0 <= line.box[0] < line.box[2] <= page.width for line in page.lines)
     tops = [line.box[1] for line in page.lines]
     assert tops == sorted(tops)
+    # Each character's own confidence, so a value is judged by its characters, not its line's.
+    assert all(len(line.char_confidences) == len(line.text) for line in page.lines)
+    assert all(0 <= value <= 1 for line in page.lines for value in line.char_confidences)
 
 
 @pytest.mark.parametrize("turned", [90, 180])

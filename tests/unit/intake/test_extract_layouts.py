@@ -207,6 +207,29 @@ def test_a_low_confidence_reading_is_uncertain() -> None:
     assert (field.value, field.uncertain, field.doubt) == ("贺辉", True, "low_confidence")
 
 
+def test_one_doubtful_character_makes_the_reading_uncertain_whatever_the_line_scored() -> None:
+    # A fax read 长青 as 长首: the line scored 0.93, the one character 0.31.
+    value = "北京市朝阳区长首大街321号"
+    characters = tuple(0.31 if char == "首" else 0.97 for char in value)
+    page = page_of([["不动产权证书"], ["权利人", "张伟"]])
+    page.lines.append(OcrLine("坐落", (100, 208, 160, 248), 0.99))
+    page.lines.append(OcrLine(value, (205, 208, 655, 248), 0.93, characters))
+    fields = extract_fields("property_certificate", [page])
+    assert (fields["location"].value, fields["location"].doubt) == (value, "low_confidence")
+    assert fields["location"].confidence == pytest.approx(0.31)
+    assert not fields["owner"].uncertain
+
+
+def test_a_doubtful_character_outside_the_value_leaves_it_certain() -> None:
+    text = "客户名称 贺辉 检查日期 2023年O7月06日"
+    characters = tuple(0.2 if char == "O" else 0.98 for char in text)
+    page = page_of([["竣工检验记录"]])
+    page.lines.append(OcrLine(text, (100, 144, 900, 184), 0.9, characters))
+    fields = extract_fields("acceptance_record", [page])
+    assert (fields["customer_name"].value, fields["customer_name"].doubt) == ("贺辉", None)
+    assert fields["date"].doubt == "low_confidence"
+
+
 def test_an_identifier_whose_check_digit_fails_is_uncertain() -> None:
     rows: Rows = [["居民身份证"], ["姓名", "何志强"], ["公民身份号码", "110105194912310022"]]
     fields = extract_fields("id_card", [page_of(rows)])

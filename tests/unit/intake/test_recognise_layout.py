@@ -29,6 +29,20 @@ def test_fragments_on_one_row_are_joined_left_to_right() -> None:
     assert second.text == "住址"
 
 
+def test_joined_fragments_keep_each_characters_confidence() -> None:
+    label = _line("姓名", 100, 100, confidence=0.98)
+    value = OcrLine("张三", (400, 102, 460, 132), 0.7, (0.95, 0.45))
+    (row,) = merge_rows([value, label])
+    assert row.char_confidences == (0.98, 0.98, 1.0, 0.95, 0.45)
+    assert row.confidences() == row.char_confidences
+
+
+def test_lines_without_character_confidences_give_the_line_s_to_each() -> None:
+    (row,) = merge_rows([_line("姓名", 100, 100, confidence=0.8)])
+    assert row.char_confidences == ()
+    assert row.confidences() == (0.8, 0.8)
+
+
 def test_rows_come_top_to_bottom_whatever_order_the_engine_gave() -> None:
     fragments = [_line("第三行", 100, 300), _line("第一行", 100, 100), _line("第二行", 120, 200)]
     assert [line.text for line in merge_rows(fragments)] == ["第一行", "第二行", "第三行"]
