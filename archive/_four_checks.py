@@ -5,6 +5,12 @@ Only the package directory is read, so a receiver can run it on what arrived. Ea
 the catalogue, metadata, 档号 and 顺序号, the XML and its schema, formats, encryption, scripts
 and embedded files); what needs a person (a virus scan where no scanner is installed, the
 carrier) is ``manual``, never passed on its behalf. A failing item names the files.
+
+The records are listed in 文件目录.xml; the package's own files (说明文件, the catalogue,
+what is in 其他/) in 其他/摘要清单.xml with their size, SHA256 and SM3. The manifest cannot
+hold its own digest: it is protected by its schema instead, so a changed byte either breaks
+the XML or the schema, or changes a digest it lists, and fails either way. A damaged or
+unreadable file of the package is a failed item, never a crash.
 """
 
 from __future__ import annotations
@@ -22,13 +28,18 @@ from pydantic import BaseModel
 
 from archive._archive_numbers import ArchiveNumberPattern
 from archive._digests import file_digests
+from core import SettingsError
 
 Property = Literal["authenticity", "integrity", "usability", "security"]
 Result = Literal["pass", "fail", "manual"]
 
 CATALOGUE = "文件目录.xml"
-RECORDS_DIR = "电子档案"
-REQUIRED_FILES = ("说明文件.txt", "其他/文件目录.xsd", "其他/档号规则.txt", "其他/移交登记表.txt")
+SCHEMA = "其他/文件目录.xsd"
+NUMBER_RULE = "其他/档号规则.txt"
+REPORT = "其他/四性检测报告.json"
+MANIFEST = "其他/摘要清单.xml"
+OWN_FILES = ("说明文件.txt", CATALOGUE, SCHEMA, NUMBER_RULE, "其他/移交登记表.txt", REPORT)
+"""The package's own files, which 其他/摘要清单.xml lists with their digests."""
 REQUIRED_ELEMENTS = (
     "顺序号",
     "档号",
@@ -50,6 +61,7 @@ ALLOWED_FORMATS = {
 }
 _TIFF_BIG_ENDIAN = b"MM\x00*"
 _LISTED_LIMIT = 5
+_FIELD_DEPTH = 32
 VIRUS_SCAN_SECONDS = 600
 
 
@@ -78,11 +90,17 @@ class _Catalogued(BaseModel):
         return self.values.get("电子档案名称", "")
 
 
-def check_package(root: Path) -> CheckReport:
-    """The 四性检测 of the package in ``root``."""
+def check_package(root: Path, *, expect_report: bool = True) -> CheckReport:
+    """The 四性检测 of the package in ``root``.
+
+    ``expect_report=False`` only while the package is written: this check is then what its
+    report will hold, so the report is not there yet, nor listed in the manifest.
+    """
+    own = OWN_FILES if expect_report else tuple(n for n in OWN_FILES if n != REPORT)
     items: list[CheckItem] = []
+    listed = _manifest_checks(root, own, items)
     entries = _read_catalogue(root, items)
-    items += _file_checks(root, entries)
+    items += _file_checks(root, entries, own=[*listed, MANIFEST])
     items += _number_checks(root, entries)
     items += _pdf_checks(root, entries)
     items += _manual_checks(root)
@@ -101,46 +119,100 @@ def result_item(id_: str, prop: Property, check: str, problems: list[str], ok: s
 
 
 def _read_catalogue(root: Path, items: list[CheckItem]) -> list[_Catalogued]:
-    """U1 (the XML parses and follows its schema) and I1 (the package's own files)."""
-    missing = [name for name in (CATALOGUE, *REQUIRED_FILES) if not (root / name).is_file()]
-    items.append(
-        result_item(
-            "I1",
-            "integrity",
-            "说明文件、文件目录和其他/下的文件齐全",
-            [f"{name} is missing" for name in missing],
-            "all present",
-        )
-    )
+    """U1: the catalogue parses and follows its schema."""
+    check = "文件目录.xml 可解析并符合 XML 模式"
     try:
         tree = etree.parse(str(root / CATALOGUE))
     except (OSError, etree.XMLSyntaxError) as exc:
-        items.append(
-            result_item(
-                "U1", "usability", "文件目录.xml 可解析并符合 XML 模式", [f"{CATALOGUE}: {exc}"], ""
-            )
-        )
+        items.append(result_item("U1", "usability", check, [f"{CATALOGUE}: {exc}"], ""))
         return []
-    problems = []
-    if (root / "其他/文件目录.xsd").is_file():
-        schema = etree.XMLSchema(etree.parse(str(root / "其他/文件目录.xsd")))
-        if not schema.validate(tree):
-            problems = [f"{CATALOGUE} line {e.line}: {e.message}" for e in schema.error_log]
+    schema = _schema(root)
+    if isinstance(schema, str):
+        problems = [schema]
+    elif not schema.validate(tree):
+        problems = [f"{CATALOGUE} line {e.line}: {e.message}" for e in schema.error_log]
+    elif tree.getroot().tag != "文件目录":
+        problems = [f"{CATALOGUE}: its root is <{tree.getroot().tag}>, not <文件目录>"]
     else:
-        problems = ["其他/文件目录.xsd is missing, so the catalogue cannot be validated"]
-    items.append(
-        result_item(
-            "U1", "usability", "文件目录.xml 可解析并符合 XML 模式", problems, "UTF-8 XML, valid"
-        )
-    )
+        problems = []
+    items.append(result_item("U1", "usability", check, problems, "UTF-8 XML, valid"))
     return [
         _Catalogued(values={child.tag: (child.text or "").strip() for child in element})
         for element in tree.getroot().iter("文件")
     ]
 
 
-def _file_checks(root: Path, entries: list[_Catalogued]) -> list[CheckItem]:
-    """A1 digests, I2 files and sizes, I3 count, I4 metadata, U2 formats."""
+def _schema(root: Path) -> etree.XMLSchema | str:
+    """The package's XML schema, or why it cannot be used."""
+    if not (root / SCHEMA).is_file():
+        return f"{SCHEMA} is missing, so the XML cannot be validated"
+    try:
+        return etree.XMLSchema(etree.parse(str(root / SCHEMA)))
+    except (OSError, etree.XMLSyntaxError, etree.XMLSchemaParseError) as exc:
+        return f"{SCHEMA} is not a readable XML schema ({exc}), so the XML cannot be validated"
+
+
+def _manifest_checks(root: Path, own: tuple[str, ...], items: list[CheckItem]) -> list[str]:
+    """I1 the package's own files are there and A3 match 其他/摘要清单.xml; the names it lists."""
+    listed, changed = _read_manifest(root)
+    absent = [name for name in dict.fromkeys((*own, MANIFEST, *listed)) if not _present(root, name)]
+    if MANIFEST not in absent:
+        changed += [f"{name}: not in {MANIFEST}" for name in own if name not in listed]
+    for name, (size, sha256, sm3) in listed.items():
+        path = root / name
+        if name not in absent and (
+            str(path.stat().st_size) != size or file_digests(path) != (sha256, sm3)
+        ):
+            changed.append(f"{name}: size or SHA256/SM3 do not match {MANIFEST}")
+    items.append(
+        result_item(
+            "I1",
+            "integrity",
+            "说明文件、文件目录和其他/下的文件齐全",
+            [f"{name}: missing" for name in absent],
+            "all present",
+        )
+    )
+    items.append(
+        result_item(
+            "A3",
+            "authenticity",
+            "说明文件、文件目录和其他/下文件的 SHA256 与 SM3 摘要与摘要清单一致",
+            changed,
+            f"{len(listed)} files match",
+        )
+    )
+    return list(listed)
+
+
+def _read_manifest(root: Path) -> tuple[dict[str, tuple[str, str, str]], list[str]]:
+    """Each file 其他/摘要清单.xml lists, with its size, SHA256 and SM3; what is wrong with it.
+
+    A manifest that does not follow its schema (or whose schema is damaged) still has its
+    entries compared: the files it names are then named too.
+    """
+    try:
+        tree = etree.parse(str(root / MANIFEST))
+    except (OSError, etree.XMLSyntaxError) as exc:
+        return {}, [f"{MANIFEST}: {exc}"]
+    schema = _schema(root)
+    problems = []
+    if isinstance(schema, str):
+        problems.append(f"{MANIFEST}: {schema}")
+    elif not schema.validate(tree) or tree.getroot().tag != "摘要清单":
+        errors = "; ".join(f"line {e.line}: {e.message}" for e in schema.error_log)
+        problems.append(f"{MANIFEST} does not follow its schema ({errors or 'not <摘要清单>'})")
+    listed = {
+        name: tuple(element.findtext(tag, "") for tag in ("大小", "SHA256", "SM3"))
+        for element in tree.getroot().iter("文件")
+        if (name := element.findtext("文件名"))
+    }
+    return listed, problems
+
+
+def _file_checks(root: Path, entries: list[_Catalogued], *, own: list[str]) -> list[CheckItem]:
+    """A1 digests, I2 files and sizes, I3 count (of the whole package: records and ``own``
+    files), I4 metadata, U2 formats."""
     digests, present, metadata, formats = [], [], [], []
     for entry in entries:
         path = root / entry.path
@@ -159,9 +231,10 @@ def _file_checks(root: Path, entries: list[_Catalogued]) -> list[CheckItem]:
             digests.append(f"{entry.path}: SHA256/SM3 do not match the catalogue")
         formats += _format_problem(path, entry)
     listed = {entry.path for entry in entries}
-    records = root / RECORDS_DIR
-    on_disk = sorted(p.relative_to(root).as_posix() for p in records.rglob("*") if p.is_file())
-    extra = [f"{p}: not in the catalogue" for p in on_disk if p not in listed]
+    on_disk = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    extra = [
+        f"{p}: in neither {CATALOGUE} nor {MANIFEST}" for p in on_disk if p not in listed | {*own}
+    ]
     return [
         result_item(
             "A1",
@@ -199,6 +272,10 @@ def _inside(root: Path, path: Path) -> bool:
     return path.resolve().is_relative_to(root.resolve())
 
 
+def _present(root: Path, name: str) -> bool:
+    return _inside(root, root / name) and (root / name).is_file()
+
+
 def _format_problem(path: Path, entry: _Catalogued) -> list[str]:
     media_type = entry.values.get("格式", "")
     magic = ALLOWED_FORMATS.get(media_type)
@@ -215,11 +292,11 @@ def _format_problem(path: Path, entry: _Catalogued) -> list[str]:
 def _number_checks(root: Path, entries: list[_Catalogued]) -> list[CheckItem]:
     """A2: every 档号 follows the package's rule, its 顺序号 run 1..n without gaps."""
     pattern = _number_pattern(root)
-    problems = [] if pattern else ["其他/档号规则.txt has no readable 档号格式 line"]
+    problems = [pattern] if isinstance(pattern, str) else []
     sequences: dict[str, set[int]] = defaultdict(set)
     for entry in entries:
         archive_no = entry.values.get("档号", "")
-        if pattern and not pattern.match(archive_no):
+        if not isinstance(pattern, str) and not pattern.match(archive_no):
             problems.append(f"{entry.path}: 档号 {archive_no!r} does not follow the rule")
         if entry.values.get("顺序号", "").isdigit():
             sequences[archive_no].add(int(entry.values["顺序号"]))
@@ -237,15 +314,20 @@ def _number_checks(root: Path, entries: list[_Catalogued]) -> list[CheckItem]:
     ]
 
 
-def _number_pattern(root: Path) -> re.Pattern[str] | None:
+def _number_pattern(root: Path) -> re.Pattern[str] | str:
+    """The 档号 rule of 其他/档号规则.txt as a regular expression, or why it cannot be read."""
     try:
-        text = (root / "其他/档号规则.txt").read_text("utf-8")
-    except OSError:
-        return None
+        text = (root / NUMBER_RULE).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return f"{NUMBER_RULE} cannot be read ({exc})"
     found = dict(re.findall(r"^(档号格式|全宗号): (.+)$", text, flags=re.MULTILINE))
     if "档号格式" not in found or "全宗号" not in found:
-        return None
-    return ArchiveNumberPattern(pattern=found["档号格式"], fonds=found["全宗号"]).matcher()
+        return f"{NUMBER_RULE} has no 档号格式 and 全宗号 lines"
+    try:
+        return ArchiveNumberPattern(pattern=found["档号格式"], fonds=found["全宗号"]).matcher()
+    except (SettingsError, ValueError) as exc:
+        # A damaged rule line is a failure of the package, not of the settings here.
+        return f"{NUMBER_RULE}: 档号格式 {found['档号格式']!r} is not a usable rule ({exc})"
 
 
 def _pdf_checks(root: Path, entries: list[_Catalogued]) -> list[CheckItem]:
@@ -294,12 +376,33 @@ def _active_content(pdf: pikepdf.Pdf) -> list[str]:
         found.append("embedded files")
     if "/OpenAction" in pdf.Root or "/AA" in pdf.Root:
         found.append("an action on opening")
+    form = pdf.Root.get("/AcroForm")
+    if form is not None and "/XFA" in form:
+        found.append("an XFA form, which may run scripts")
+    if form is not None:
+        found += _field_actions(form.get("/Fields", pikepdf.Array()))
     for number, page in enumerate(pdf.pages, start=1):
         if "/AA" in page.obj:
             found.append(f"page {number} has actions")
         for annot in page.obj.get("/Annots", []):
             if annot.get("/Subtype") == "/FileAttachment" or "/A" in annot:
                 found.append(f"page {number} has an attachment or action annotation")
+            if "/AA" in annot:
+                found.append(f"page {number} has an annotation with actions on its events")
+    return found
+
+
+def _field_actions(fields: pikepdf.Object, depth: int = 0) -> list[str]:
+    """Form fields (and their kids) with actions of their own; a widget merged into its
+    field is also a page's annotation, so it is named here and on its page."""
+    found = []
+    for field in fields:
+        if not isinstance(field, pikepdf.Dictionary):
+            continue
+        if "/AA" in field or "/A" in field:
+            found.append(f"form field {field.get('/T', '(unnamed)')} has actions")
+        if depth < _FIELD_DEPTH:  # a malformed file may loop through its /Kids
+            found += _field_actions(field.get("/Kids", pikepdf.Array()), depth + 1)
     return found
 
 

@@ -8,6 +8,7 @@
     其他/档号规则.txt                 how a 档号 is made (read back by the 四性检测)
     其他/移交登记表.txt               the transfer form: cases, files, bytes, who hands over
     其他/四性检测报告.json            the 四性检测 of the package as written
+    其他/摘要清单.xml                 size, SHA256 and SM3 of each file above but 电子档案/
 
 Every byte written comes from the object store and is checked against the database's
 digest first: a package is never made from a damaged original.
@@ -25,22 +26,27 @@ from pathlib import Path
 from archive._archive_numbers import ArchiveNumberPattern
 from archive._auth import Actor
 from archive._catalogue import CatalogueEntry, catalogue, catalogued_documents
-from archive._digests import sha256_hex, sm3_hex
+from archive._digests import file_digests, sha256_hex, sm3_hex
 from archive._errors import ConflictError, DamagedOriginalError
-from archive._four_checks import CheckReport, check_package
+from archive._four_checks import (
+    CATALOGUE,
+    MANIFEST,
+    NUMBER_RULE,
+    OWN_FILES,
+    REPORT,
+    SCHEMA,
+    CheckReport,
+    check_package,
+)
 from archive._vocabulary import LABELS_ZH
 from archive.db._models import Case, Document, utcnow
 from archive.rules._model import RuleBook
 from archive.storage._protocol import ObjectStore
 
-CATALOGUE = "文件目录.xml"
 README = "说明文件.txt"
 RECORDS_DIR = "电子档案"
 OTHER_DIR = "其他"
-SCHEMA = f"{OTHER_DIR}/文件目录.xsd"
-NUMBER_RULE = f"{OTHER_DIR}/档号规则.txt"
 REGISTER = f"{OTHER_DIR}/移交登记表.txt"
-REPORT = f"{OTHER_DIR}/四性检测报告.json"
 CLASSIFICATION = "内部"
 """密级 of every record: 业扩 files hold customers' personal data."""
 _EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
@@ -90,10 +96,13 @@ def export_package(
     now = utcnow()
     (out / README).write_text(_readme(cases, files, actor=actor, at=now), encoding="utf-8")
     (out / REGISTER).write_text(_register(cases, files, actor=actor, at=now), encoding="utf-8")
-    report = check_package(out)
+    before_report = [name for name in OWN_FILES if name != REPORT]
+    (out / MANIFEST).write_bytes(manifest_xml(out, names=before_report))
+    report = check_package(out, expect_report=False)
     (out / REPORT).write_text(
         json.dumps(report.model_dump(), ensure_ascii=False, indent=2), encoding="utf-8"
     )
+    (out / MANIFEST).write_bytes(manifest_xml(out, names=list(OWN_FILES)))
     return report
 
 
@@ -171,6 +180,20 @@ def catalogue_xml(files: list[PackageFile], *, fonds: str) -> bytes:
     return text + b"\n"
 
 
+def manifest_xml(root: Path, *, names: list[str]) -> bytes:
+    """其他/摘要清单.xml: the size, SHA256 and SM3 of each of the package's own ``names``."""
+    manifest = ET.Element("摘要清单")
+    for name in names:
+        sha256, sm3 = file_digests(root / name)
+        element = ET.SubElement(manifest, "文件")
+        values = {"文件名": name, "大小": str((root / name).stat().st_size)}
+        for tag, value in {**values, "SHA256": sha256, "SM3": sm3}.items():
+            ET.SubElement(element, tag).text = value
+    ET.indent(manifest)
+    text: bytes = ET.tostring(manifest, encoding="utf-8", xml_declaration=True)
+    return text + b"\n"
+
+
 def number_rule_text(pattern: ArchiveNumberPattern) -> str:
     """其他/档号规则.txt: the rule in words, and the two lines the 四性检测 reads back."""
     return (
@@ -194,7 +217,8 @@ def _readme(cases: list[Case], files: list[PackageFile], *, actor: Actor, at: dt
         "生成软件: yekuo（业扩档案系统）\n"
         "所需软件: PDF/A 阅读器（任一 PDF 阅读器），JPEG/PNG/TIFF 图像查看器，"
         "XML 查看器（文件目录.xml 为 UTF-8 编码，结构见 其他/文件目录.xsd）。\n"
-        "校验: 文件目录.xml 列出每个文件的 SHA256 与 SM3（GB/T 32905）摘要；"
+        "校验: 文件目录.xml 列出电子档案/下每个文件的 SHA256 与 SM3（GB/T 32905）摘要，"
+        "其他/摘要清单.xml 列出本说明文件、文件目录.xml 与 其他/ 下各文件的摘要；"
         "四性检测报告见 其他/四性检测报告.json，可用 `yekuo archive check 本目录` 重新检测。\n"
     )
 

@@ -159,7 +159,7 @@ def test_a_case_is_archived_exported_checked_and_a_damaged_package_fails(
         "003-property_certificate-长期保存.pdf",
     ]
     for name in ("说明文件.txt", "文件目录.xml", "其他/文件目录.xsd", "其他/档号规则.txt",
-                 "其他/移交登记表.txt", "其他/四性检测报告.json"):  # fmt: skip
+                 "其他/移交登记表.txt", "其他/四性检测报告.json", "其他/摘要清单.xml"):  # fmt: skip
         assert (package / name).is_file(), name
     catalogue_xml = (package / "文件目录.xml").read_text("utf-8")
     assert catalogue_xml.count("<文件>") == 12
@@ -185,6 +185,9 @@ def test_a_case_is_archived_exported_checked_and_a_damaged_package_fails(
     changed.write_bytes(bytes(data))
     removed = folder / "003-property_certificate-长期保存.pdf"
     removed.unlink()
+    register = package / "其他/移交登记表.txt"
+    register.write_text(register.read_text("utf-8").replace("接收人", "接受人"), encoding="utf-8")
+    (package / "其他/四性检测报告.json").unlink()
     damaged = check(settings, package, expect_exit=6)
     assert damaged["passed"] is False
     details = {item["id"]: (item["result"], item["detail"]) for item in damaged["items"]}
@@ -192,6 +195,10 @@ def test_a_case_is_archived_exported_checked_and_a_damaged_package_fails(
     assert "002-id_card-原件.png" in details["A1"][1]
     assert details["I2"][0] == "fail"
     assert "003-property_certificate-长期保存.pdf: missing" in details["I2"][1]
+    assert details["A3"] == (
+        "fail", "其他/移交登记表.txt: size or SHA256/SM3 do not match 其他/摘要清单.xml"
+    )  # fmt: skip
+    assert details["I1"] == ("fail", "其他/四性检测报告.json: missing")
 
     stored = run_yekuo(settings, "archive", "check", "--stored", "--json")
     assert stored.returncode == 0, stored.stdout + stored.stderr
