@@ -23,7 +23,6 @@ from typing import Any
 
 from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch
-from elasticsearch import NotFoundError as EsNotFoundError
 from elasticsearch.helpers import BulkIndexError, streaming_bulk
 
 from core import Closing
@@ -54,6 +53,7 @@ from search._plan import (
 
 SCHEMA_VERSION = "3"
 BULK_CHUNK = 1000
+PING_SECONDS = 3.0
 FACET_SIZE = 200
 _SOURCE = {"includes": ["names", "body"]}
 _TEXT_FIELD = {
@@ -244,30 +244,25 @@ class ElasticsearchSearchIndex(Closing):
     def _guard(self, action: str, *, ensure: bool = True) -> Iterator[Elasticsearch]:
         """Make sure the index exists (unless ``ensure`` is off), then translate the client's
         errors into ours."""
-        where = f"Elasticsearch index {self._index} at {self._url}"
         try:
             if ensure:
                 self._ensure_index()
             yield self._client
         except SearchError:
             raise
-        except EsNotFoundError as exc:
-            self._ready = False
-            raise SearchUnavailableError(
-                f"the {where} failed to {action}: it does not exist ({exc.message}); run "
-                "`yekuo reindex` to rebuild it"
-            ) from exc
         except ApiError as exc:
-            error = SearchUnavailableError if exc.meta.status >= 500 else SearchError
-            raise error(
-                f"the {where} failed to {action}: {exc.message} (HTTP {exc.meta.status}); "
-                "check the server's health and log, then retry"
-            ) from exc
+            if exc.meta.status == 404:
+                self._ready = False  # created again, empty, on the next call's first use
+            raise _refusal(exc.meta.status, exc.message, where=self._where, action=action) from exc
         except TransportError as exc:
             raise SearchUnavailableError(
-                f"cannot reach the {where} to {action}: {exc.message}; check that Elasticsearch "
-                "runs and YEKUO_ELASTICSEARCH_URL points at it"
+                f"cannot reach the {self._where} to {action}: {exc.message}; check that "
+                "Elasticsearch runs and YEKUO_ELASTICSEARCH_URL points at it"
             ) from exc
+
+    @property
+    def _where(self) -> str:
+        return f"Elasticsearch index {self._index} at {self._url}"
 
     def _ensure_index(self) -> None:
         """Create the index with its mapping if missing; refuse one of another schema."""
@@ -366,9 +361,13 @@ class ElasticsearchSearchIndex(Closing):
         else:
             page = _page(es_query(plan, query), query.offset, query.limit, scored=not plan.browse)
             searches.append(page | {"_source": not plan.browse and _SOURCE})
-        with self._guard(f"search for {query.q!r}") as client:
+        action = f"search for {query.q!r}"
+        with self._guard(action) as client:
             lines = [line for body in searches for line in ({"index": self._index}, body)]
-            responses = [_answer(r) for r in client.msearch(searches=lines).body["responses"]]
+            responses = [
+                _answer(response, where=self._where, action=action)
+                for response in client.msearch(searches=lines).body["responses"]
+            ]
             counted, *pages = responses
             found = [found for answer in pages for found in answer["hits"]["hits"]]
             if split:
@@ -424,6 +423,14 @@ class ElasticsearchSearchIndex(Closing):
             backend="elasticsearch", location=f"{self._url}/{self._index}", documents=documents
         )
 
+    def ping(self) -> None:
+        """Ask whether the index exists: one HEAD request, once the index is set up."""
+        with self._guard("answer a ping") as client:
+            quick = client.options(request_timeout=PING_SECONDS, max_retries=0)
+            found = quick.indices.exists(index=self._index)
+        if not found:
+            raise _refusal(404, "no such index", where=self._where, action="answer a ping")
+
     def close(self) -> None:
         """Close the client's connections; safe to call twice."""
         self._client.close()
@@ -450,16 +457,30 @@ def _page(query: dict[str, Any], offset: int, size: int, *, scored: bool = False
     }
 
 
-def _answer(response: dict[str, Any]) -> dict[str, Any]:
+def _refusal(status: int, reason: object, *, where: str, action: str) -> SearchError:
+    """Our error for an answer of Elasticsearch with HTTP ``status``.
+
+    A missing index (a node replaced by an empty one) and a server error are an outage of the
+    index, whichever request met them; any other refusal is of the request itself.
+    """
+    if status == 404:
+        return SearchUnavailableError(
+            f"the {where} failed to {action}: it does not exist ({reason}); run "
+            "`yekuo reindex` to rebuild it"
+        )
+    error = SearchUnavailableError if status >= 500 else SearchError
+    return error(
+        f"the {where} failed to {action}: {reason} (HTTP {status}); check the server's "
+        "health and log, then retry"
+    )
+
+
+def _answer(response: dict[str, Any], *, where: str, action: str) -> dict[str, Any]:
     """One response of a multi-search, or the error it carries raised as ours."""
     if "error" not in response:
         return response
     status = int(response.get("status", 500))
-    error = SearchUnavailableError if status >= 500 else SearchError
-    raise error(
-        f"Elasticsearch refused a search: {response['error']} (HTTP {status}); check the "
-        "server's health and log, then retry"
-    )
+    raise _refusal(status, response["error"], where=where, action=action)
 
 
 def _hit(found: dict[str, Any], plan: QueryPlan, base: float) -> SearchHit:

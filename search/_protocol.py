@@ -69,6 +69,9 @@ class SearchIndex(Protocol):
         what failed and what to do.
       * ``check()`` MUST raise ``SearchUnavailableError`` when the index is unusable and
         otherwise report where it is and how many documents it holds.
+      * ``ping()`` MUST raise ``SearchUnavailableError`` when the index is unusable (the
+        backend does not answer, the index is missing or of another version) and otherwise
+        return; it MUST NOT count or scan documents, so that a health probe may call it often.
       * The index MUST be usable as a context manager; ``close()`` MUST release its
         connections and MAY be called more than once.
     """
@@ -99,6 +102,10 @@ class SearchIndex(Protocol):
 
     def check(self) -> IndexHealth:
         """Verify the index is usable; report its location and size."""
+        ...
+
+    def ping(self) -> None:
+        """Verify cheaply that the index is usable (a health probe's question)."""
         ...
 
     def close(self) -> None:

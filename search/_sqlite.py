@@ -420,6 +420,14 @@ class SqliteSearchIndex(Closing):
             raise SearchUnavailableError(exc.message) from exc
         return IndexHealth(backend="embedded", location=str(self._path), documents=documents)
 
+    def ping(self) -> None:
+        """Read one row on a reader connection: the writer's lock is not waited for."""
+        try:
+            with self._reading("answer a ping") as conn:
+                conn.execute("SELECT 1 FROM docs LIMIT 1").fetchall()
+        except SearchError as exc:
+            raise SearchUnavailableError(exc.message) from exc
+
     def optimize(self) -> None:
         """Merge the FTS segments into one (after a bulk load, for faster queries)."""
         with self._guard("optimize the index", write=True) as conn:

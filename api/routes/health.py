@@ -1,18 +1,23 @@
-"""The health check: does the database answer, does the object store, are originals whole.
+"""The health check: do the database, the object store and the search index answer; are
+originals whole.
 
-No token is needed. The status is ``ok``, ``degraded`` (everything answers, but some stored
-originals are marked damaged: an administrator must restore them) or ``unavailable`` (503,
-naming what does not answer).
+No token is needed. The status is ``ok``; ``degraded`` (200: uploads are taken and intake goes
+on, but an administrator must act) while some stored originals are marked damaged or the search
+index does not answer (searches answer 503 until it is back, and the documents finished
+meanwhile are indexed by the workers then); or ``unavailable`` (503) when the database or the
+object store does not answer. Each check is ``ok`` or says what failed.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import DatabaseDep, StoreDep
+from api.deps import DatabaseDep, IndexDep, StoreDep
 from archive import Database, damaged_count
 from core import YekuoError
 
@@ -39,22 +44,31 @@ def _originals_check(damaged: int | None) -> str:
     )
 
 
+async def _answer(check: Callable[[], object]) -> str:
+    """``ok``, or what the check raised."""
+    try:
+        await run_in_threadpool(check)
+    except (YekuoError, OSError) as exc:
+        return str(exc)
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return "ok"
+
+
 @router.get("/healthz")
-async def healthz(database: DatabaseDep, store: StoreDep) -> JSONResponse:
-    """200 ``ok`` or ``degraded`` (damaged originals, counted); 503 naming what does not answer."""
-    checks: dict[str, str] = {}
-    for name, check in (("database", database.check), ("object_store", store.check)):
-        try:
-            await run_in_threadpool(check)
-            checks[name] = "ok"
-        except (YekuoError, OSError) as exc:
-            checks[name] = str(exc)
-        except Exception as exc:
-            checks[name] = f"{type(exc).__name__}: {exc}"
+async def healthz(database: DatabaseDep, store: StoreDep, index: IndexDep) -> JSONResponse:
+    """200 ``ok`` or ``degraded`` (damaged originals, search index down); 503 when the
+    database or the object store does not answer, naming it."""
+    checks = {
+        "database": await _answer(database.check),
+        "object_store": await _answer(store.check),
+        "search": await _answer(index.ping),
+    }
     damaged = await run_in_threadpool(_damaged, database) if checks["database"] == "ok" else None
     checks["originals"] = _originals_check(damaged)
     healthy = checks["database"] == "ok" and checks["object_store"] == "ok"
-    status = "unavailable" if not healthy else "degraded" if damaged else "ok"
+    degraded = bool(damaged) or checks["search"] != "ok"
+    status = "unavailable" if not healthy else "degraded" if degraded else "ok"
     return JSONResponse(
         {"status": status, "checks": checks, "damaged_originals": damaged},
         status_code=200 if healthy else 503,

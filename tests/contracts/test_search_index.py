@@ -556,9 +556,12 @@ def test_an_index_of_another_version_is_refused_until_clear_rebuilds_it(
             index.search(SearchQuery(q="王小明"))
         with pytest.raises(SearchUnavailableError, match="yekuo reindex"):
             index.index(CORPUS[0])
+        with pytest.raises(SearchUnavailableError, match=r"schema 0.*run `yekuo reindex`"):
+            index.ping()
         index.clear()
         index.index(CORPUS[0])
         assert [hit.document_id for hit in index.search(SearchQuery(q="王小明")).hits] == ["d01"]
+        index.ping()
 
 
 def test_close_twice(empty: SearchIndex) -> None:
@@ -577,5 +580,28 @@ def test_unreachable_backends_raise_unavailable(tmp_path: Path) -> None:
         assert caught.value.__cause__ is not None
         with pytest.raises(SearchUnavailableError):
             down.check()
+        with pytest.raises(SearchUnavailableError, match="cannot reach"):
+            down.ping()
         with pytest.raises(SearchError):
             down.index(CORPUS[0])
+
+
+def test_an_elasticsearch_index_deleted_behind_its_back_is_unavailable_naming_reindex(
+    es_indices: list[str],
+) -> None:
+    """A node replaced by an empty one: every call says to rebuild, the search as the ping."""
+    name = f"yekuo-test-{uuid.uuid4().hex[:12]}"
+    es_indices.append(name)
+    with ElasticsearchSearchIndex(_es_url(), name) as index:
+        index.index(CORPUS[0])
+        index.ping()
+        with Elasticsearch(_es_url()) as client:
+            client.indices.delete(index=name)
+        lost = r"does not exist.*run `yekuo reindex`"
+        with pytest.raises(SearchUnavailableError, match=lost):
+            index.ping()
+        with pytest.raises(SearchUnavailableError, match=lost):
+            index.search(SearchQuery(q="王小明"))
+        index.clear()
+        index.ping()
+        assert index.count() == 0

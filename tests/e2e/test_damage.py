@@ -58,7 +58,7 @@ def test_a_damaged_original_is_marked_once_then_cleared_when_restored(
     document_id, sha256 = uploaded["document_id"], uploaded["sha256"]
     assert _health(client) == {
         "status": "ok",
-        "checks": {"database": "ok", "object_store": "ok", "originals": "ok"},
+        "checks": {"database": "ok", "object_store": "ok", "search": "ok", "originals": "ok"},
         "damaged_originals": 0,
     }
     path = _object_path(cli_settings, sha256)
