@@ -1,10 +1,12 @@
-"""An installation of yekuo on the private servers: settings, tokens, a worker that drains."""
+"""An installation of yekuo on the private servers: settings, tokens, workers with a fake analyser
+(one the test drives, one running on the queue), and what the tests check after a fault."""
 
 from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -23,7 +25,7 @@ from archive import (
 from core import Settings
 from search import SearchIndex
 from tests.intake_jobs import intake_outcome
-from worker import IntakeWorker, worker_parts
+from worker import IntakeQueue, IntakeWorker, WorkerParts, worker_parts
 
 DATABASE_DOWN = (OperationalError, InterfaceError)
 LEASE_SECONDS = 30  # the shortest the settings allow
@@ -70,11 +72,7 @@ def drain(
     deadline = time.monotonic() + seconds
     attempts = 0
     with open_database(settings) as database:
-        parts = dataclasses.replace(
-            worker_parts(settings, database=database, store=store, index=index),
-            analyse=lambda path, *, media_type, hint: intake_outcome(),
-        )
-        worker = IntakeWorker(parts, name="fault-worker")
+        worker = IntakeWorker(_parts(settings, database, store, index), name="fault-worker")
         while pending := _pending(database, document_ids):
             assert time.monotonic() < deadline, _unfinished(database, pending)
             for document_id in pending:
@@ -84,6 +82,41 @@ def drain(
                     time.sleep(0.2)
                 attempts += 1
                 between(attempts)
+
+
+@contextmanager
+def running_worker(settings: Settings, store: ObjectStore, index: SearchIndex) -> Iterator[None]:
+    """A worker on the installation's queue, as ``yekuo worker`` runs (a fake analyser): it
+    takes the intake messages of uploads and runs the periodic tasks, at once and each minute."""
+    with open_database(settings) as database:
+        queue = IntakeQueue(settings, parts=_parts(settings, database, store, index))
+        try:
+            consumer = queue.consumer(threads=1, shutdown_seconds=30)
+            consumer.start()
+            try:
+                yield
+            finally:
+                consumer.stop()
+        finally:
+            queue.close()
+
+
+def until_finished(settings: Settings, document_ids: list[str], *, seconds: float) -> None:
+    """Wait until every document is done or failed (a running worker takes them)."""
+    deadline = time.monotonic() + seconds
+    with open_database(settings) as database:
+        while pending := _pending(database, document_ids):
+            assert time.monotonic() < deadline, _unfinished(database, pending)
+            time.sleep(0.2)
+
+
+def _parts(
+    settings: Settings, database: Database, store: ObjectStore, index: SearchIndex | None
+) -> WorkerParts:
+    return dataclasses.replace(
+        worker_parts(settings, database=database, store=store, index=index),
+        analyse=lambda path, *, media_type, hint: intake_outcome(),
+    )
 
 
 def _unfinished(database: Database, pending: list[str]) -> str:

@@ -4,7 +4,8 @@ They are started by ``scripts/services.sh`` from its cached binaries, on their o
 their own run directory (``YEKUO_SERVICES_RUN``), so the shared servers other test runs use are
 never touched. A fault is a real one: PostgreSQL is stopped with ``pg_ctl -m immediate`` (a
 crash: no shutdown checkpoint) and started again on the same data; MinIO is killed and started
-again with the command line and environment it ran with.
+again with the command line and environment it ran with; Elasticsearch is stopped and started
+again on its data by its own launcher, or replaced by a new, empty node (``services.sh start``).
 """
 
 from __future__ import annotations
@@ -126,7 +127,7 @@ class Minio:
         self._uid = proc.stat().st_uid
         os.kill(pid, signal.SIGKILL)
         self.killed = True
-        _wait_gone(pid)
+        _wait_gone(pid, sent=signal.SIGKILL)
 
     def start(self) -> None:
         """Start it again on the same data; return once it answers."""
@@ -156,6 +157,63 @@ class Minio:
             self._process = None
 
 
+@dataclass
+class Elasticsearch:
+    """The private Elasticsearch: stopped, then started again on its data or as a new node."""
+
+    servers: PrivateServers
+    url: str
+    _launch: tuple[Path, dict[str, str], Path, int, int] | None = None
+    stopped: bool = False
+
+    @property
+    def run_dir(self) -> Path:
+        """The node's directory: config, data, logs and its pid file."""
+        return self.servers.run_dir / "elasticsearch"
+
+    def stop(self) -> None:
+        """SIGTERM the node (as a service manager stops it), remembering how it was launched."""
+        pid = int((self.run_dir / "elasticsearch.pid").read_text().split()[0])
+        proc = Path(f"/proc/{pid}")
+        argv = [a.decode() for a in (proc / "cmdline").read_bytes().split(b"\0") if a]
+        home = next(a.partition("=")[2] for a in argv if a.startswith("-Des.path.home="))
+        pairs = (e.decode().partition("=") for e in (proc / "environ").read_bytes().split(b"\0"))
+        env = {name: value for name, _, value in pairs if name}
+        owner = proc.stat()
+        cwd = (proc / "cwd").readlink()
+        self._launch = (Path(home) / "bin" / "elasticsearch", env, cwd, owner.st_uid, owner.st_gid)
+        os.kill(pid, signal.SIGTERM)
+        self.stopped = True
+        _wait_gone(pid, sent=signal.SIGTERM)
+
+    def start(self) -> None:
+        """Start the node again on its data (``services.sh start`` would wipe it); return once
+        its shards are assigned."""
+        assert self._launch is not None, "start follows stop"
+        launcher, env, cwd, uid, gid = self._launch
+        with (self.run_dir / "launcher.log").open("ab") as log:
+            subprocess.run(  # -d: the launcher returns once the node runs, detached from it
+                [str(launcher), "-d", "-p", str(self.run_dir / "elasticsearch.pid")],
+                env=env,
+                cwd=cwd,
+                user=uid,
+                group=gid,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                timeout=START_SECONDS,
+                check=True,
+                start_new_session=True,
+            )
+        self.stopped = False
+        _wait_for(["curl", "-fsS", f"{self.url}/_cluster/health?wait_for_status=yellow&timeout=5s"])
+
+    def start_empty(self) -> None:
+        """Start a new node in place of the stopped one: nothing of the old index is left."""
+        self.servers.services("start", "elasticsearch")
+        self.stopped = False
+
+
 def _as_owner_of(path: Path) -> list[str]:
     """The prefix that runs a command as the owner of ``path`` (PostgreSQL refuses root)."""
     uid = path.stat().st_uid
@@ -164,7 +222,7 @@ def _as_owner_of(path: Path) -> list[str]:
     return ["setpriv", f"--reuid={uid}", f"--regid={path.stat().st_gid}", "--clear-groups", "--"]
 
 
-def _wait_gone(pid: int) -> None:
+def _wait_gone(pid: int, *, sent: signal.Signals) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -172,7 +230,7 @@ def _wait_gone(pid: int) -> None:
         except ProcessLookupError:
             return
         time.sleep(0.1)
-    raise ServerStartError(f"process {pid} did not die within 30 s of SIGKILL")
+    raise ServerStartError(f"process {pid} did not exit within 30 s of {sent.name}")
 
 
 def _wait_for(probe: list[str]) -> None:
