@@ -213,7 +213,7 @@ from archive._stages import (
     next_stage,
     overdue_cases,
 )
-from archive._stored_check import check_stored
+from archive._stored_check import StoredCheckRun, last_stored_check, run_stored_check
 from archive._timeliness import TimelinessReport, timeliness_report
 from archive._timeliness_xlsx import XLSX_MEDIA_TYPE, timeliness_workbook
 from archive._tokens import create_token, list_tokens, revoke_token, token_public
@@ -253,10 +253,12 @@ from archive._users import (
 )
 from archive._vocabulary import (
     AUDIT_ACTIONS_ZH,
+    CASE_FIELD_LABELS_ZH,
     FIELD_LABELS_ZH,
     LABELS_ZH,
     RECORD_LABELS_ZH,
     STAGE_LABELS_ZH,
+    VALIDATION_MESSAGES_ZH,
     BusinessType,
     Category,
     DocType,
@@ -313,6 +315,7 @@ from core import today_in_china
 
 __all__ = [
     "AUDIT_ACTIONS_ZH",
+    "CASE_FIELD_LABELS_ZH",
     "CITIZEN_ID_PATTERN",
     "CONSISTENCY_KINDS",
     "FIELD_LABELS_ZH",
@@ -326,6 +329,7 @@ __all__ = [
     "SIGNATURE_HEADER",
     "STAGE_LABELS_ZH",
     "SYSTEM",
+    "VALIDATION_MESSAGES_ZH",
     "XLSX_MEDIA_TYPE",
     "Actor",
     "AdvanceRequest",
@@ -440,6 +444,7 @@ __all__ = [
     "StageDuePublic",
     "StageGateError",
     "StageStayPublic",
+    "StoredCheckRun",
     "TimelinessReport",
     "TokenCreate",
     "TokenCreated",
@@ -481,7 +486,6 @@ __all__ = [
     "check_case",
     "check_package",
     "check_password_policy",
-    "check_stored",
     "claim_next",
     "clear_damage",
     "closed_cases",
@@ -528,6 +532,7 @@ __all__ = [
     "import_files",
     "intake_finding",
     "is_working_day",
+    "last_stored_check",
     "lease_holder",
     "list_cases",
     "list_loans",
@@ -591,6 +596,7 @@ __all__ = [
     "review_fields",
     "revoke_token",
     "rule_set_for",
+    "run_stored_check",
     "scoped_documents",
     "search_unit",
     "session_actor",

@@ -36,6 +36,8 @@ from archive.rules._loader import check_facts, rule_set_for
 from archive.rules._model import RuleBook
 from core import today_in_china
 
+_TAKEN_ZH = "案件编号 {case_no} 已存在：请打开该案件，或换一个案件编号"
+
 
 def create_case(
     session: Session, *, data: CaseCreate, actor: Actor, rules: RuleBook | None = None
@@ -53,7 +55,10 @@ def create_case(
         check_facts(data.facts, rules)
     unit = _unit_for_new_case(session, data=data, actor=actor)
     if session.scalar(select(Case.id).where(Case.case_no == data.case_no)) is not None:
-        raise ConflictError(f"case {data.case_no} already exists; open it instead of creating it")
+        raise ConflictError(
+            f"case {data.case_no} already exists; open it instead of creating it",
+            message_zh=_TAKEN_ZH.format(case_no=data.case_no),
+        )
     drafts: list[FindingDraft] = []
     customer = _customer(data, drafts)
     legal_rep = _legal_representative(data, drafts)
@@ -73,7 +78,10 @@ def create_case(
     try:
         session.flush()
     except IntegrityError as exc:
-        raise ConflictError(f"case {data.case_no} already exists; open it instead") from exc
+        raise ConflictError(
+            f"case {data.case_no} already exists; open it instead",
+            message_zh=_TAKEN_ZH.format(case_no=data.case_no),
+        ) from exc
     for draft in drafts:
         add_finding(session, case=case, draft=draft)
     enter_stage(

@@ -14,6 +14,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from archive._vocabulary import (
     BusinessType,
@@ -42,9 +43,11 @@ def _refuse(pattern: re.Pattern[str], what: str) -> AfterValidator:
     def check(value: str) -> str:
         found = pattern.search(value)
         if found:
-            raise ValueError(
-                f"contains the control character U+{ord(found.group()):04X} at position "
-                f"{found.start()}; remove it ({what})"
+            raise PydanticCustomError(
+                "control_character",
+                "contains the control character U+{code} at position {position}; remove it "
+                "({what})",
+                {"code": f"{ord(found.group()):04X}", "position": found.start(), "what": what},
             )
         return value
 
@@ -74,7 +77,10 @@ class CustomerIn(BaseModel):
     @model_validator(mode="after")
     def _needs_identifier(self) -> CustomerIn:
         if not self.id_number and not self.credit_code:
-            raise ValueError("customer needs id_number (a person) or credit_code (an organisation)")
+            raise PydanticCustomError(
+                "customer_identifier",
+                "customer needs id_number (a person) or credit_code (an organisation)",
+            )
         return self
 
 
@@ -122,7 +128,9 @@ class CaseCreate(BaseModel):
             return value
         if isinstance(value, str) and _ISO_DATE.fullmatch(value):
             return value
-        raise ValueError(f"{value!r} is not a date: write it as YYYY-MM-DD")
+        raise PydanticCustomError(
+            "date_format", "{value} is not a date: write it as YYYY-MM-DD", {"value": repr(value)}
+        )
 
 
 class CustomerPublic(BaseModel):

@@ -82,5 +82,6 @@ def require_unit_in_scope(session: Session, *, actor: Actor, code: str) -> None:
         raise ForbiddenError(
             f"单位 {code} 不是本单位或下级单位 / {actor.name} of unit {actor.unit} may not act "
             f"for unit {code}: it is not {actor.unit} or a unit under it; choose one of "
-            f"{', '.join(sorted(units))}"
+            f"{', '.join(sorted(units))}",
+            message_zh=f"单位 {code} 不是您的单位或下级单位：请选择您的单位或其下级单位",
         )

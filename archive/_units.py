@@ -30,7 +30,8 @@ def known_unit(session: Session, code: str | None) -> str | None:
         return None
     if session.get(Unit, code) is None:
         raise ValidationError(
-            f"单位 {code} 不存在 / there is no unit {code!r}; {_LIST_THEM}, or create it first"
+            f"单位 {code} 不存在 / there is no unit {code!r}; {_LIST_THEM}, or create it first",
+            message_zh=f"单位 {code} 不存在：请从列表中选择单位，或请管理员先建立该单位",
         )
     return code
 

@@ -203,6 +203,60 @@ FIELD_LABELS_ZH: dict[str, str] = {
 }
 """Chinese labels of extracted field names (and of the case fields findings name)."""
 
+CASE_FIELD_LABELS_ZH: dict[str, str] = {
+    "case_no": "案件编号",
+    "category": "客户类别",
+    "business_type": "业务类型",
+    "capacity_kva": "申请容量",
+    "accepted_on": "受理日期",
+    "customer.name": "客户名称",
+    "customer.id_number": "身份证号码",
+    "customer.credit_code": "统一社会信用代码",
+    "customer.address": "用电地址",
+    "customer.phone": "联系电话",
+    "customer": "客户",
+    "legal_representative.name": "法定代表人姓名",
+    "legal_representative.id_number": "法定代表人身份证号码",
+    "legal_representative": "法定代表人",
+    "facts": "案件情形",
+    "unit": "所属单位",
+}
+"""Chinese labels of the case record's fields by their path in ``CaseCreate``, as the case
+forms, the record history and the findings on the record name them."""
+
+VALIDATION_MESSAGES_ZH: dict[str, str] = {
+    "missing": "必须填写",
+    "string_too_short": "至少 {min_length} 个字符",
+    "string_too_long": "最多 {max_length} 个字符",
+    "string_pattern_mismatch": "格式不正确",
+    "string_type": "应为文字",
+    "greater_than": "须大于 {gt}",
+    "greater_than_equal": "须不小于 {ge}",
+    "less_than": "须小于 {lt}",
+    "less_than_equal": "须不大于 {le}",
+    "float_parsing": "须为数字",
+    "float_type": "须为数字",
+    "finite_number": "须为数字",
+    "int_parsing": "须为整数",
+    "int_type": "须为整数",
+    "bool_parsing": "须为“是”或“否”",
+    "bool_type": "须为“是”或“否”",
+    "enum": "不是可选的值：请从列表中选择",
+    "literal_error": "不是可选的值：请从列表中选择",
+    "date_parsing": "不是日期：请按 YYYY-MM-DD 填写",
+    "date_from_datetime_parsing": "不是日期：请按 YYYY-MM-DD 填写",
+    "date_type": "不是日期：请按 YYYY-MM-DD 填写",
+    "extra_forbidden": "不是可以填写的项目",
+    # the schemas' own (archive._schemas, search SearchQuery)
+    "control_character": "含有不可见的控制字符：请删除后再提交",
+    "customer_identifier": "请填写身份证号码（自然人）或统一社会信用代码（单位）",
+    "date_format": "不是日期：请按 YYYY-MM-DD 填写",
+    "date_range": "起始日期晚于截止日期：请对调两个日期，或只填其中一个",
+    "result_window": "翻页超出可显示的范围：请用筛选条件缩小检索范围",
+}
+"""What a validation error of each type (pydantic's, and the ones the schemas raise) means,
+in Chinese; ``{…}`` are the error's context (a limit)."""
+
 LABELS_ZH: dict[str, str] = {
     Category.residential: "低压居民",
     Category.low_voltage: "低压非居民",
@@ -255,6 +309,7 @@ AUDIT_ACTIONS_ZH: dict[str, str] = {
     "case.record_updated": "更新案件登记信息",
     "case.archived": "归档",
     "case.reopened": "重新开启已归档案件",
+    "archive.stored_check": "馆藏档案四性检测",
     "document.upload": "上传资料",
     "document.intake": "识别完成",
     "document.intake_failed": "识别失败",

@@ -74,7 +74,7 @@ def search_command(
             offset=offset,
         )
     except pydantic.ValidationError as error:
-        problems = "; ".join(item["msg"].removeprefix("Value error, ") for item in error.errors())
+        problems = "; ".join(item["msg"] for item in error.errors())
         raise click.UsageError(problems) from error
     with open_search_index(get_settings()) as index:
         result = index.search(query)

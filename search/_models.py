@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 MAX_WINDOW = 10_000
 """offset + limit may not exceed this (Elasticsearch's default ``max_result_window``)."""
@@ -62,11 +63,15 @@ class SearchQuery(BaseModel):
     @model_validator(mode="after")
     def _check_window(self) -> Self:
         if self.offset + self.limit > MAX_WINDOW:
-            raise ValueError(
-                f"offset + limit must be at most {MAX_WINDOW}; narrow the search with filters"
+            raise PydanticCustomError(
+                "result_window",
+                "offset + limit must be at most {window}; narrow the search with filters",
+                {"window": MAX_WINDOW},
             )
         if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise ValueError("date_from is after date_to; swap them or drop one")
+            raise PydanticCustomError(
+                "date_range", "date_from is after date_to; swap them or drop one"
+            )
         return self
 
 

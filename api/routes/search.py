@@ -52,7 +52,7 @@ def get_search(
             offset=offset,
         )
     except pydantic.ValidationError as error:
-        problems = "; ".join(item["msg"].removeprefix("Value error, ") for item in error.errors())
+        problems = "; ".join(item["msg"] for item in error.errors())
         raise ValidationError(f"the search is not valid: {problems}") from error
     result = index.search(query)
     closed = closed_cases(session, (hit.case_no for hit in result.hits), actor=actor, now=now)

@@ -26,9 +26,9 @@ VALUES_ZH = {
 COUNTED_KEYS = {"added": "新增的问题", "removed": "消除的问题"}
 """Lists of internal finding keys (a re-run check's difference) the page shows as counts."""
 
-HIDDEN_KEYS = frozenset({"error"})
-"""Developer text (an intake error in English) the page leaves to the API; the Chinese reason
-is its error_code."""
+HIDDEN_KEYS = frozenset({"error", "document_id"})
+"""What the page leaves to the API: developer text (an intake error in English; the Chinese
+reason is its error_code) and a document's internal id (the event's object names it)."""
 
 
 @dataclass(frozen=True)

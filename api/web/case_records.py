@@ -18,9 +18,10 @@ from starlette.datastructures import UploadFile
 
 from api._session import CSRF_FIELD, check_csrf
 from api.deps import PageActorDep, RulesDep, SessionDep
-from api.web.cases import FIELD_LABELS, case_body_from_form
-from api.web.render import PageRoute, render
+from api.web.cases import case_body_from_form
+from api.web.render import PageRoute, problems_zh, render
 from archive import (
+    CASE_FIELD_LABELS_ZH,
     LABELS_ZH,
     Actor,
     CaseCreate,
@@ -60,7 +61,7 @@ def history_rows(changes: list[CaseRecordChangePublic]) -> list[dict[str, Any]]:
     return [
         {
             "at": change.at,
-            "field": FIELD_LABELS.get(change.field, change.field),
+            "field": CASE_FIELD_LABELS_ZH.get(change.field, change.field),
             "old": shown(change.field, change.old),
             "new": shown(change.field, change.new),
             "source": source_zh(change.source),
@@ -84,18 +85,13 @@ async def edit_record(
     try:
         data = CaseCreate.model_validate(body)
     except pydantic.ValidationError as error:
-        labels = sorted({_label(item["loc"]) for item in error.errors()})
         raise ValidationError(
             f"the record of case {case.case_no} was not saved: {error.error_count()} field(s)",
-            message_zh="登记信息未保存：请核对" + "、".join(f"「{label}」" for label in labels),
+            message_zh="登记信息未保存。" + "；".join(problems_zh(error)) + "。",
         ) from error
     result = await run_in_threadpool(_save, session, data, actor, rules)
     changed = len(result)
     return RedirectResponse(f"/cases/{case.case_no}?record={changed}", status_code=303)
-
-
-def _label(loc: tuple[int | str, ...]) -> str:
-    return FIELD_LABELS.get(".".join(str(part) for part in loc), "登记信息")
 
 
 def _save(session: Session, data: CaseCreate, actor: Actor, rules: Any) -> list[Any]:

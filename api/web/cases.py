@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from api._input import Offset
 from api._session import CSRF_FIELD, check_csrf
 from api.deps import PageActorDep, RulesDep, SessionDep
-from api.web.render import PageRoute, optional_choice, render
+from api.web.render import PageRoute, optional_choice, problems_zh, render
 from archive import (
     Actor,
     BusinessType,
@@ -35,24 +35,6 @@ from archive import (
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 PAGE_SIZE = 50
-
-FIELD_LABELS = {
-    "case_no": "案件编号",
-    "category": "客户类别",
-    "business_type": "业务类型",
-    "capacity_kva": "申请容量",
-    "accepted_on": "受理日期",
-    "customer.name": "客户名称",
-    "customer.id_number": "身份证号码",
-    "customer.credit_code": "统一社会信用代码",
-    "customer.address": "用电地址",
-    "customer.phone": "联系电话",
-    "customer": "客户",
-    "legal_representative.name": "法定代表人姓名",
-    "legal_representative.id_number": "法定代表人身份证号码",
-    "unit": "所属单位",
-}
-
 
 STATUS_FILTERS_ZH = {
     "overdue": "已超期",
@@ -194,15 +176,6 @@ def case_body_from_form(values: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _problems_of(error: pydantic.ValidationError) -> list[str]:
-    problems = []
-    for item in error.errors():
-        where = ".".join(str(part) for part in item["loc"])
-        label = FIELD_LABELS.get(where, where or "表单")
-        problems.append(f"{label}：{item['msg']}")
-    return problems
-
-
 @router.post("/cases/new")
 async def new_case(request: Request, session: SessionDep, actor: PageActorDep) -> Response:
     """Create the case with the same service as ``POST /api/v1/cases``, or show what is wrong."""
@@ -219,7 +192,7 @@ async def new_case(request: Request, session: SessionDep, actor: PageActorDep) -
             actor,
             session=session,
             values=values,
-            problems=_problems_of(error),
+            problems=problems_zh(error),
             status_code=422,
         )
     try:
@@ -234,7 +207,7 @@ async def new_case(request: Request, session: SessionDep, actor: PageActorDep) -
             actor,
             session=session,
             values=values,
-            problems=[error.message],
+            problems=[error.message_zh or "登记信息不符合要求：请核对后重新提交"],
             status_code=status,
         )
     return RedirectResponse(f"/cases/{case.case_no}", status_code=303)

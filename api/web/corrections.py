@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse
 
 from api._input import RowId
 from api.deps import QueueDep, RulesDep, SessionDep, form_actor
-from api.web.render import PageRoute
+from api.web.render import PageRoute, problems_zh
 from archive import (
     FIELD_LABELS_ZH,
     Actor,
@@ -55,7 +55,7 @@ def form_body(model: type[B], data: dict[str, str], *, problem_zh: str) -> B:
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as error:
-        raise ValidationError(f"{problem_zh}（{error.errors()[0]['msg']}）") from None
+        raise ValidationError(f"{problem_zh}（{problems_zh(error)[0]}）") from None
 
 
 def back_to(target: str, *, default: str) -> str:

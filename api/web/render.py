@@ -8,8 +8,9 @@ from collections.abc import Callable, Coroutine, Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
+import pydantic
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
@@ -21,9 +22,11 @@ from api._errors import ERROR_STATUS
 from api._privacy import citizen_ids_revealed
 from api._session import clear_session_cookie, page_csrf
 from archive import (
+    CASE_FIELD_LABELS_ZH,
     FIELD_LABELS_ZH,
     LABELS_ZH,
     STAGE_LABELS_ZH,
+    VALIDATION_MESSAGES_ZH,
     Actor,
     Permission,
     Stage,
@@ -79,11 +82,36 @@ def local_time(value: dt.datetime | None) -> str:
 
 
 def field_zh(name: object) -> str:
-    """The Chinese label of a field name (``customer.id_number`` by its last part)."""
+    """The Chinese label of a field name: a case record's field by its path (as the case page
+    names it), an extracted field by its last part."""
     if name is None:
         return ""
     text = str(name)
-    return FIELD_LABELS_ZH.get(text.rsplit(".", 1)[-1], text)
+    return CASE_FIELD_LABELS_ZH.get(text) or FIELD_LABELS_ZH.get(text.rsplit(".", 1)[-1], text)
+
+
+def problems_zh(error: pydantic.ValidationError) -> list[str]:
+    """A form's validation errors as the page lists them: the field's Chinese label (of the
+    nearest labelled part of its path) and what is wrong, never pydantic's English."""
+    problems = []
+    for item in error.errors():
+        path = [str(part) for part in item["loc"]]
+        label = next(
+            (
+                CASE_FIELD_LABELS_ZH[key]
+                for key in (".".join(path[:end]) for end in range(len(path), 0, -1))
+                if key in CASE_FIELD_LABELS_ZH
+            ),
+            FIELD_LABELS_ZH.get(path[-1], "") if path else "",
+        )
+        kind = item["type"]
+        context = item.get("ctx") or {}
+        if kind == "string_too_short" and context.get("min_length") == 1:
+            kind = "missing"
+        template = VALIDATION_MESSAGES_ZH.get(kind, "填写的内容不符合要求")
+        text = template.format(**context)
+        problems.append(f"{label}：{text}" if label else text)
+    return problems
 
 
 def is_chinese(text: object) -> bool:
@@ -139,7 +167,7 @@ def optional_choice(choices: type[E], raw: str, *, label: str) -> E | None:
     try:
         return choices(raw)
     except ValueError:
-        raise ValidationError(f"{label} {raw!r} 不是可选的值") from None
+        raise ValidationError(f"{label}不是可选的值：请从页面上的列表中选择") from None
 
 
 def optional_date(raw: str, *, label: str) -> dt.date | None:
@@ -149,7 +177,7 @@ def optional_date(raw: str, *, label: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise ValidationError(f"{label} {raw!r} 不是日期，请用 YYYY-MM-DD") from None
+        raise ValidationError(f"{label}不是日期：请按 YYYY-MM-DD 填写") from None
 
 
 def render(
@@ -173,6 +201,20 @@ def render(
     )
 
 
+def came_from(request: Request) -> str:
+    """The page of this site the request was made from (its ``Referer``, which the
+    same-origin referrer policy sends), as a path; "" for none, another site's or this one.
+
+    An error page links back to it: the content policy blocks ``javascript:history.back()``.
+    """
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.url.netloc or not referer.path.startswith("/"):
+        return ""
+    target = referer.path + (f"?{referer.query}" if referer.query else "")
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return "" if target == here or target.startswith("//") else target
+
+
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:
     """An error as a page: a Chinese title and explanation, the detail beneath when it is
     written in Chinese (the English one is the API's), a way back; signed in, the navigation
@@ -181,6 +223,7 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
         "title": _TITLES.get(status, "出错了"),
         "explanation": _EXPLANATIONS.get(status, _SERVER_EXPLANATION),
         "message": message if is_chinese(message) else "",
+        "back": came_from(request),
     }
     actor = getattr(request.state, "actor", None)
     return render(request, "error.html", context, actor=actor, status_code=status)

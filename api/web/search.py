@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
+import pydantic
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 from sqlalchemy import select
 
 from api.deps import IndexDep, NowDep, PageActorDep, SessionDep
-from api.web.render import PageRoute, optional_choice, optional_date, render
+from api.web.render import PageRoute, optional_choice, optional_date, problems_zh, render
 from archive import (
     Category,
     DocType,
@@ -68,8 +69,11 @@ def search_page(
             limit=PAGE_SIZE,
             offset=offset,
         )
-    except ValueError as error:
-        raise ValidationError(f"检索条件不正确：{error}") from None
+    except pydantic.ValidationError as error:
+        raise ValidationError(
+            f"the search is not valid: {error.error_count()} problem(s)",
+            message_zh="检索条件不正确：" + "；".join(problems_zh(error)),
+        ) from None
     problem = ""
     try:
         result = index.search(query)

@@ -114,7 +114,10 @@ def check_facts(facts: Mapping[str, bool], book: RuleBook) -> None:
     if unknown:
         raise ValidationError(
             f"unknown fact(s) {', '.join(unknown)}; the rule file declares "
-            + ", ".join(sorted(book.facts))
+            + ", ".join(sorted(book.facts)),
+            message_zh="规则文件没有定义这些案件情形："
+            + "、".join(unknown)
+            + "；请从页面列出的案件情形中选择",
         )
 
 

@@ -160,7 +160,7 @@ def test_the_case_page_edits_the_record_and_lists_its_history(quiet_client: ApiC
         "/cases/YK-P4/record", data={**form, "capacity_kva": "很多"}, follow_redirects=False
     )
     assert bad.status_code == 422
-    assert "「申请容量」" in bad.text
+    assert "登记信息未保存。申请容量：须为数字" in bad.text
 
 
 def case_of(client: ApiClient, case_no: str) -> dict[str, Any]:

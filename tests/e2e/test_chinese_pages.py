@@ -11,7 +11,7 @@ import pytest
 from archive import Role
 from core import Settings
 from tests.e2e.helpers import ApiClient, case_body, png_bytes
-from tests.e2e.test_pages import signin
+from tests.e2e.test_pages import CSRF_INPUT, new_case_form, page_csrf, signin
 from tests.e2e.test_review import residential_case
 from tests.intake_jobs import fail_for_good
 
@@ -32,6 +32,8 @@ ALLOWED = frozenset(
         "XLSX",
         "API",
         "SHA-256",
+        "X",  # the check character of a citizen ID number
+        "YYYY-MM-DD",
         # keys, as their caps print them (the document page's shortcuts)
         "Alt",
         "Ctrl",
@@ -42,15 +44,22 @@ ALLOWED = frozenset(
 )
 """ASCII words a page may show besides the identifiers of its data."""
 
+KNOWN = frozenset({"TOP", *(f"{role.value}-user" for role in Role), "wang.xm", "GDS01", "yk_"})
+"""The names the test's data holds (the top unit's code, the user names of the tokens) and the
+examples pages give of what to type: a user name, a unit code, the start of a token."""
+
 SEPARATORS = re.compile(r"[\s，。；：、（）()「」【】·…]+")
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:[.\-][A-Za-z0-9_]+)*")
 IDENTIFIER = re.compile(
     r"^(YK-[A-Z0-9-]+"  # case numbers
-    r"|[a-z]+[.-][a-z]+"  # user names (wang.xm, archivist-user)
-    r"|[A-Z][A-Z0-9]{1,15}"  # unit codes (TOP, GDS01)
     r"|[\w\u4e00-\u9fff.-]+\.(png|jpg|pdf|tiff?|csv|xlsx)"  # file names
-    r"|[0-9A-Fa-f-]{8,}|[0-9*]{14,17}[0-9Xx]|[0-9A-Z]{18})$"  # ids, hashes, ID numbers, codes
+    r"|[0-9a-f]{64}"  # SHA-256 checksums, in full
+    r"|[0-9*]{14,17}[0-9Xx]"  # citizen ID numbers, in full or masked
+    r"|(?=[A-Z]*[0-9])[0-9A-Z]{18})$"  # unified social credit codes
 )
+"""The identifiers any page may show; the names of its data (user names, unit codes) are the
+ones the test made, passed to ``english_words``: a pattern for them would let codes through
+(``case.override`` is shaped like ``wang.xm``, ``TOP`` like ``ERROR``)."""
 
 
 class _VisibleText(HTMLParser):
@@ -82,8 +91,9 @@ class _VisibleText(HTMLParser):
             self.parts.append(data)
 
 
-def english_words(page: str) -> list[str]:
-    """The ASCII words of ``page``'s visible text that are neither allowed nor identifiers."""
+def english_words(page: str, *, known: frozenset[str] = KNOWN) -> list[str]:
+    """The ASCII words of ``page``'s visible text that are neither allowed, nor identifiers,
+    nor among the ``known`` names of the test's data."""
     parser = _VisibleText()
     parser.feed(page)
     words = []
@@ -91,10 +101,11 @@ def english_words(page: str) -> list[str]:
         if text.strip().startswith("yekuo "):
             continue  # a command to type on the server, as README gives it
         for token in SEPARATORS.split(text):
+            if token in known or IDENTIFIER.match(token):
+                continue
             for word in WORD.findall(token):
-                if word in ALLOWED or IDENTIFIER.match(word) or IDENTIFIER.match(token):
-                    continue
-                words.append(word)
+                if word not in ALLOWED and word not in known and not IDENTIFIER.match(word):
+                    words.append(word)
     return words
 
 
@@ -103,7 +114,31 @@ def test_the_parser_finds_english_and_passes_identifiers() -> None:
         '<p title="Open">案件 YK-001 由 archivist-user 上传 身份证.png，8 kVA</p>'
         "<script>var x = 'ignored';</script><p>status queued</p>"
     )
-    assert english_words(page) == ["Open", "status", "queued"]
+    assert english_words(page, known=frozenset({"archivist-user"})) == ["Open", "status", "queued"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "操作 case.override",  # an audit action's code
+        "对象 a0ae9ced…",  # a short id
+        "资料 a0ae9ced4f1b4c2e9d3f5a6b7c8d9e0f",  # a whole document id
+        "状态 ERROR",  # a word in capitals
+        "单位 GDS01",  # a unit code the test did not make
+        "用户 wang.xm",  # a user name the test did not make
+        "规则 property_proof",  # a rule id
+    ],
+)
+def test_the_parser_refuses_codes_shaped_like_identifiers(text: str) -> None:
+    assert english_words(f"<p>{text}</p>", known=frozenset({"TOP", "archivist-user"})) != []
+
+
+def test_the_parser_passes_the_identifiers_people_type() -> None:
+    page = (
+        "<p>案件 YK-2024-0001 · 单位 TOP · archivist-user · 91310110666007217T · "
+        "110105********002X · 11010519491231002X · 坏文件.png · " + "0a" * 32 + "</p>"
+    )
+    assert english_words(page, known=frozenset({"TOP", "archivist-user"})) == []
 
 
 @pytest.fixture
@@ -140,6 +175,7 @@ PAGES = {
         "/documents/{failed}",
         "/documents/{trashed}",
         "/trash",
+        "/cases?stage=nowhere",
     ],
     Role.reviewer: [
         "/",
@@ -150,6 +186,8 @@ PAGES = {
         "/documents/{document}",
         "/documents/{failed}",
         "/search?q=钱七",
+        "/search?q=钱七&date_from=2024-05-01&date_to=2024-01-01",
+        "/search?date_from=yesterday",
     ],
     Role.auditor: [
         "/",
@@ -162,19 +200,78 @@ PAGES = {
     ],
     Role.admin: ["/admin/users", "/audit?verify=true", "/cases/YK-NONE", "/documents/nothing"],
 }
+"""The pages each role opens, error pages among them (a bad filter, an unknown case)."""
+
+BAD_NEW_CASE = {
+    "case_no": "",
+    "category": "",
+    "business_type": "new",
+    "capacity_kva": "-1",
+    "accepted_on": "2024-13-01",
+    "customer_kind": "person",
+    "customer_name": "",
+    "customer_id_number": "123",
+}
+
+FORMS: dict[Role, list[tuple[str, dict[str, str]]]] = {
+    Role.archivist: [
+        ("/cases/new", BAD_NEW_CASE),
+        ("/cases/new", {**BAD_NEW_CASE, "capacity_kva": "八", "customer_id_number": ""}),
+        ("/cases/new", new_case_form("YK-ZH-1")),  # a number taken
+        ("/cases/new", new_case_form("YK-ZH-9", customer_id_number="123")),
+        ("/cases/YK-ZH-2/record", {"category": "residential", "capacity_kva": "0"}),
+        ("/documents/{failed}/trash", {"reason": ""}),
+    ],
+    Role.reviewer: [
+        ("/cases/YK-ZH-1/rebase", {"version": "1999.01", "reason": "核对"}),
+        ("/documents/{document}/doc_type", {"doc_type": "nothing"}),
+    ],
+}
+"""Forms each role sends wrong: the pages that answer say what is wrong in Chinese."""
 
 
-@pytest.mark.parametrize("role", list(PAGES))
-def test_every_page_speaks_chinese(
-    quiet_client: ApiClient,
-    world: dict[str, str],
-    role: Role,
-) -> None:
-    signin(quiet_client, role)
+def test_every_page_speaks_chinese(quiet_client: ApiClient, world: dict[str, str]) -> None:
     found = {}
-    for path in PAGES[role]:
-        page = quiet_client.http.get(path.format(**world))
-        words = english_words(page.text)
-        if words:
-            found[path] = sorted(set(words))
+    for role, paths in PAGES.items():
+        signin(quiet_client, role)
+        for path in paths:
+            page = quiet_client.http.get(path.format(**world))
+            words = english_words(page.text, known=KNOWN)
+            if words:
+                found[f"{role.value} {path}"] = sorted(set(words))
     assert found == {}, "\n".join(f"{p}: {w}" for p, w in found.items())
+
+
+def test_every_form_answers_in_chinese(quiet_client: ApiClient, world: dict[str, str]) -> None:
+    found = {}
+    for role, forms in FORMS.items():
+        signin(quiet_client, role)
+        csrf = page_csrf(quiet_client)
+        for path, data in forms:
+            page = quiet_client.http.post(path.format(**world), data={**data, "csrf_token": csrf})
+            assert page.status_code >= 400, (path, page.status_code)
+            words = english_words(page.text, known=KNOWN)
+            if words:
+                found[f"{role.value} {path} {data}"] = sorted(set(words))
+    assert found == {}, "\n".join(f"{p}: {w}" for p, w in found.items())
+
+
+def test_the_sign_in_and_password_pages_speak_chinese(quiet_client: ApiClient) -> None:
+    http = quiet_client.http
+    pages = [http.get("/signin"), http.get("/signin/password")]
+    for path, data in [
+        ("/signin", {"token": "not-a-token"}),
+        ("/signin", {"username": "nobody", "password": "wrong"}),
+        ("/signin/password", {"username": "nobody", "password": "a", "new_password": "b"}),
+        ("/signin/password", {"username": "nobody", "password": "a", "new_password": "long-b"}),
+    ]:
+        form = http.get(path)
+        csrf = CSRF_INPUT.search(form.text)
+        assert csrf is not None
+        pages.append(http.post(path, data={**data, "csrf_token": csrf.group(1)}))
+    found = {
+        f"{page.request.method} {page.url.path} {page.status_code}": words
+        for page in pages
+        if (words := english_words(page.text, known=KNOWN))
+    }
+    assert found == {}

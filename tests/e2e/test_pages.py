@@ -301,9 +301,17 @@ def test_a_wrong_check_digit_is_kept_as_a_finding_shown_on_the_case(client: ApiC
 @pytest.mark.parametrize(
     ("overrides", "expected"),
     [
-        ({"case_no": "", "capacity_kva": "-1"}, ["案件编号", "申请容量"]),
-        ({"customer_id_number": "123"}, ["is not a citizen ID number"]),
-        ({"customer_id_number": ""}, ["客户"]),
+        ({"case_no": "", "capacity_kva": "-1"}, ["案件编号：必须填写", "申请容量：须大于 0"]),
+        ({"capacity_kva": "八"}, ["申请容量：须为数字"]),
+        ({"customer_id_number": "123"}, ["身份证号码「123」格式不正确"]),
+        (
+            {"customer_id_number": ""},
+            ["客户：请填写身份证号码（自然人）或统一社会信用代码（单位）"],
+        ),
+        (
+            {"accepted_on": "2024-13-01", "category": ""},
+            ["受理日期：不是日期", "客户类别：不是可选的值"],
+        ),
     ],
 )
 def test_an_invalid_form_is_shown_again_with_what_is_wrong(
@@ -325,7 +333,7 @@ def test_a_taken_case_number_is_a_conflict_on_the_form(client: ApiClient) -> Non
     signin(client, Role.archivist)
     response = post_new_case(client, new_case_form("YK-DUP"), page_csrf(client, "/cases/new"))
     assert response.status_code == 409
-    assert "already exists" in response.text
+    assert "案件编号 YK-DUP 已存在" in response.text
 
 
 @pytest.mark.parametrize("csrf", ["", "forged"])

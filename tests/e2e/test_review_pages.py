@@ -244,3 +244,21 @@ def test_an_error_page_has_a_chinese_title_and_the_detail_beneath(client: ApiCli
     )
     assert "no case NO-SUCH" not in response.text  # the API's English stays in the API
     assert "退出" in response.text  # signed in, the navigation and sign-out stay
+
+
+def test_an_error_page_links_back_to_the_page_it_came_from_of_this_site(client: ApiClient) -> None:
+    signin(client, Role.reviewer)
+    reversed_dates = {"date_from": "2024-05-01", "date_to": "2024-01-01"}
+    came = client.http.get(
+        "/search",
+        params=reversed_dates,
+        headers={"Referer": "http://testserver/search?q=%E7%8E%8B"},
+    )
+    assert came.status_code == 422
+    assert "检索条件不正确：起始日期晚于截止日期：请对调两个日期" in came.text
+    assert '<a href="/search?q=%E7%8E%8B" id="back">返回上一页</a>' in came.text
+    assert "javascript:" not in came.text  # the content policy blocks it
+    for referer in ("https://elsewhere.example/search", ""):
+        other = client.http.get("/search", params=reversed_dates, headers={"Referer": referer})
+        assert 'id="back"' not in other.text
+        assert '<a href="/cases">案件列表</a>' in other.text

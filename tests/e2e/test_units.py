@@ -432,7 +432,7 @@ def test_the_new_case_form_offers_the_creators_units_and_files_the_case_there(
         "/cases/new", data={**values, "case_no": "YK-FORM-2", "unit": "TOP"}
     )
     assert refused.status_code == 403
-    assert "单位 TOP 不是本单位或下级单位" in refused.text
+    assert "单位 TOP 不是您的单位或下级单位" in refused.text
 
 
 def test_the_command_line_creates_and_lists_the_tree(cli_settings: Settings) -> None:
