@@ -230,6 +230,7 @@ def case_page_response(
             "business_types": list(BusinessType),
             "stays": case_stages(session, case).stays,
             "posts": rules.posts,
+            "fact_labels": {name: fact.label_zh for name, fact in rules.facts.items()},
             **review_context(session, case, public, rules=rules),
             **history(session, actor=actor, where=AuditFilter(case_no=case.case_no)),
         },

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -24,6 +25,7 @@ from archive import (
     ConflictError,
     ForbiddenError,
     Permission,
+    RuleBook,
     Stage,
     ValidationError,
     assignable_units,
@@ -124,7 +126,9 @@ def _new_case_page(
     actor: Actor,
     *,
     values: dict[str, str],
+    ticked: list[str],
     session: Session,
+    rules: RuleBook,
     problems: list[str],
     status_code: int = 200,
 ) -> Response:
@@ -133,6 +137,8 @@ def _new_case_page(
         "case_new.html",
         {
             "values": {"unit": actor.unit or "", **values},
+            "ticked": ticked,
+            "fact_labels": {name: fact.label_zh for name, fact in rules.facts.items()},
             "units": assignable_units(session, actor=actor),
             "problems": problems,
             "categories": list(Category),
@@ -144,11 +150,15 @@ def _new_case_page(
 
 
 @router.get("/cases/new")
-def new_case_form(request: Request, session: SessionDep, actor: PageActorDep) -> Response:
+def new_case_form(
+    request: Request, session: SessionDep, rules: RulesDep, actor: PageActorDep
+) -> Response:
     """The form of a new case (archivist, admin), in the creator's unit unless they choose."""
     actor.require(Permission.create_case)
     values = {"customer_kind": "person", "business_type": "new"}
-    return _new_case_page(request, actor, session=session, values=values, problems=[])
+    return _new_case_page(
+        request, actor, session=session, rules=rules, values=values, ticked=[], problems=[]
+    )
 
 
 def case_body_from_form(values: dict[str, str]) -> dict[str, Any]:
@@ -177,36 +187,34 @@ def case_body_from_form(values: dict[str, str]) -> dict[str, Any]:
 
 
 @router.post("/cases/new")
-async def new_case(request: Request, session: SessionDep, actor: PageActorDep) -> Response:
-    """Create the case with the same service as ``POST /api/v1/cases``, or show what is wrong."""
+async def new_case(
+    request: Request, session: SessionDep, rules: RulesDep, actor: PageActorDep
+) -> Response:
+    """Create the case with the same service as ``POST /api/v1/cases`` (the facts ticked, the
+    first stage assigned by the rules' duties), or show what is wrong."""
     actor.require(Permission.create_case)
     form = await request.form()
     check_csrf(request, str(form.get(CSRF_FIELD, "")))
-    values = {key: str(value).strip() for key, value in form.items() if key != CSRF_FIELD}
+    values = {k: str(v).strip() for k, v in form.items() if k not in (CSRF_FIELD, "fact")}
+    ticked = [str(name) for name in form.getlist("fact")]
+    again = partial(_new_case_page, request, actor, session=session, rules=rules)
+    body = {**case_body_from_form(values), "facts": dict.fromkeys(ticked, True)}
     try:
-        data = CaseCreate.model_validate(case_body_from_form(values))
+        data = CaseCreate.model_validate(body)
     except pydantic.ValidationError as error:
         return await run_in_threadpool(
-            _new_case_page,
-            request,
-            actor,
-            session=session,
-            values=values,
-            problems=problems_zh(error),
-            status_code=422,
+            again, values=values, ticked=ticked, problems=problems_zh(error), status_code=422
         )
     try:
-        case = await run_in_threadpool(create_case, session, data=data, actor=actor)
+        case = await run_in_threadpool(create_case, session, data=data, actor=actor, rules=rules)
         await run_in_threadpool(session.commit)
     except (ValidationError, ConflictError, ForbiddenError) as error:
         session.rollback()
         status = {ConflictError: 409, ForbiddenError: 403}.get(type(error), 422)
         return await run_in_threadpool(
-            _new_case_page,
-            request,
-            actor,
-            session=session,
+            again,
             values=values,
+            ticked=ticked,
             problems=[error.message_zh or "登记信息不符合要求：请核对后重新提交"],
             status_code=status,
         )

@@ -1,8 +1,10 @@
 """Fixing mistakes from the web UI: the trash page, removing a wrong upload to it and restoring
-it, moving a document to another case, and re-basing a case on another rule version.
+it, moving a document to another case, re-basing a case on another rule version and correcting
+its facts.
 
-Each form calls what its JSON route calls (``api._document_fixes``, ``rebase_case``) with the
-actor of the signed-in browser, then returns to the page the change shows on.
+Each form calls what its JSON route calls (``api._document_fixes``, ``rebase_case``,
+``set_case_facts``) with the actor of the signed-in browser, then returns to the page the
+change shows on.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from archive import (
     ValidationError,
     get_case,
     rebase_case,
+    set_case_facts,
+    today_in_china,
     trashed_documents,
     trashed_public,
 )
@@ -135,3 +139,23 @@ def rebase_from_page(
     rebase_case(session, case, version=version.strip(), reason=text, book=rules, actor=actor)
     session.commit()
     return RedirectResponse(f"/cases/{case.case_no}?rebased=1", status_code=303)
+
+
+@router.post("/cases/{case_no}/facts")
+def facts_from_page(
+    case_no: str,
+    session: SessionDep,
+    rules: RulesDep,
+    actor: Annotated[Actor, Depends(form_actor(Permission.correct))],
+    fact: Annotated[list[str], Form(default_factory=list, max_length=100)],
+) -> RedirectResponse:
+    """Record the facts as ticked, every declared one yes or no (``PUT …/facts``): audited,
+    and the checks run again; a form that changes nothing records nothing."""
+    case = get_case(session, case_no=case_no, actor=actor)
+    ticked = set(fact)
+    facts = {name: name in ticked for name in rules.facts} | dict.fromkeys(ticked, True)
+    if all(bool((case.facts or {}).get(name)) == value for name, value in facts.items()):
+        return RedirectResponse(f"/cases/{case.case_no}?facts=0", status_code=303)
+    set_case_facts(session, case, facts=facts, book=rules, actor=actor, today=today_in_china())
+    session.commit()
+    return RedirectResponse(f"/cases/{case.case_no}?facts=1", status_code=303)

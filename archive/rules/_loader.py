@@ -115,9 +115,7 @@ def check_facts(facts: Mapping[str, bool], book: RuleBook) -> None:
         raise ValidationError(
             f"unknown fact(s) {', '.join(unknown)}; the rule file declares "
             + ", ".join(sorted(book.facts)),
-            message_zh="规则文件没有定义这些案件情形："
-            + "、".join(unknown)
-            + "；请从页面列出的案件情形中选择",
+            message_zh="规则文件没有定义所选的案件情形：请从页面列出的案件情形中选择",
         )
 
 

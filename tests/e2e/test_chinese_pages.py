@@ -225,6 +225,7 @@ FORMS: dict[Role, list[tuple[str, dict[str, str]]]] = {
     Role.reviewer: [
         ("/cases/YK-ZH-1/rebase", {"version": "1999.01", "reason": "核对"}),
         ("/documents/{document}/doc_type", {"doc_type": "nothing"}),
+        ("/cases/YK-ZH-1/facts", {"fact": "renter"}),
     ],
 }
 """Forms each role sends wrong: the pages that answer say what is wrong in Chinese."""

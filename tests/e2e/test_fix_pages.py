@@ -1,5 +1,6 @@
 """Fixing mistakes in the web UI: a failed document's page for every failure code, the trash
-and restore forms and the trash page, moving a document, re-basing a case."""
+and restore forms and the trash page, moving a document, re-basing a case, correcting its
+facts."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from archive import FailureCode, Role
 from archive._vocabulary import LABELS_ZH
 from core import Settings
 from tests.e2e.helpers import ApiClient, png_bytes
-from tests.e2e.test_pages import page_csrf, signin
+from tests.e2e.test_pages import new_case_form, page_csrf, post_new_case, signin
 from tests.intake_jobs import fail_for_good
 
 NOT_A_PDF_INSIDE = b"%PDF-1.7\n" + bytes(range(256)) * 8
@@ -84,3 +85,74 @@ def test_trash_restore_move_and_rebase_from_the_pages(quiet_client: ApiClient) -
     assert {"document.moved", "document.trashed", "document.untrashed", "case.rebase"} <= {
         e["action"] for e in events
     }
+
+
+def _lease_missing(client: ApiClient, case_no: str) -> bool:
+    check = client.request("GET", f"/cases/{case_no}/check", Role.reviewer).json()
+    return "lease" in {m["rule"] for m in check["missing"]}
+
+
+def test_a_reviewer_corrects_the_facts_on_the_case_page_and_the_checks_follow(
+    quiet_client: ApiClient,
+) -> None:
+    client = quiet_client
+    assert client.create_case("YK-FACT").status_code == 201
+    assert not _lease_missing(client, "YK-FACT")
+    signin(client, Role.reviewer)
+    page = client.http.get("/cases/YK-FACT").text
+    assert 'action="/cases/YK-FACT/facts"' in page
+    assert '<input type="checkbox" name="fact" value="tenant"> 租赁用电' in page
+    assert '<dd id="case-facts">无特殊情形</dd>' in page
+    csrf = page_csrf(client)
+
+    saved = client.http.post("/cases/YK-FACT/facts", data={"fact": ["tenant"], "csrf_token": csrf})
+    assert saved.status_code == 200
+    assert "案件情形已保存，核对已按新的情形重新运行" in saved.text
+    assert '<dd id="case-facts">租赁用电</dd>' in saved.text
+    assert "租赁协议" in saved.text  # now missing, on the checklist
+    facts = client.request("GET", "/cases/YK-FACT", Role.reviewer).json()["facts"]
+    assert facts["tenant"] is True
+    assert facts["applicant_is_agent"] is False  # every declared fact: a box left empty is no
+    assert _lease_missing(client, "YK-FACT")
+
+    again = client.http.post("/cases/YK-FACT/facts", data={"fact": ["tenant"], "csrf_token": csrf})
+    assert "案件情形没有变化" in again.text
+    cleared = client.http.post("/cases/YK-FACT/facts", data={"csrf_token": csrf})
+    assert "案件情形已保存" in cleared.text
+    assert not _lease_missing(client, "YK-FACT")
+    events = client.request("GET", "/audit?action=case.facts", Role.auditor).json()["events"]
+    assert [
+        (e["before"]["facts"].get("tenant"), e["after"]["facts"]["tenant"]) for e in events
+    ] == [
+        (True, False),
+        (None, True),
+    ]
+
+    unknown = client.http.post("/cases/YK-FACT/facts", data={"fact": "renter", "csrf_token": csrf})
+    assert unknown.status_code == 422
+    assert "规则文件没有定义所选的案件情形" in unknown.text
+    signin(client, Role.archivist)
+    assert 'action="/cases/YK-FACT/facts"' not in client.http.get("/cases/YK-FACT").text
+    refused = client.http.post(
+        "/cases/YK-FACT/facts", data={"fact": "tenant", "csrf_token": page_csrf(client)}
+    )
+    assert refused.status_code == 403
+
+
+def test_the_new_case_form_records_the_facts_ticked(quiet_client: ApiClient) -> None:
+    client = quiet_client
+    signin(client, Role.archivist)
+    form = client.http.get("/cases/new").text
+    assert '<input type="checkbox" name="fact" value="tenant"> 租赁用电' in form
+    csrf = page_csrf(client, "/cases/new")
+    bad = post_new_case(
+        client, {**new_case_form("YK-NEWF", capacity_kva="0"), "fact": "tenant"}, csrf
+    )
+    assert bad.status_code == 422
+    assert 'value="tenant" checked> 租赁用电' in bad.text  # the ticks are kept
+    made = post_new_case(client, {**new_case_form("YK-NEWF"), "fact": "tenant"}, csrf)
+    assert made.status_code == 303
+    assert client.request("GET", "/cases/YK-NEWF", Role.reviewer).json()["facts"] == {
+        "tenant": True
+    }
+    assert _lease_missing(client, "YK-NEWF")
