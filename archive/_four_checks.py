@@ -22,12 +22,12 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Literal
 
-import pikepdf
 from lxml import etree  # type: ignore[import-untyped]
 from pydantic import BaseModel
 
 from archive._archive_numbers import ArchiveNumberPattern
 from archive._digests import file_digests
+from archive._pdf_inspection import PdfFindings
 from core import SettingsError
 
 Property = Literal["authenticity", "integrity", "usability", "security"]
@@ -61,7 +61,6 @@ ALLOWED_FORMATS = {
 }
 _TIFF_BIG_ENDIAN = b"MM\x00*"
 _LISTED_LIMIT = 5
-_FIELD_DEPTH = 32
 VIRUS_SCAN_SECONDS = 600
 
 
@@ -229,7 +228,8 @@ def _file_checks(root: Path, entries: list[_Catalogued], *, own: list[str]) -> l
         sha256, sm3 = file_digests(path)
         if sha256 != entry.values.get("SHA256") or sm3 != entry.values.get("SM3"):
             digests.append(f"{entry.path}: SHA256/SM3 do not match the catalogue")
-        formats += _format_problem(path, entry)
+        problem = format_problem(path.read_bytes()[:8], entry.values.get("格式", ""))
+        formats += [f"{entry.path}: {problem}"] if problem else []
     listed = {entry.path for entry in entries}
     on_disk = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
     extra = [
@@ -276,17 +276,17 @@ def _present(root: Path, name: str) -> bool:
     return _inside(root, root / name) and (root / name).is_file()
 
 
-def _format_problem(path: Path, entry: _Catalogued) -> list[str]:
-    media_type = entry.values.get("格式", "")
+def format_problem(head: bytes, media_type: str) -> str | None:
+    """Why a file of ``media_type`` whose bytes begin with ``head`` (8 bytes) is not in an
+    allowed format, or None when it is."""
     magic = ALLOWED_FORMATS.get(media_type)
     if magic is None:
-        return [f"{entry.path}: format {media_type or 'none'} is not allowed"]
-    head = path.read_bytes()[:8]
+        return f"format {media_type or 'none'} is not allowed"
     if not head.startswith(magic) and not (
         media_type == "image/tiff" and head.startswith(_TIFF_BIG_ENDIAN)
     ):
-        return [f"{entry.path}: its bytes are not {media_type}"]
-    return []
+        return f"its bytes are not {media_type}"
+    return None
 
 
 def _number_checks(root: Path, entries: list[_Catalogued]) -> list[CheckItem]:
@@ -332,87 +332,33 @@ def _number_pattern(root: Path) -> re.Pattern[str] | str:
 
 def _pdf_checks(root: Path, entries: list[_Catalogued]) -> list[CheckItem]:
     """U3 PDF/A declared on long-term copies; S1 no encryption; S2 no scripts or embedded files."""
-    pdfa, encrypted, active = [], [], []
+    found = PdfFindings()
     for entry in entries:
         path = root / entry.path
-        if entry.values.get("格式") != "application/pdf" or not path.is_file():
-            continue
-        try:
-            with pikepdf.open(path) as pdf:
-                if pdf.is_encrypted:
-                    encrypted.append(f"{entry.path}: encrypted")
-                active += [f"{entry.path}: {what}" for what in _active_content(pdf)]
-                if entry.values.get("版本") == "长期保存" and not _declares_pdfa(pdf):
-                    pdfa.append(f"{entry.path}: not declared PDF/A-2b with an output intent")
-        except pikepdf.PasswordError:
-            encrypted.append(f"{entry.path}: needs a password")
-        except pikepdf.PdfError as exc:
-            pdfa.append(f"{entry.path}: cannot be read as PDF ({exc})")
+        if entry.values.get("格式") == "application/pdf" and path.is_file():
+            found.inspect(path, name=entry.path, long_term=entry.values.get("版本") == "长期保存")
+    return pdf_items(found)
+
+
+def pdf_items(found: PdfFindings) -> list[CheckItem]:
+    """U3, S1 and S2 of what ``found`` holds (a package's PDFs or the stored archive's)."""
     return [
         result_item(
             "U3",
             "usability",
             "长期保存版本为 PDF/A-2b（XMP 标识、输出意图）",
-            pdfa,
+            found.not_pdfa,
             "declared PDF/A-2b",
         ),
-        result_item("S1", "security", "文件未加密", encrypted, "no encryption"),
+        result_item("S1", "security", "文件未加密", found.encrypted, "no encryption"),
         result_item(
             "S2",
             "security",
             "无脚本、动作和嵌入文件",
-            active,
+            found.active,
             "no scripts, actions or embedded files",
         ),
     ]
-
-
-def _active_content(pdf: pikepdf.Pdf) -> list[str]:
-    found = []
-    names = pdf.Root.get("/Names")
-    if names is not None and "/JavaScript" in names:
-        found.append("document JavaScript")
-    if names is not None and "/EmbeddedFiles" in names:
-        found.append("embedded files")
-    if "/OpenAction" in pdf.Root or "/AA" in pdf.Root:
-        found.append("an action on opening")
-    form = pdf.Root.get("/AcroForm")
-    if form is not None and "/XFA" in form:
-        found.append("an XFA form, which may run scripts")
-    if form is not None:
-        found += _field_actions(form.get("/Fields", pikepdf.Array()))
-    for number, page in enumerate(pdf.pages, start=1):
-        if "/AA" in page.obj:
-            found.append(f"page {number} has actions")
-        for annot in page.obj.get("/Annots", []):
-            if annot.get("/Subtype") == "/FileAttachment" or "/A" in annot:
-                found.append(f"page {number} has an attachment or action annotation")
-            if "/AA" in annot:
-                found.append(f"page {number} has an annotation with actions on its events")
-    return found
-
-
-def _field_actions(fields: pikepdf.Object, depth: int = 0) -> list[str]:
-    """Form fields (and their kids) with actions of their own; a widget merged into its
-    field is also a page's annotation, so it is named here and on its page."""
-    found = []
-    for field in fields:
-        if not isinstance(field, pikepdf.Dictionary):
-            continue
-        if "/AA" in field or "/A" in field:
-            found.append(f"form field {field.get('/T', '(unnamed)')} has actions")
-        if depth < _FIELD_DEPTH:  # a malformed file may loop through its /Kids
-            found += _field_actions(field.get("/Kids", pikepdf.Array()), depth + 1)
-    return found
-
-
-def _declares_pdfa(pdf: pikepdf.Pdf) -> bool:
-    meta = pdf.open_metadata()
-    return (
-        meta.get("pdfaid:part") == "2"
-        and meta.get("pdfaid:conformance") == "B"
-        and "/OutputIntents" in pdf.Root
-    )
 
 
 def _manual_checks(root: Path) -> list[CheckItem]:

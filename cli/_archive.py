@@ -4,8 +4,9 @@ the stored archive's, retention.
 ``case CASE_NO [--override REASON]`` archives a case and ``reopen CASE_NO --reason R`` re-opens
 one, through the functions the API calls (``archive_case``, ``reopen_case``), as ``cli``;
 ``export CASE_NO... --out DIR`` writes the transfer package of archived cases and checks it;
-``check DIR [--json]`` runs the 四性检测 on a package (``--stored``: on the stored archive, for
-cron); ``due --year Y`` lists the cases due for appraisal. A check with a failing item exits 6.
+``check DIR [--json]`` runs the 四性检测 on a package (``--stored``: on the stored archive, as
+the worker does daily, audited); ``due --year Y`` lists the cases due for appraisal. A check
+with a failing item exits 6.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from archive import (
     CheckReport,
     archive_case,
     check_package,
-    check_stored,
     due_for_appraisal,
     export_package,
     get_case,
@@ -30,6 +30,7 @@ from archive import (
     open_object_store,
     reopen_case,
     rule_set_for,
+    run_stored_check,
 )
 from cli._errors import ExitCode
 from cli._tokens import CLI_ACTOR
@@ -115,19 +116,24 @@ def export_command(case_nos: tuple[str, ...], out: Path) -> None:
 @click.option("--stored", is_flag=True, help="check the stored archive instead of a package")
 @click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
 def check_command(package: Path | None, stored: bool, as_json: bool) -> None:
-    """四性检测 of a transfer package (or, with --stored, of the stored archive); exit 6 when
-    an item fails. Items a person must check are ``manual``."""
+    """四性检测 of a transfer package (or, with --stored, of the stored archive, audited as the
+    worker's daily run is); exit 6 when an item fails. Items a person must check are ``manual``."""
     if (package is None) == (not stored):
         raise click.UsageError("name a package folder, or give --stored (not both)")
     if package is not None:
         _finish(check_package(package), as_json=as_json)
         return
     settings = get_settings()
+    rules = load_rule_book(settings.rules_file)
     with open_database(settings) as database, database.transaction() as session:
         store = open_object_store(settings)
         try:
-            report = check_stored(
-                session, store=store, pattern=ArchiveNumberPattern.from_settings(settings)
+            report = run_stored_check(
+                session,
+                store=store,
+                pattern=ArchiveNumberPattern.from_settings(settings),
+                book=rules,
+                actor=CLI_ACTOR,
             )
         finally:
             store.close()

@@ -17,7 +17,10 @@ without harm, and two periodic tasks make sure none is missing:
 - ``audit_checkpoint`` anchors the newest audit events in a signed object-store record;
 - ``webhooks`` tells ``YEKUO_WEBHOOK_URL`` of overdue stages and new error findings;
 - ``trash_purge`` (daily, 02:17) destroys the originals left in the trash past
-  ``YEKUO_TRASH_DAYS``, as ``yekuo trash purge`` does.
+  ``YEKUO_TRASH_DAYS``, as ``yekuo trash purge`` does;
+- ``stored_check`` (daily, 02:47) runs the 四性检测 of the stored archive, as ``yekuo archive
+  check --stored`` does: audited ``archive.stored_check``, and a failure shows on the keeper's
+  start page until a run passes.
 
 A transient failure is tried again after the delay the document's row sets, through huey's
 ``RetryTask``; a permanent one, or the last attempt, ends ``failed`` in the row.
@@ -43,11 +46,14 @@ from sqlalchemy.engine import make_url
 
 from archive import (
     SYSTEM,
+    ArchiveNumberPattern,
     UrllibSender,
     due_jobs,
     load_audit_key,
+    load_rule_book,
     purge_expired,
     release_dead_leases,
+    run_stored_check,
     today_in_china,
     webhook_round,
     write_checkpoint,
@@ -157,6 +163,8 @@ class IntakeQueue:
         self.huey.periodic_task(crontab(), name="webhooks")(self.send_webhooks)
         daily = crontab(minute="17", hour="2")
         self.huey.periodic_task(daily, name="trash_purge")(self.purge_trash)
+        after_purge = crontab(minute="47", hour="2")
+        self.huey.periodic_task(after_purge, name="stored_check")(self.check_stored_archive)
 
     def enqueue(self, document_id: str) -> bool:
         """Send the intake message of a committed document; False (logged) if it failed.
@@ -234,6 +242,23 @@ class IntakeQueue:
                 report.objects_deleted,
             )
         return len(report.documents)
+
+    def check_stored_archive(self) -> bool:
+        """The 四性检测 of the stored archive, audited ``archive.stored_check``; whether it
+        passed (a failure is logged, naming the failed items)."""
+        parts = self._parts()
+        with parts.database.transaction() as session:
+            report = run_stored_check(
+                session,
+                store=parts.store,
+                pattern=ArchiveNumberPattern.from_settings(self.settings),
+                book=load_rule_book(self.settings.rules_file),
+                actor=SYSTEM,
+            )
+        failed = [f"{item.id} {item.detail}" for item in report.items if item.result == "fail"]
+        if failed:
+            log.error("the stored archive fails its 四性检测: %s", "; ".join(failed))
+        return report.passed
 
     def _run_intake(self, document_id: str) -> None:
         attempt = IntakeWorker(self._parts(), name=worker_name()).run(document_id)

@@ -1,7 +1,8 @@
 """The start page (工作台): for each role, the work waiting for it — archivists the cases
 lacking documents and the failed intakes, reviewers the cases ready to check, the findings to
 resolve and what falls due soon, auditors the latest actions and overrides, the keeper the
-loans to decide, the cases ready to archive and what is due for appraisal this year; and everyone
+loans to decide, the cases ready to archive, what is due for appraisal this year and a failed
+check of the stored archive (the worker's daily 四性检测, until a run passes); and everyone
 the stages they answer for that fall due within ``YEKUO_REMINDER_DAYS`` working days."""
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from archive import (
     Stage,
     due_for,
     due_for_appraisal,
+    last_stored_check,
     list_cases,
     list_loans,
     loan_public,
@@ -123,14 +125,22 @@ def _keeper_panels(
     actor: Actor,
     now: dt.datetime,
 ) -> dict[str, Any]:
-    """What waits for the keeper beside the cases: loans to decide, due for appraisal."""
+    """What waits for the keeper beside the cases: loans to decide, due for appraisal, the last
+    check of the stored archive when it failed."""
     if not actor.can(Permission.lend):
         return {"keeper": None}
     loans = [loan_public(loan, now=now) for loan in list_loans(session, actor=actor)]
     waiting = [loan for loan in loans if loan.status is LoanStatus.requested]
     year = today_in_china().year
     due = due_for_appraisal(session, year=year, book=rules, pattern=numbers, actor=actor)
-    shown = {"loans": waiting[:SHOWN], "loans_total": len(waiting), "due": due, "year": year}
+    check = last_stored_check(session)
+    shown = {
+        "loans": waiting[:SHOWN],
+        "loans_total": len(waiting),
+        "due": due,
+        "year": year,
+        "stored_check": check if check is not None and not check.passed else None,
+    }
     return {"keeper": shown}
 
 

@@ -15,10 +15,12 @@ from typing import Any
 import pytest
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from api import API_PREFIX, create_app
 from archive import (
     SYSTEM,
+    Document,
     IntakeOutcome,
     Role,
     claim_next,
@@ -244,6 +246,32 @@ def test_the_retention_report_lists_what_is_due_for_appraisal(
     assert "0 cases due for appraisal" in listed.stderr
 
 
+def test_a_failed_check_of_the_stored_archive_shows_on_the_keepers_page_until_one_passes(
+    client: ApiClient, settings: Settings
+) -> None:
+    case_at_connection(client, settings, "YK-H1", seed=5)
+    number = archived(client, "YK-H1")["archive_no"]
+    assert signin(client, Role.keeper).status_code == 303
+    assert 'id="stored-check"' not in client.http.get("/").text
+    with open_database(settings) as database, database.transaction() as session:
+        copy = session.scalars(select(Document.archival_sha256)).first()
+    assert copy is not None
+    path = next(settings.resolved_object_store_dir.rglob(copy))
+    kept = path.read_bytes()
+    path.chmod(0o644)
+    path.write_bytes(kept[:-1] + bytes([kept[-1] ^ 0x01]))
+    failing = run_yekuo(settings, "archive", "check", "--stored", "--json")
+    assert failing.returncode == 6, failing.stdout + failing.stderr
+    page = client.http.get("/").text
+    assert 'id="stored-check"' in page
+    assert "馆藏档案四性检测未通过" in page
+    assert f"A1 存储的原件与长期保存版本摘要一致：{number} document" in page
+    path.write_bytes(kept)
+    passing = run_yekuo(settings, "archive", "check", "--stored")
+    assert passing.returncode == 0, passing.stdout + passing.stderr
+    assert 'id="stored-check"' not in client.http.get("/").text
+
+
 NOT_CHANGES = frozenset(
     {
         "POST /api/v1/cases/{case_no}/loans",
@@ -281,6 +309,7 @@ CHANGES: dict[str, dict[str, Any]] = {
     "POST /api/v1/findings/{finding_id}/dismiss": {"json": {"reason": "核对无误"}},
     "POST /cases/{case_no}/advance": {"data": {"to": "connection"}},
     "POST /cases/{case_no}/duty": {"data": {"post": "clerk"}},
+    "POST /cases/{case_no}/facts": {"data": {"fact": "tenant"}},
     "POST /cases/{case_no}/rebase": {"data": {"version": "2023.12", "reason": "按受理时"}},
     "POST /cases/{case_no}/record": {"data": new_case_form("YK-L1", customer_phone="13800000000")},
     "POST /cases/{case_no}/unit": {"data": {"unit": "GDS09"}},

@@ -32,6 +32,7 @@ from archive import (
 )
 from cli import main
 from core import Settings, get_settings
+from tests.archived_cases import archived_case
 from tests.intake_jobs import intake_outcome, upload_scan
 from worker import IntakeQueue, QueueError, UnreadableDocumentError, WorkerParts
 
@@ -355,3 +356,31 @@ def test_the_daily_purge_destroys_what_the_trash_kept_past_its_period(
         queue.close()
     assert store.head(digests[old]) is None
     assert store.head(digests[recent]) is not None
+
+
+def test_the_daily_stored_check_runs_after_the_purge_is_audited_and_finds_a_lost_copy(
+    fast: Settings, database: Database, store: LocalObjectStore
+) -> None:
+    archived_case(fast, database, store, case_no="YK-34")
+    queue = _queue(fast, database, store, _read_well)
+    try:
+        at = dt.datetime(2026, 3, 2, 2, 47)
+        assert [task.name for task in queue.huey.read_periodic(at)] == ["sweep", "retry_index",
+            "audit_checkpoint", "webhooks", "stored_check"]  # fmt: skip
+        assert queue.check_stored_archive() is True
+        with database.transaction() as session:
+            copy = session.scalars(select(Document)).one().archival_sha256
+        assert copy is not None
+        assert store.delete(copy)
+        assert queue.check_stored_archive() is False
+    finally:
+        queue.close()
+    with database.transaction() as session:
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "archive.stored_check")
+        ).all()
+    assert {event.actor for event in events} == {"system"}
+    afters = [event.after or {} for event in events]
+    assert [after["passed"] for after in afters] == [True, False]
+    assert [item["id"] for item in afters[1]["failed_items"]] == ["A1"]
+    assert "archival copy: missing from the object store" in afters[1]["failed_items"][0]["detail"]
