@@ -174,12 +174,14 @@ def list_cases(
     stage: Stage | None = None,
     category: str | None = None,
     text: str | None = None,
+    unit: str | None = None,
     rules: RuleBook | None = None,
     overdue: bool = False,
     has_errors: bool = False,
     has_missing: bool = False,
     intake_failed: bool = False,
     ready: bool = False,
+    due_within: int | None = None,
     sort: CaseSort | None = None,
     counts: bool = False,
     today: dt.date | None = None,
@@ -189,17 +191,24 @@ def list_cases(
     """The cases ``actor`` sees matching the filters, with what needs doing on each (see
     ``archive._worklist``).
 
+    ``unit`` keeps the cases of that unit and the units under it; it must be the actor's unit
+    or one under it (ForbiddenError otherwise, ValidationError for an unknown unit).
+
     With ``rules`` each case carries its open findings, missing documents, intake counts and
     the time limit of its stage as of ``today`` (default today in China); the filters on
-    those (``overdue``, ``has_errors``, ``has_missing``, ``intake_failed``, ``ready``),
-    ``sort="due"`` and ``counts`` need ``rules``. Default order: most recently changed first,
-    or with ``overdue`` most working days over first.
+    those (``overdue``, ``has_errors``, ``has_missing``, ``intake_failed``, ``ready``,
+    ``due_within`` working days), ``sort="due"`` and ``counts`` need ``rules``. Default
+    order: most recently changed first, or with ``overdue`` most working days over first.
     """
     query = scoped_cases(session, select(Case).join(Case.customer), actor=actor)
     if stage is not None:
         query = query.where(Case.stage == stage.value)
     if category:
         query = query.where(Case.category == category)
+    if unit is not None:
+        known_unit(session, unit)
+        require_unit_in_scope(session, actor=actor, code=unit)
+        query = query.where(Case.unit.in_(unit_tree(session).subtree(unit)))
     if text:
         # autoescape: a % or _ typed in the search box is that character, not a wildcard
         needle = text.strip()
@@ -226,6 +235,7 @@ def list_cases(
         today=today or today_in_china(),
         limit=limit,
         offset=offset,
+        due_within=due_within,
     )
 
 

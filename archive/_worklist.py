@@ -169,12 +169,14 @@ def worklist(
     today: dt.date,
     limit: int,
     offset: int,
+    due_within: int | None = None,
 ) -> CaseList:
-    """One page of the cases of ``query`` that pass ``filters``, in ``sort`` order (default:
+    """One page of the cases of ``query`` that pass ``filters`` (and, with ``due_within``, whose
+    stage falls due within that many working days or is overdue), in ``sort`` order (default:
     most days left the least first when ``overdue`` is on, else most recently changed first);
     with ``counts``, how many of them each filter would keep."""
     order = sort or ("due" if filters.overdue else "updated")
-    needs_all = filters.any() or order == "due" or counts
+    needs_all = filters.any() or order == "due" or counts or due_within is not None
     if book is None:
         if needs_all:
             raise ValueError(
@@ -187,7 +189,11 @@ def worklist(
     cases = list(session.scalars(query.options(selectinload(Case.documents))).unique())
     statuses = case_statuses(session, cases, book=book, today=today)
     kept = sorted(
-        (case for case in cases if filters.keep(statuses[case.id])),
+        (
+            case
+            for case in cases
+            if filters.keep(statuses[case.id]) and _due_within(statuses[case.id], due_within)
+        ),
         key=lambda case: _sort_key(case, statuses[case.id], order),
     )
     return CaseList(
@@ -234,6 +240,11 @@ def _sort_key(case: Case, status: CaseStatus, order: CaseSort) -> tuple[object, 
     if order == "accepted_on":
         return (case.accepted_on, case.case_no)
     return (-case.updated_at.timestamp(), -case.id)
+
+
+def _due_within(status: CaseStatus, days: int | None) -> bool:
+    left = _working_days_left(status.due)
+    return days is None or (left is not None and left <= days)
 
 
 def _working_days_left(due: StageDue | None) -> int | None:

@@ -108,6 +108,14 @@ def get_cases(
     stage: Stage | None = None,
     category: Category | None = None,
     q: Annotated[str | None, Query(max_length=200, description="case number or name")] = None,
+    unit: Annotated[
+        str | None,
+        Query(
+            max_length=64,
+            description="only cases of this unit and the units under it (the caller's unit "
+            "or one under it; 403 for another)",
+        ),
+    ] = None,
     overdue: Annotated[
         bool, Query(description="only cases past their stage's time limit, most days over first")
     ] = False,
@@ -121,6 +129,10 @@ def get_cases(
     ready: Annotated[
         bool, Query(description="only open cases with nothing missing and nothing in intake")
     ] = False,
+    due_within: Annotated[
+        int | None,
+        Query(ge=0, le=250, description="only cases due within this many working days or overdue"),
+    ] = None,
     sort: Annotated[
         CaseSort | None,
         Query(
@@ -142,12 +154,14 @@ def get_cases(
         stage=stage,
         category=category.value if category else None,
         text=q,
+        unit=unit,
         rules=rules,
         overdue=overdue,
         has_errors=has_errors,
         has_missing=has_missing,
         intake_failed=intake_failed,
         ready=ready,
+        due_within=due_within,
         sort=sort,
         counts=counts,
         today=today_in_china(),

@@ -64,38 +64,50 @@ def cases_page(
     stage: Annotated[str, Query(max_length=40)] = "",
     category: Annotated[str, Query(max_length=40)] = "",
     q: Annotated[str, Query(max_length=200)] = "",
+    unit: Annotated[str, Query(max_length=64)] = "",
     overdue: Annotated[str, Query(max_length=1)] = "",
     has_errors: Annotated[str, Query(max_length=1)] = "",
     has_missing: Annotated[str, Query(max_length=1)] = "",
     intake_failed: Annotated[str, Query(max_length=1)] = "",
     ready: Annotated[str, Query(max_length=1)] = "",
+    due_within: Annotated[str, Query(max_length=3)] = "",
     sort: Annotated[str, Query(max_length=20)] = "",
     offset: Offset = 0,
 ) -> Response:
     """The worklist: cases with what needs doing on each, filtered (the filters in the URL, so
-    a view can be bookmarked), counted per filter and sorted."""
+    a view can be bookmarked; the units offered are the user's and those under it), counted
+    per filter and sorted."""
     actor.require(Permission.read)
     chosen_stage = optional_choice(Stage, stage, label="环节")
     chosen_category = optional_choice(Category, category, label="客户类别")
     if sort and sort not in SORTS_ZH:
-        raise ValidationError(f"排序方式 {sort!r} 无效：可选 {'、'.join(SORTS_ZH.values())}")
-    flags = {"overdue": overdue, "has_errors": has_errors, "has_missing": has_missing}
-    flags.update(intake_failed=intake_failed, ready=ready)
+        raise ValidationError(f"排序方式无效：可选 {'、'.join(SORTS_ZH.values())}")
+    if due_within and not due_within.isdigit():
+        raise ValidationError("到期的工作日数应为数字：请从工作台的链接进入")
     found = list_cases(
         session,
         actor=actor,
         stage=chosen_stage,
         category=chosen_category.value if chosen_category else None,
         text=q.strip() or None,
+        unit=unit or None,
         rules=rules,
+        overdue=bool(overdue),
+        has_errors=bool(has_errors),
+        has_missing=bool(has_missing),
+        intake_failed=bool(intake_failed),
+        ready=bool(ready),
+        due_within=int(due_within) if due_within else None,
         sort=sort or None,
         counts=True,
         today=today_in_china(),
         limit=PAGE_SIZE,
         offset=offset,
-        **{name: bool(value) for name, value in flags.items()},
     )
-    filters = {"q": q, "stage": stage, "category": category, **flags, "sort": sort}
+    flags = {"overdue": overdue, "has_errors": has_errors, "has_missing": has_missing}
+    flags.update(intake_failed=intake_failed, ready=ready)
+    filters = {"q": q, "stage": stage, "category": category, "unit": unit, **flags}
+    filters.update(due_within=due_within, sort=sort)
     return render(
         request,
         "cases.html",
@@ -103,6 +115,7 @@ def cases_page(
             "found": found,
             "stages": list(Stage),
             "categories": list(Category),
+            "units": assignable_units(session, actor=actor),
             "status_filters": STATUS_FILTERS_ZH,
             "sorts": SORTS_ZH,
             "filters": filters,

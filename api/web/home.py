@@ -53,13 +53,20 @@ class Panel:
     filters: dict[str, Any]
     empty: str
     due_soon_only: bool = False
+    """Only the cases due within the reminder's working days (or overdue)."""
 
-    @property
-    def link(self) -> str:
-        """The whole worklist view behind the panel."""
-        return worklist_link(
-            {name: "1" if value is True else value for name, value in self.filters.items()}
-        )
+    def filters_for(self, *, due_soon_days: int) -> dict[str, Any]:
+        """The worklist filters of the panel, the reminder's days filled in."""
+        if not self.due_soon_only:
+            return self.filters
+        return {**self.filters, "due_within": due_soon_days}
+
+
+def panel_link(filters: dict[str, Any]) -> str:
+    """The whole worklist view behind a panel."""
+    return worklist_link(
+        {name: "1" if value is True else str(value) for name, value in filters.items()}
+    )
 
 
 PANELS = (
@@ -97,18 +104,18 @@ def _case_panels(
     for panel in PANELS:
         if not actor.can(panel.permission):
             continue
+        filters = panel.filters_for(due_soon_days=due_soon_days)
         found = list_cases(
-            session, actor=actor, rules=rules, today=today_in_china(), limit=SHOWN, **panel.filters
+            session, actor=actor, rules=rules, today=today_in_china(), limit=SHOWN, **filters
         )
-        cases, total = found.cases, found.total
-        if panel.due_soon_only:
-            cases = [
-                c
-                for c in cases
-                if c.working_days_left is not None and c.working_days_left <= due_soon_days
-            ]
-            total = len(cases)
-        shown.append({"panel": panel, "cases": cases, "total": total})
+        shown.append(
+            {
+                "panel": panel,
+                "cases": found.cases,
+                "total": found.total,
+                "link": panel_link(filters),
+            }
+        )
     return shown
 
 

@@ -326,6 +326,33 @@ def test_the_case_list_its_counts_and_the_queue_count_only_the_units_cases(
     assert {case_no for case_no in CASES.values() if case_no in page} == SEES[unit]
 
 
+def test_the_case_list_filters_by_a_unit_of_the_callers_own(embedded: Installation) -> None:
+    def listed(path: str, unit: str) -> set[str]:
+        answer = embedded.api("GET", path, unit)
+        assert answer.status_code == 200, answer.text
+        return {case["case_no"] for case in answer.json()["cases"]}
+
+    assert listed("/cases?unit=GDS1", "XA") == {"YK-GDS1"}
+    assert listed("/cases?unit=XA", "TOP") == SEES["XA"]  # a unit and the units under it
+    assert embedded.api("GET", "/cases?unit=GDS2", "GDS1").status_code == 403
+    assert embedded.api("GET", "/cases?unit=TOP", "XA").status_code == 403
+    assert embedded.api("GET", "/cases?unit=NOPE", "TOP").status_code == 422
+
+    embedded.sign_in_page("XA")
+    page = embedded.http.get("/cases").text
+    choices = page.split('id="unit"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="(\w*)"', choices) == ["", "XA", "GDS1", "GDS2"]
+    filtered = embedded.http.get("/cases", params={"unit": "GDS1"}).text
+    assert {case_no for case_no in CASES.values() if case_no in filtered} == {"YK-GDS1"}
+    assert '<option value="GDS1" selected>' in filtered
+    assert 'href="/cases?unit=GDS1&amp;sort=due"' in filtered  # the filter stays in the links
+    refused = embedded.http.get("/cases", params={"unit": "TOP"})
+    assert refused.status_code == 403
+    assert "单位 TOP 不是您的单位或下级单位" in refused.text
+    embedded.sign_in_page("GDS1")
+    assert 'id="unit"' not in embedded.http.get("/cases").text  # one unit: nothing to choose
+
+
 @pytest.mark.parametrize("unit", ACTORS)
 def test_the_audit_trail_shows_the_events_of_the_units_cases_only(
     embedded: Installation, unit: str
