@@ -133,6 +133,7 @@ from archive._lending import (
     loan_watermark,
     needs_loan,
     read_case,
+    read_case_on_loan,
     read_document,
     record_loan_view,
     refuse_loan,
@@ -270,7 +271,7 @@ from archive._vocabulary import (
     Severity,
     Stage,
 )
-from archive._watermark import Watermark, mark_original, mark_png
+from archive._watermark import Watermark, mark_original, mark_png, stamp_pdf
 from archive._webhook_http import UrllibSender, WebhookDeliveryError
 from archive._webhooks import (
     SIGNATURE_HEADER,
@@ -571,6 +572,7 @@ __all__ = [
     "query_events",
     "queue_stats",
     "read_case",
+    "read_case_on_loan",
     "read_document",
     "read_manifest",
     "rebase_case",
@@ -606,6 +608,7 @@ __all__ = [
     "sign_in",
     "signature",
     "stage_due",
+    "stamp_pdf",
     "start_session",
     "start_user_session",
     "store_upload",

@@ -26,9 +26,7 @@ from archive._scope import case_in_scope, scoped_cases
 from archive._vocabulary import LoanStatus
 from archive._watermark import Watermark
 from archive.db._models import Case, Document, Loan
-from core import CHINA
-
-MAX_LOAN_DAYS = 90
+from core import CHINA, MAX_LOAN_DAYS
 
 
 class LoanRequest(BaseModel):
@@ -292,11 +290,20 @@ def _audit(session: Session, loan: Loan, *, actor: Actor, action: str, **after: 
 def read_case(session: Session, *, case_no: str, actor: Actor, now: dt.datetime) -> Case:
     """The case, to show its content to ``actor``: as ``get_case``, and when it is archived
     only on an active loan (LoanRequiredError otherwise), the view audited ``loan.view``."""
+    case, _ = read_case_on_loan(session, case_no=case_no, actor=actor, now=now)
+    return case
+
+
+def read_case_on_loan(
+    session: Session, *, case_no: str, actor: Actor, now: dt.datetime
+) -> tuple[Case, Loan | None]:
+    """As ``read_case``, with the loan ``actor`` reads the case under (None: they need none),
+    whose watermark what they are given must carry."""
     case = get_case(session, case_no=case_no, actor=actor)
     loan = require_loan(session, case, actor=actor, now=now)
     if loan is not None:
         record_loan_view(session, loan, actor=actor, action="loan.view")
-    return case
+    return case, loan
 
 
 def read_document(

@@ -10,11 +10,12 @@ from core._process import (
     process_instance,
     process_tag,
 )
-from core._settings import Settings, get_settings
+from core._settings import MAX_LOAN_DAYS, Settings, get_settings
 from core._sqlite_wal import use_wal
 
 __all__ = [
     "CHINA",
+    "MAX_LOAN_DAYS",
     "Closing",
     "Settings",
     "SettingsError",

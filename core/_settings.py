@@ -16,6 +16,8 @@ from core._errors import SettingsError
 
 MiB = 1024 * 1024
 ROLE_NAMES = frozenset({"archivist", "reviewer", "auditor", "keeper", "admin"})
+MAX_LOAN_DAYS = 90
+"""The longest loan of an archived case, asked for, given by a keeper or by default."""
 """The roles a setting may name (``archive.Role``'s values; a test keeps the two equal)."""
 
 
@@ -204,8 +206,6 @@ class Settings(BaseSettings):
 
     loan_days: int = Field(
         default=7,
-        ge=1,
-        le=365,
         description="借阅: how many days an approved loan of an archived case lasts unless the "
         "keeper gives another period.",
     )
@@ -255,6 +255,11 @@ class Settings(BaseSettings):
             )
         if self.max_upload_bytes > 4096 * MiB:
             raise ValueError("YEKUO_MAX_UPLOAD_BYTES above 4 GiB is refused: scans are smaller")
+        if not 1 <= self.loan_days <= MAX_LOAN_DAYS:
+            raise ValueError(
+                f"YEKUO_LOAN_DAYS={self.loan_days} is refused: a loan lasts 1 to {MAX_LOAN_DAYS} "
+                "days, the longest a borrower may ask for or a keeper give"
+            )
         return self
 
     @model_validator(mode="after")

@@ -29,10 +29,12 @@ from archive import (
     create_case,
     get_case,
     list_cases,
+    loan_watermark,
     missing_by_stage,
     move_case,
     put_case,
     read_case,
+    read_case_on_loan,
     record_history,
     rule_set_for,
     today_in_china,
@@ -93,10 +95,13 @@ def put_one_case(
 def get_record_history(
     case_no: str,
     session: SessionDep,
+    now: NowDep,
     actor: Annotated[Actor, Depends(require(Permission.read))],
 ) -> list[CaseRecordChangePublic]:
-    """Every change of the case's marketing-system fields: field, old, new, source, who, when."""
-    case = get_case(session, case_no=case_no, actor=actor)
+    """Every change of the case's marketing-system fields: field, old, new, source, who, when
+    (of an archived case: on a loan only)."""
+    case = read_case(session, case_no=case_no, actor=actor, now=now)
+    session.commit()
     return record_history(session, case)
 
 
@@ -230,10 +235,11 @@ def get_cover_sheets(
     stage: CoverStage = None,
 ) -> Response:
     """资料封面: a PDF, one A4 page per document a stage requires, each with its QR code."""
-    case = read_case(session, case_no=case_no, actor=actor, now=now)
+    case, loan = read_case_on_loan(session, case_no=case_no, actor=actor, now=now)
     session.commit()
     pdf = case_cover_sheets(case, rules=rules, stage=stage)
-    return inline_pdf(pdf, filename=f"{case.case_no}-cover-sheets.pdf")
+    mark = loan_watermark(loan, now=now) if loan is not None else None
+    return inline_pdf(pdf, filename=f"{case.case_no}-cover-sheets.pdf", mark=mark)
 
 
 @router.get("/cases/{case_no}/missing")
@@ -263,7 +269,8 @@ def get_missing_notice(
     actor: Annotated[Actor, Depends(require(Permission.print_covers))],
 ) -> Response:
     """一次性告知单: a PDF for the customer naming every document still missing, by stage."""
-    case = read_case(session, case_no=case_no, actor=actor, now=now)
+    case, loan = read_case_on_loan(session, case_no=case_no, actor=actor, now=now)
     session.commit()
     pdf = case_missing_notice(session, case, rules=rules, today=today_in_china())
-    return inline_pdf(pdf, filename=f"{case.case_no}-missing-notice.pdf")
+    mark = loan_watermark(loan, now=now) if loan is not None else None
+    return inline_pdf(pdf, filename=f"{case.case_no}-missing-notice.pdf", mark=mark)

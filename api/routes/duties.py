@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from api._xlsx import xlsx_response
-from api.deps import RulesDep, SessionDep, require
+from api.deps import NowDep, RulesDep, SessionDep, require
 from archive import (
     XLSX_MEDIA_TYPE,
     Actor,
@@ -20,6 +20,7 @@ from archive import (
     case_stages,
     change_duty,
     get_case,
+    read_case,
     timeliness_report,
     timeliness_workbook,
 )
@@ -38,10 +39,14 @@ UnitQuery = Annotated[
 def get_stages(
     case_no: str,
     session: SessionDep,
+    now: NowDep,
     actor: Annotated[Actor, Depends(require(Permission.read))],
 ) -> CaseStages:
-    """Every stay of the case in a stage: entered, left, who answered for it, on time."""
-    return case_stages(session, get_case(session, case_no=case_no, actor=actor))
+    """Every stay of the case in a stage: entered, left, who answered for it, on time (of an
+    archived case: on a loan only)."""
+    case = read_case(session, case_no=case_no, actor=actor, now=now)
+    session.commit()
+    return case_stages(session, case)
 
 
 @router.put("/cases/{case_no}/duty")

@@ -56,12 +56,14 @@ from archive import (
     flow_stages,
     get_case,
     loan_public,
+    loan_watermark,
     missing_by_stage,
     move_case,
     needs_loan,
     next_stage,
     queue_stats,
     read_case,
+    read_case_on_loan,
     record_history,
     record_loan_view,
     record_reveal,
@@ -297,10 +299,11 @@ def cover_sheets(
 ) -> Response:
     """The case's 资料封面 as a PDF to print: one page per document the stage requires."""
     actor.require(Permission.print_covers)
-    case = read_case(session, case_no=case_no, actor=actor, now=now)
+    case, loan = read_case_on_loan(session, case_no=case_no, actor=actor, now=now)
     session.commit()
     pdf = case_cover_sheets(case, rules=rules, stage=stage)
-    return inline_pdf(pdf, filename=f"{case.case_no}-cover-sheets.pdf")
+    mark = loan_watermark(loan, now=now) if loan is not None else None
+    return inline_pdf(pdf, filename=f"{case.case_no}-cover-sheets.pdf", mark=mark)
 
 
 @router.get("/cases/{case_no}/missing-notice")
@@ -309,10 +312,11 @@ def missing_notice(
 ) -> Response:
     """The case's 一次性告知单 as a PDF to print and hand to the customer."""
     actor.require(Permission.print_covers)
-    case = read_case(session, case_no=case_no, actor=actor, now=now)
+    case, loan = read_case_on_loan(session, case_no=case_no, actor=actor, now=now)
     session.commit()
     pdf = case_missing_notice(session, case, rules=rules, today=today_in_china())
-    return inline_pdf(pdf, filename=f"{case.case_no}-missing-notice.pdf")
+    mark = loan_watermark(loan, now=now) if loan is not None else None
+    return inline_pdf(pdf, filename=f"{case.case_no}-missing-notice.pdf", mark=mark)
 
 
 def refusal_of(error: StageGateError, *, reason: str) -> Refusal:

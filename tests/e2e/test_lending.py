@@ -8,15 +8,16 @@ import datetime as dt
 import io
 from collections.abc import Iterator
 
+import pypdfium2
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image, ImageChops
 
 from api import create_app
 from archive import Role, open_database
-from core import Settings
+from core import MAX_LOAN_DAYS, Settings
 from search import index_pending, open_search_index
-from tests.e2e.helpers import ApiClient, run_yekuo
+from tests.e2e.helpers import ApiClient, red_pixels, run_yekuo
 from tests.e2e.test_archiving import REASON, archived, case_at_connection
 from tests.e2e.test_chinese_pages import english_words
 from tests.e2e.test_pages import signin
@@ -59,6 +60,8 @@ def _refused_reads(client: ApiClient, role: Role, case_no: str, document_id: str
     for path in (
         f"/cases/{case_no}",
         f"/cases/{case_no}/catalogue",
+        f"/cases/{case_no}/record-history",
+        f"/cases/{case_no}/stages",
         f"/documents/{document_id}",
         f"/documents/{document_id}/file",
     ):
@@ -104,6 +107,34 @@ def _read_only_pages(client: ApiClient, document_id: str) -> None:
     assert page.status_code == 200, page.text
     for action in ("/fields", "/doc_type", "/split", "/retry", "/dismiss", "/move", "/trash"):
         assert f'{action}"' not in page.text, action
+    client.http.cookies.clear()
+
+
+PRINTOUTS = ("/cases/YK-L1/cover-sheets?stage=application", "/cases/YK-L1/missing-notice")
+
+
+def _marked_red(content: bytes) -> int:
+    """The watermark's red on the first page of a PDF, rendered."""
+    pdf = pypdfium2.PdfDocument(content)
+    try:
+        return red_pixels(pdf[0].render(scale=1).to_pil())
+    finally:
+        pdf.close()
+
+
+def _printouts_are_watermarked(client: ApiClient, borrower: Role) -> None:
+    """The cover sheets and the one-time notice given under a loan carry its mark (they are
+    printed in black), from the API and from the case page alike."""
+    for path in PRINTOUTS:
+        lent = client.request("GET", path, borrower)
+        assert lent.status_code == 200, (path, lent.text)
+        assert lent.headers["cache-control"] == "no-store"
+        assert _marked_red(lent.content) > 200, path
+    assert signin(client, borrower).status_code == 303
+    for path in PRINTOUTS:
+        page = client.http.get(path)
+        assert page.status_code == 200, (path, page.text)
+        assert _marked_red(page.content) > 200, path
     client.http.cookies.clear()
 
 
@@ -176,6 +207,10 @@ def test_a_loan_is_refused_or_approved_viewed_watermarked_and_returned(
     assert [e["entity_id"] for e in views] == [str(second["id"])] * 2  # case page, document page
     downloads = [e["after"] for e in _events(client, "loan.download")]
     assert downloads == [{"borrower": second["borrower"], "document_id": document_id}]
+    for path in ("/cases/YK-L1/record-history", "/cases/YK-L1/stages"):
+        assert client.request("GET", path, Role.reviewer).status_code == 200, path
+    _printouts_are_watermarked(client, Role.reviewer)
+    assert len(_events(client, "loan.view")) == 2 + 2 + 2 * len(PRINTOUTS)  # each audited
 
     mine = client.request("GET", "/loans", Role.reviewer).json()
     assert [(loan["id"], loan["status"]) for loan in mine] == [
@@ -196,6 +231,10 @@ def test_a_loan_ends_by_its_date_on_a_moved_clock(
     client: ApiClient, settings: Settings, clock: Clock
 ) -> None:
     _archived_case(client, settings, "YK-L2", seed=6)
+    too_long = {"purpose": "年度稽查", "days": MAX_LOAN_DAYS + 1}  # longer than any loan lasts
+    assert (
+        client.request("POST", "/cases/YK-L2/loans", Role.auditor, json=too_long).status_code == 422
+    )
     loan = client.request("POST", "/cases/YK-L2/loans", Role.auditor, json={"purpose": "年度稽查"})
     approved = client.request("POST", f"/loans/{loan.json()['id']}/approve", Role.keeper, json={})
     assert approved.status_code == 200, approved.text

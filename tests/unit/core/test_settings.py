@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from archive import Role
-from core import Settings
+from core import MAX_LOAN_DAYS, Settings
 from core._settings import ROLE_NAMES
 
 
@@ -37,6 +37,13 @@ def test_s3_without_credentials_names_what_is_missing() -> None:
 def test_absurd_upload_limit_is_refused() -> None:
     with pytest.raises(ValidationError, match="YEKUO_MAX_UPLOAD_BYTES"):
         Settings(max_upload_bytes=10 * 1024**4, _env_file=None)
+
+
+@pytest.mark.parametrize("days", [0, MAX_LOAN_DAYS + 1, 365])
+def test_a_default_loan_longer_than_a_keeper_may_give_is_refused(days: int) -> None:
+    assert Settings(loan_days=MAX_LOAN_DAYS, _env_file=None).loan_days == MAX_LOAN_DAYS
+    with pytest.raises(ValidationError, match=f"YEKUO_LOAN_DAYS={days} is refused: a loan lasts"):
+        Settings(loan_days=days, _env_file=None)
 
 
 def test_view_pii_roles_are_read_as_a_list_and_unknown_roles_refused(
