@@ -97,6 +97,25 @@ def case_at_connection(client: ApiClient, settings: Settings, case_no: str, seed
     assert moved.status_code == 200, moved.text
 
 
+def archived_id_card_only(
+    client: ApiClient, settings: Settings, case_no: str, *, seed: int, **overrides: Any
+) -> tuple[str, str, dict[str, Any]]:
+    """A case with only an ID card (kept 10 years), advanced to 装表接电 and archived, both by
+    override: its 档号, the card's document id and the case as created."""
+    created = client.create_case(case_no, **overrides)
+    assert created.status_code == 201, created.text
+    document_id = client.upload(case_no, png_bytes(seed)).json()["document_id"]
+    finish_intake(settings, {document_id: "id_card"})
+    moved = client.request(
+        "POST",
+        f"/cases/{case_no}/advance",
+        Role.reviewer,
+        json={"to": "connection", "override_reason": REASON},
+    )
+    assert moved.status_code == 200, moved.text
+    return archived(client, case_no)["archive_no"], document_id, created.json()
+
+
 def archived(client: ApiClient, case_no: str, role: Role = Role.keeper) -> dict[str, Any]:
     """Archive the case (by override: its 装表接电 documents are on paper)."""
     response = client.request(
@@ -245,6 +264,22 @@ def test_the_retention_report_lists_what_is_due_for_appraisal(
     assert listed.returncode == 0, listed.stderr
     assert "0 cases due for appraisal" in listed.stderr
 
+    # A 件 of ID cards only is kept 10 years from 1 January after its 年度: due in year + 10.
+    number, _, _ = archived_id_card_only(client, settings, "YK-D2", seed=8)
+    assert number == f"0412-YK-{year}-D10-0002"
+    before = client.request("GET", "/archive/due", Role.keeper, params={"year": year + 9})
+    assert (before.status_code, before.json()) == (200, [])
+    for asked in (year + 10, year + 100):
+        due = client.request("GET", "/archive/due", Role.keeper, params={"year": asked})
+        assert due.json() == [
+            {"archive_no": number, "case_no": "YK-D2", "retention": "10y",
+             "archive_year": year, "due_year": year + 10}
+        ]  # fmt: skip
+    listed = run_yekuo(settings, "archive", "due", "--year", str(year + 10))
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout == f"{number}\tYK-D2\t10y\t{year + 10}\n"
+    assert "1 cases due for appraisal" in listed.stderr
+
 
 def test_a_failed_check_of_the_stored_archive_shows_on_the_keepers_page_until_one_passes(
     client: ApiClient, settings: Settings
@@ -349,24 +384,15 @@ def archived_world(client: ApiClient, settings: Settings) -> dict[str, str]:
     """An archived case with a document and a finding, an open case and a unit to move to."""
     with open_database(settings) as database, database.transaction() as session:
         create_unit(session, code="GDS09", name="城西供电所", actor=SYSTEM)
-    wrong_id = VALID_ID[:17] + "1"
-    created = client.create_case("YK-L1", customer={"name": OWNER, "id_number": wrong_id})
-    assert created.status_code == 201, created.text
     assert client.create_case("YK-L2").status_code == 201
-    document_id = client.upload("YK-L1", png_bytes(7)).json()["document_id"]
-    finish_intake(settings, {document_id: "id_card"})
-    moved = client.request(
-        "POST",
-        "/cases/YK-L1/advance",
-        Role.reviewer,
-        json={"to": "connection", "override_reason": REASON},
+    wrong_id = VALID_ID[:17] + "1"
+    number, document_id, created = archived_id_card_only(
+        client, settings, "YK-L1", seed=7, customer={"name": OWNER, "id_number": wrong_id}
     )
-    assert moved.status_code == 200, moved.text
-    number = archived(client, "YK-L1")["archive_no"]
     return {
         "case_no": "YK-L1",
         "document_id": document_id,
-        "finding_id": str(created.json()["findings"][0]["id"]),
+        "finding_id": str(created["findings"][0]["id"]),
         "name": "name",
         "archive_no": number,
     }
