@@ -135,10 +135,16 @@ class LabelledRows:
         return (label for label in self.labels if label.word in words)
 
     def _value_end(self, label: _Label, start: int | None = None) -> int:
-        """Where the value of a label ends: at the next label from ``start`` (its end)."""
+        """Where the value of a label ends: at the next label from ``start`` (its end), or at
+        a box of the row that lies wholly left of the label (the engine joined a note left
+        of a title block's 工程名称 into the label's box, and the note's next line, a little
+        lower, fell into the row after it)."""
         begin = label.end if start is None else start
+        row = self.rows[label.row]
         following = [other.start for other in self._by_row[label.row] if other.start >= begin]
-        return min(following, default=len(self.rows[label.row].compact))
+        end = min(following, default=len(row.compact))
+        left = self._label_box(label)[0]
+        return next((index for index in range(begin, end) if row.box_of(index)[2] <= left), end)
 
     def _residue_end(self, label: _Label, start: int) -> int | None:
         """Where the value begins past a label-like word that opens it (业务编号:2307… 贺辉),

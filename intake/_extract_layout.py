@@ -125,6 +125,10 @@ class Row:
             box=union_box(boxes),
         )
 
+    def box_of(self, compact_index: int) -> Box:
+        """The box of the OCR line a compact character is in."""
+        return self.lines[self._index[3][compact_index]].box
+
     def x_range(self, compact_index: int) -> tuple[int, int]:
         """Where on the page a compact character lies horizontally (estimated by its width)."""
         _, _, offsets, owners = self._index

@@ -64,6 +64,9 @@ _CERTIFICATE = re.compile(
 )
 # The place name of a certificate number, between its year and 不动产权第…号.
 _CERTIFICATE_PLACE = re.compile(r"\([0-9]{4}\)(?P<place>[^()]{1,16}?)不动产权")
+# A rule or speck of a fax read as a bracket or bar inside an address (西湖[区): no address
+# holds one between two Chinese characters.
+_SPECK_IN_PLACE = re.compile(r"(?<=[\u4e00-\u9fff])[\[\]|｜]+(?=[\u4e00-\u9fff])")
 _STRAY_IN_PLACE = re.compile(r"(?<=[\u4e00-\u9fff])[0-9Il|]{1,2}(?=[\u4e00-\u9fff])")
 BUSINESS_TYPES = {"新装": "new", "增容": "capacity_increase", "临时用电": "temporary"}
 _CHECKED = "■☑✓√✔●▣☒◼"
@@ -114,8 +117,15 @@ def chinese(value: str) -> str | None:
 
 
 def place(value: str) -> str | None:
-    """An address or an authority: places never start with a dash, which OCR reads as 一."""
-    return chinese(value.lstrip("-—–一~_"))
+    """An address or an authority: places never start with a dash, which OCR reads as 一, nor
+    hold a bracket or bar between two Chinese characters (a speck read as one; dropped, and
+    the reading is ``trimmed``)."""
+    return chinese(_SPECK_IN_PLACE.sub("", value.lstrip("-—–一~_")))
+
+
+def _place_doubt(raw: str, _value: str) -> Doubt | None:
+    """``trimmed`` when a speck read as a bracket or bar was dropped from the place."""
+    return "trimmed" if _SPECK_IN_PLACE.search(raw) else None
 
 
 def person_name(value: str) -> str | None:
@@ -304,6 +314,7 @@ def _certificate_doubt(raw: str, value: str) -> Doubt | None:
 
 _DOUBTS: dict[Normaliser, Callable[[str, str], Doubt | None]] = {
     party: _party_doubt,
+    place: _place_doubt,
     certificate_no: _certificate_doubt,
     citizen_id: _identifier_doubt(is_valid_citizen_id),
     credit_code: _identifier_doubt(is_valid_credit_code),
@@ -312,8 +323,8 @@ _DOUBTS: dict[Normaliser, Callable[[str, str], Doubt | None]] = {
 
 def doubt_of(normalise: Normaliser, raw: str, value: str) -> Doubt | None:
     """Why the value normalise gave for raw is in doubt, or None: a party's name that had
-    text glued to it cut off, a certificate number a misread character was dropped from, an
-    identifier whose check character fails or that has the
+    text glued to it cut off, a place a speck was dropped from, a certificate number a misread
+    character was dropped from, an identifier whose check character fails or that has the
     wrong length."""
     check = _DOUBTS.get(normalise)
     return check(raw, value) if check is not None else None

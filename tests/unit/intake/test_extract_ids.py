@@ -255,6 +255,23 @@ def test_a_stray_stroke_in_a_certificate_numbers_place_is_dropped_in_doubt(stray
     assert (field.value, field.doubt) == ("苏(2019)苏州工业园区不动产权第0012345号", "trimmed")
 
 
+@pytest.mark.parametrize("speck", ["[", "]", "|", "｜"])
+def test_a_speck_read_as_a_bracket_inside_the_location_is_dropped_in_doubt(speck: str) -> None:
+    rows: Rows = [
+        ["不动产权证书"],
+        ["权利人", "王小明"],
+        ["坐落", f"浙江省杭州市西湖{speck}区育才西路265号"],
+    ]
+    field = extract_fields("property_certificate", [page_of(rows)])["location"]
+    assert (field.value, field.doubt) == ("浙江省杭州市西湖区育才西路265号", "trimmed")
+
+
+def test_a_clean_location_is_certain() -> None:
+    rows: Rows = [["不动产权证书"], ["坐落", "浙江省杭州市西湖区育才西路265号1单元[A]室"]]
+    field = extract_fields("property_certificate", [page_of(rows)])["location"]
+    assert (field.value, field.doubt) == ("浙江省杭州市西湖区育才西路265号1单元[A]室", None)
+
+
 def test_a_clean_certificate_number_is_certain() -> None:
     rows: Rows = [["不动产权证书"], ["证号", "沪(2021)浦东新区不动产权第0076543号"]]
     field = extract_fields("property_certificate", [page_of(rows)])["certificate_no"]

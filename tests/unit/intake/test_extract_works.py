@@ -174,3 +174,15 @@ def test_a_drawings_next_note_under_its_project_name_is_not_glued_on() -> None:
     ]
     page = OcrPage(number=1, width=1654, height=2339, lines=lines, source="test")
     assert extract_fields("design_drawing", [page])["project_name"].value == name
+
+
+def test_a_note_left_of_the_title_block_is_not_glued_to_the_project_name() -> None:
+    """The engine joined note 2 and the title block's 工程名称 cell into one wide box; note 3,
+    a little lower, fell into the same row and sorts after it."""
+    name = "广州祥泽酒店管理股份有限公司1250kVA用电工程"
+    lines = [
+        OcrLine(f"2.接地电阻不大于4Ω。 工程名称 {name}", (123, 1255, 2153, 1326), 0.95),
+        OcrLine("3.施工须符合国家现行规范。", (121, 1305, 474, 1346), 0.95),
+    ]
+    page = OcrPage(number=1, width=2339, height=1654, lines=lines, source="test")
+    assert extract_fields("design_drawing", [page])["project_name"].value == name
