@@ -13,7 +13,7 @@ from intake._errors import (
     TooLargeError,
     UnreadableFileError,
 )
-from intake._extract import extract_fields
+from intake._extract import expected_fields, extract_fields
 from intake._identifiers import (
     CREDIT_CODE_ALPHABET,
     IdentifierRepair,
@@ -102,6 +102,7 @@ __all__ = [
     "cover_payload",
     "credit_code_check_char",
     "describe_unaccepted",
+    "expected_fields",
     "extract_fields",
     "is_citizen_id_format",
     "is_credit_code_format",

@@ -72,3 +72,13 @@ def extract_fields(doc_type: str, pages: list[OcrPage]) -> dict[str, ExtractedFi
         raise ValueError(f"unknown document type {doc_type!r}; expected one of {known}")
     rules = RULES[doc_type]
     return read_document(layout_rows(pages), rules)
+
+
+def expected_fields(doc_type: str) -> tuple[str, ...]:
+    """The fields (DESIGN.md names) extraction looks for on a document of ``doc_type``, in the
+    order it reads them; none for a type it has no rules for (one a rule file added)."""
+    rules = RULES.get(doc_type)
+    if rules is None:
+        return ()
+    names = [rule.name for rule in rules.rules] + [name for name, _finder in rules.finders]
+    return tuple(dict.fromkeys(names))

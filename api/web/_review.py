@@ -1,5 +1,6 @@
 """What the document page needs for fast review: each field with its box on the scan, the
-reviewer's word on it, and the previous and next documents of the case.
+reviewer's word on it, the fields of its type that intake did not find (empty, to fill in), and
+the previous and next documents of the case.
 
 A field's ``box`` is in the pixels of the page intake read (``ocr.pages[].width``/``height``);
 the page shows it as percentages of that page, so the highlight scales with the zoom and with
@@ -13,13 +14,43 @@ from typing import Any
 
 from api.web.render import label_zh
 from archive import FIELD_LABELS_ZH, Document, DocumentPublic, DocumentStatus
+from intake import expected_fields
 
 REVIEW_STATUS_ZH = {"confirmed": "已确认", "corrected": "已更正"}
 
 
 def field_rows(document: DocumentPublic, row: Document) -> list[dict[str, Any]]:
     """Extracted fields as rows: label, value, OCR value and confidence, where on the scan,
-    and who reviewed it (a correction with its reason)."""
+    and who reviewed it (a correction with its reason); then, once intake is done, an empty
+    row for each field its type has that intake did not find, for the reviewer to fill in
+    (a value entered there is a correction, with its reason)."""
+    return [*_found_rows(document, row), *_missing_rows(document)]
+
+
+def _missing_rows(document: DocumentPublic) -> list[dict[str, Any]]:
+    if document.status != DocumentStatus.done or document.doc_type is None:
+        return []
+    return [
+        {
+            "name": name,
+            "label": FIELD_LABELS_ZH.get(name, name),
+            "value": "",
+            "ocr": "",
+            "confidence": "",
+            "reviewed": False,
+            "review": "",
+            "by": "",
+            "reason": "",
+            "page": None,
+            "box": "",
+            "missing": True,
+        }
+        for name in expected_fields(document.doc_type)
+        if name not in document.fields
+    ]
+
+
+def _found_rows(document: DocumentPublic, row: Document) -> list[dict[str, Any]]:
     pages = _ocr_pages(row)
     rows = []
     for name, value in document.fields.items():
@@ -39,6 +70,7 @@ def field_rows(document: DocumentPublic, row: Document) -> list[dict[str, Any]]:
                 "review": review,
                 "by": str(details.get("by") or "") if review else "",
                 "reason": str(details.get("reason") or "") if status == "corrected" else "",
+                "missing": False,
                 **_place(details, pages),
             }
         )

@@ -211,3 +211,42 @@ def test_case_and_document_history_and_the_csv_export(
     ).json()["events"]
     assert [e["after"].get("case_no") for e in audited] == [None, "YK-FR4"]
     assert audited[1]["after"]["events"] == len(rows) - 1
+
+
+def test_a_field_intake_missed_is_offered_empty_and_filled_with_a_reason(
+    quiet_client: ApiClient, settings: Settings
+) -> None:
+    deed = _deed_case(quiet_client, settings, "YK-FR3")  # owner and location read
+    signin(quiet_client, Role.reviewer)
+    page = quiet_client.http.get(f"/documents/{deed}").text
+    rows = re.findall(r'<tr class="field-row( missing-field)?" data-field="(\w+)"', page)
+    assert rows == [
+        ("", "owner"),
+        ("", "location"),
+        (" missing-field", "unit_no"),
+        (" missing-field", "certificate_no"),
+    ]  # the property certificate's other fields, empty
+    assert '<label for="field-certificate_no">证书编号</label>' in page
+    assert 'id="confirm-certificate_no"' not in page  # nothing to confirm
+    csrf = page_csrf(quiet_client, f"/documents/{deed}")
+    form = {
+        "csrf_token": csrf,
+        "name": ["owner", "location", "unit_no", "certificate_no"],
+        "value": ["王晓明", "北京市朝阳区光华路1号", "", "京(2024)朝阳区不动产权第0012345号"],
+        "reason": ["", "", "", ""],
+    }
+    refused = quiet_client.http.post(f"/documents/{deed}/fields", data=form)
+    assert refused.status_code == 422
+    assert "更正「证书编号」需要写明理由" in refused.text
+    form["reason"] = ["", "", "", "扫描件上证号被印章遮挡，按原件填写"]
+    saved = quiet_client.http.post(f"/documents/{deed}/fields", data=form)
+    assert saved.status_code == 200
+    document = quiet_client.request("GET", f"/documents/{deed}", Role.reviewer).json()
+    assert document["fields"]["certificate_no"] == "京(2024)朝阳区不动产权第0012345号"
+    assert "unit_no" not in document["fields"]  # left empty: nothing recorded
+    detail = document["field_details"]["certificate_no"]
+    assert (detail["status"], detail["ocr_value"]) == ("corrected", None)
+    assert detail["reason"] == "扫描件上证号被印章遮挡，按原件填写"
+    assert "理由：扫描件上证号被印章遮挡，按原件填写" in saved.text
+    assert re.findall(r'missing-field" data-field="(\w+)"', saved.text) == ["unit_no"]
+    assert _actions(quiet_client, "YK-FR3").count("document.field_corrected") == 1
