@@ -298,6 +298,31 @@ LABELS_ZH: dict[str, str] = {
 """Chinese labels of every code, for the UI; codes are shown by these, never raw."""
 
 
+FINDING_CODES_ZH: dict[str, str] = {
+    "id_number_invalid_checksum": "身份证号码校验位不正确",
+    "credit_code_invalid_checksum": "统一社会信用代码校验位不正确",
+    "birth_date_mismatch": "出生日期与身份证号码不符",
+    "gender_mismatch": "性别与身份证号码不符",
+    "id_card_expired": "身份证已过有效期",
+    "license_expired": "营业执照已过有效期",
+    "supply_plan_expired": "供电方案已过有效期",
+    "date_invalid": "日期无效",
+    "id_number_mismatch": "身份证号码与登记不一致",
+    "name_mismatch": "名称与登记不一致",
+    "credit_code_mismatch": "统一社会信用代码与登记不一致",
+    "address_mismatch": "地址与登记差异较大",
+    "capacity_mismatch": "申请容量与登记不一致",
+    "owner_mismatch": "产权人与用电人不一致",
+    "legal_representative_mismatch": "法定代表人与登记不一致",
+    "date_order": "日期先后顺序不对",
+    "field_uncertain": "识别结果待核对",
+    "intake_failed": "资料识别失败",
+    "original_damaged": "原件已损坏",
+    "cover_case_archived": "封面上的案件已归档",
+    "cover_case_unknown": "封面上的案件不存在",
+}
+"""Chinese names of the checks' finding codes, as the audit trail names a finding."""
+
 AUDIT_ACTIONS_ZH: dict[str, str] = {
     "case.create": "新建案件",
     "case.advance": "推进环节",
@@ -420,5 +445,8 @@ RECORD_LABELS_ZH: dict[str, str] = {
     "system": "含系统事件",
     "document": "资料",
     "events": "导出条数",
+    "parent": "上级单位",
+    "archive_no": "档号",
+    "documents": "资料份数",
 }
 """Chinese names of the keys the audit trail records, beside FIELD_LABELS_ZH (fields)."""

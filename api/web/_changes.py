@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from api.web.render import MEDIA_TYPES_ZH, field_zh, local_time
-from archive import FIELD_LABELS_ZH, LABELS_ZH, RECORD_LABELS_ZH
+from archive import FIELD_LABELS_ZH, FINDING_CODES_ZH, LABELS_ZH, RECORD_LABELS_ZH
 
 VALUES_ZH = {
     "intact": "原件完好",
@@ -94,7 +94,13 @@ def value_zh(value: object) -> str:
     when = _timestamp(text)
     if when is not None:
         return local_time(when)
-    return VALUES_ZH.get(text) or MEDIA_TYPES_ZH.get(text) or LABELS_ZH.get(text) or text
+    return (
+        VALUES_ZH.get(text)
+        or MEDIA_TYPES_ZH.get(text)
+        or LABELS_ZH.get(text)
+        or FINDING_CODES_ZH.get(text)
+        or text
+    )
 
 
 def _timestamp(text: str) -> dt.datetime | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import select
@@ -17,25 +18,35 @@ from api.web._changes import change_rows
 from api.web.render import label_zh, local_time
 from archive import (
     AUDIT_ACTIONS_ZH,
+    FINDING_CODES_ZH,
     SYSTEM,
     Actor,
     AuditEvent,
     AuditFilter,
     Case,
     Document,
+    Finding,
+    Loan,
     Permission,
     query_events,
+    unit_tree,
 )
 from archive.db import Customer
 
 OBJECT_KINDS_ZH = {
     "case": "案件",
     "document": "资料",
+    "finding": "问题",
+    "loan": "借阅",
+    "unit": "单位",
     "user": "用户",
     "token": "令牌",
-    "finding": "问题",
     "audit": "审计记录",
+    "archive": "馆藏",
 }
+
+FIXED_NAMES = {("audit", "csv"): "导出 CSV", ("archive", "stored"): "存储的全部档案"}
+"""Objects of one of a kind, named by what they are (their ids are the code's)."""
 
 HISTORY_SIZE = 30
 """How many of the newest events a case's or document's history shows (the rest: the audit
@@ -44,27 +55,71 @@ page, filtered to it)."""
 
 def object_names(session: Session, events: list[AuditEvent]) -> dict[tuple[str, str], str]:
     """What each event acted on, by name: a document by its file name and case, a case by its
-    number and customer (not a bare id)."""
-    names: dict[tuple[str, str], str] = {}
-    document_ids = {e.entity_id for e in events if e.entity_type == "document"}
-    for doc_id, filename, case_no in session.execute(
-        select(Document.id, Document.original_filename, Case.case_no)
-        .join(Case, Document.case_id == Case.id)
-        .where(Document.id.in_(document_ids))
-    ):
-        names["document", doc_id] = f"{filename or '资料'}（案件 {case_no}）"
-    case_nos = {e.entity_id for e in events if e.entity_type == "case"}
-    for case_no, customer in session.execute(
-        select(Case.case_no, Customer.name)
-        .join(Customer, Case.customer_id == Customer.id)
-        .where(Case.case_no.in_(case_nos))
-    ):
-        names["case", case_no] = f"{case_no} {customer}"
+    number and customer, a finding by its check and case, a loan by its case and borrower, a
+    unit by its name (not a bare id)."""
+    ids: dict[str, set[str]] = defaultdict(set)
+    for event in events:
+        ids[event.entity_type].add(event.entity_id)
+    names = {
+        **FIXED_NAMES,
+        **_document_names(session, ids["document"]),
+        **_case_names(session, ids["case"]),
+        **_finding_names(session, ids["finding"]),
+        **_loan_names(session, ids["loan"]),
+        **_unit_names(session, ids["unit"]),
+    }
     return {
         (e.entity_type, e.entity_id): f"{OBJECT_KINDS_ZH.get(e.entity_type, '对象')} "
         + names.get((e.entity_type, e.entity_id), e.entity_id)
         for e in events
     }
+
+
+def _document_names(session: Session, ids: set[str]) -> dict[tuple[str, str], str]:
+    rows = session.execute(
+        select(Document.id, Document.original_filename, Case.case_no)
+        .join(Case, Document.case_id == Case.id)
+        .where(Document.id.in_(ids))
+    )
+    return {("document", i): f"{name or '资料'}（案件 {case_no}）" for i, name, case_no in rows}
+
+
+def _case_names(session: Session, ids: set[str]) -> dict[tuple[str, str], str]:
+    rows = session.execute(
+        select(Case.case_no, Customer.name)
+        .join(Customer, Case.customer_id == Customer.id)
+        .where(Case.case_no.in_(ids))
+    )
+    return {("case", case_no): f"{case_no} {customer}" for case_no, customer in rows}
+
+
+def _finding_names(session: Session, ids: set[str]) -> dict[tuple[str, str], str]:
+    rows = session.execute(
+        select(Finding.id, Finding.code, Case.case_no)
+        .join(Case, Finding.case_id == Case.id)
+        .where(Finding.id.in_([int(i) for i in ids if i.isdigit()]))
+    )
+    return {
+        ("finding", str(i)): f"{FINDING_CODES_ZH.get(code, '核对问题')}（案件 {case_no}）"
+        for i, code, case_no in rows
+    }
+
+
+def _loan_names(session: Session, ids: set[str]) -> dict[tuple[str, str], str]:
+    rows = session.execute(
+        select(Loan.id, Loan.borrower, Case.case_no)
+        .join(Case, Loan.case_id == Case.id)
+        .where(Loan.id.in_([int(i) for i in ids if i.isdigit()]))
+    )
+    return {
+        ("loan", str(i)): f"第 {i} 号（案件 {case_no}，借阅人 {borrower}）"
+        for i, borrower, case_no in rows
+    }
+
+
+def _unit_names(session: Session, ids: set[str]) -> dict[tuple[str, str], str]:
+    units = unit_tree(session).units
+    return {("unit", code): f"{units[code].name}（{code}）" for code in ids if code in units}
 
 
 def event_rows(session: Session, events: list[AuditEvent]) -> list[dict[str, Any]]:

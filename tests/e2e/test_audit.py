@@ -16,6 +16,10 @@ from archive import (
 )
 from core import Settings
 from tests.e2e.helpers import ApiClient, png_bytes
+from tests.e2e.test_archiving import archived, case_at_connection
+from tests.e2e.test_chinese_pages import KNOWN, english_words
+from tests.e2e.test_pages import page_csrf, signin
+from tests.e2e.test_review import residential_case
 
 
 def _events(client: ApiClient, **params: str) -> list[dict[str, object]]:
@@ -108,3 +112,37 @@ def test_a_blank_token_name_is_refused_with_422_not_500(client: ApiClient, name:
     assert response.status_code == 422, response.text
     assert response.json()["code"] == "invalid"
     assert _events(client) == []  # nothing was created, so nothing was audited
+
+
+def test_the_audit_page_names_findings_loans_and_units(
+    quiet_client: ApiClient, settings: Settings
+) -> None:
+    client = quiet_client
+    residential_case(client, settings, "YK-NAMED", owner="钱七")  # the deed: someone else's
+    finding = next(
+        f
+        for f in client.request("GET", "/cases/YK-NAMED/check", Role.reviewer).json()["findings"]
+        if f["code"] == "owner_mismatch"
+    )
+    dismissed = client.request(
+        "POST", f"/findings/{finding['id']}/dismiss", Role.reviewer, json={"reason": "已核实"}
+    )
+    assert dismissed.status_code == 200, dismissed.text
+    case_at_connection(client, settings, "YK-LENT", seed=4)
+    archived(client, "YK-LENT")
+    asked = client.request("POST", "/cases/YK-LENT/loans", Role.reviewer, json={"purpose": "复核"})
+    assert asked.status_code == 201, asked.text
+    signin(client, Role.admin)
+    unit = client.http.post(
+        "/admin/units", data={"code": "GDS7", "name": "城关供电所", "csrf_token": page_csrf(client)}
+    )
+    assert unit.status_code == 200, unit.text
+
+    signin(client, Role.auditor)
+    page = client.http.get("/audit").text
+    assert "问题 产权人与用电人不一致（案件 YK-NAMED）" in page
+    loan_id = asked.json()["id"]
+    assert f"借阅 第 {loan_id} 号（案件 YK-LENT，借阅人 reviewer-user）" in page
+    assert "单位 城关供电所（GDS7）" in page
+    assert "对象 " not in page  # every object is of a kind with a name
+    assert english_words(page, known=KNOWN | {"GDS7"}) == []
