@@ -251,7 +251,7 @@ VALIDATION_MESSAGES_ZH: dict[str, str] = {
     "control_character": "含有不可见的控制字符：请删除后再提交",
     "customer_identifier": "请填写身份证号码（自然人）或统一社会信用代码（单位）",
     "date_format": "不是日期：请按 YYYY-MM-DD 填写",
-    "date_range": "起始日期晚于截止日期：请对调两个日期，或只填其中一个",
+    "date_range": "日期范围的起点晚于终点：请对调两个日期，或只填其中一个",
     "result_window": "翻页超出可显示的范围：请用筛选条件缩小检索范围",
 }
 """What a validation error of each type (pydantic's, and the ones the schemas raise) means,

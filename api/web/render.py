@@ -90,6 +90,11 @@ def field_zh(name: object) -> str:
     return CASE_FIELD_LABELS_ZH.get(text) or FIELD_LABELS_ZH.get(text.rsplit(".", 1)[-1], text)
 
 
+def _limit(value: object) -> object:
+    """A limit as people write it: 0, not 0.0 (a float field's limits are floats)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def problems_zh(error: pydantic.ValidationError) -> list[str]:
     """A form's validation errors as the page lists them: the field's Chinese label (of the
     nearest labelled part of its path) and what is wrong, never pydantic's English."""
@@ -109,7 +114,7 @@ def problems_zh(error: pydantic.ValidationError) -> list[str]:
         if kind == "string_too_short" and context.get("min_length") == 1:
             kind = "missing"
         template = VALIDATION_MESSAGES_ZH.get(kind, "填写的内容不符合要求")
-        text = template.format(**context)
+        text = template.format(**{name: _limit(value) for name, value in context.items()})
         problems.append(f"{label}：{text}" if label else text)
     return problems
 

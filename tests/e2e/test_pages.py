@@ -301,7 +301,7 @@ def test_a_wrong_check_digit_is_kept_as_a_finding_shown_on_the_case(client: ApiC
 @pytest.mark.parametrize(
     ("overrides", "expected"),
     [
-        ({"case_no": "", "capacity_kva": "-1"}, ["案件编号：必须填写", "申请容量：须大于 0"]),
+        ({"case_no": "", "capacity_kva": "-1"}, ["案件编号：必须填写", "申请容量：须大于 0<"]),
         ({"capacity_kva": "八"}, ["申请容量：须为数字"]),
         ({"customer_id_number": "123"}, ["身份证号码「123」格式不正确"]),
         (

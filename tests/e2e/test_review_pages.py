@@ -255,7 +255,7 @@ def test_an_error_page_links_back_to_the_page_it_came_from_of_this_site(client: 
         headers={"Referer": "http://testserver/search?q=%E7%8E%8B"},
     )
     assert came.status_code == 422
-    assert "检索条件不正确：起始日期晚于截止日期：请对调两个日期" in came.text
+    assert "检索条件不正确：日期范围的起点晚于终点：请对调两个日期" in came.text
     assert '<a href="/search?q=%E7%8E%8B" id="back">返回上一页</a>' in came.text
     assert "javascript:" not in came.text  # the content policy blocks it
     for referer in ("https://elsewhere.example/search", ""):
