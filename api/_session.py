@@ -79,7 +79,7 @@ def set_signin_csrf_cookie(request: Request, response: Response, token: str) -> 
 def check_signin_csrf(request: Request, given: str | None) -> None:
     """ForbiddenError unless the sign-in form repeats the cookie's token."""
     if not _same(request.cookies.get(SIGNIN_CSRF_COOKIE, ""), given):
-        raise ForbiddenError("登录表单已失效（缺少或不匹配的 CSRF 令牌），请刷新登录页后重试")
+        raise ForbiddenError("登录页已过期，请刷新登录页后重新登录")
 
 
 def page_csrf(request: Request) -> str:
@@ -92,4 +92,4 @@ def check_csrf(request: Request, given: str | None) -> None:
     """ForbiddenError unless ``given`` is this browser's CSRF token."""
     expected = page_csrf(request)
     if not expected or not _same(expected, given):
-        raise ForbiddenError("请求缺少有效的 CSRF 令牌：请刷新页面后重试（页面可能已过期）")
+        raise ForbiddenError("页面已过期，请刷新页面后重新提交")

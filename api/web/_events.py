@@ -31,7 +31,7 @@ from archive import (
     query_events,
     unit_tree,
 )
-from archive.db import Customer
+from archive.db import ApiToken, Customer
 
 OBJECT_KINDS_ZH = {
     "case": "案件",
@@ -120,6 +120,14 @@ def _loan_names(session: Session, ids: set[str]) -> dict[tuple[str, str], str]:
 def _unit_names(session: Session, ids: set[str]) -> dict[tuple[str, str], str]:
     units = unit_tree(session).units
     return {("unit", code): f"{units[code].name}（{code}）" for code in ids if code in units}
+
+
+def actor_names(session: Session, names: set[str]) -> dict[str, str]:
+    """Who acted, by each recorded name, as people read it: a token as 访问令牌 and its name
+    (which says who or what holds it); a signed-in user is recorded by user name and name
+    (``wang.xm（王小明）``), which stays."""
+    tokens = set(session.scalars(select(ApiToken.name).where(ApiToken.name.in_(names))))
+    return {name: f"访问令牌 {name}" if name in tokens else name for name in names}
 
 
 def event_rows(session: Session, events: list[AuditEvent]) -> list[dict[str, Any]]:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from api._pdf import inline_pdf
 from api._privacy import reveal_citizen_ids
 from api.deps import IndexDep, NowDep, PageActorDep, RulesDep, SessionDep, form_actor
-from api.web._events import history
+from api.web._events import actor_names, history
 from api.web.case_records import history_rows
 from api.web.lending import loan_request_page
 from api.web.render import PageRoute, optional_choice, render
@@ -164,10 +164,13 @@ def review_context(
     rule_set = rule_set_for(rules, case)
     review = case_review_fields(case, rule_set=rule_set, today=today_in_china())
     stages = [rules_of_stage.stage for rules_of_stage in flow_stages(case, rule_set)]
+    flow = rule_set.flow_for(case.category, case.business_type)
     context: dict[str, Any] = {
         "flow": stage_flow(public.stage, stages),
         "due": review["due"],
         "overrides": review["overrides"],
+        "override_actors": actor_names(session, {o.actor for o in review["overrides"]}),
+        "rule_labels": {r.rule: r.label_zh for rules in flow.stages for r in rules.requires},
         "rules_version": review["rules_version"],
         "next_stage": None,
         "flow_problem": "",

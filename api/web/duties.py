@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from api.deps import RulesDep, SessionDep, form_actor
 from api.web.render import PageRoute
 from api.web.users import AdminFormDep, users_page_response
-from archive import Actor, DutyUpdate, Permission, assign_post, change_duty, get_case
+from archive import Actor, DutyUpdate, Permission, assign_post, change_duty, get_case, unit_tree
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -53,9 +53,10 @@ def assign_post_page(
         actor=actor,
     )
     session.commit()
+    unit_name = unit_tree(session).units[held.unit].name
     return users_page_response(
         request,
         session,
         actor,
-        message=f"已设置 {held.unit} 的{rules.post_label(held.post)}为 {held.user.display_name}。",
+        message=f"已设置 {unit_name} 的{rules.post_label(held.post)}为 {held.user.display_name}。",
     )

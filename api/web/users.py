@@ -48,6 +48,7 @@ def users_page_response(
 ) -> Response:
     """The page of users, units, post holders and tokens, with a message on what was done."""
     rules = get_rule_book(get_settings(request))
+    tree = unit_tree(session)
     return render(
         request,
         "users.html",
@@ -57,7 +58,8 @@ def users_page_response(
             "message": message,
             "temporary": temporary,
             "roles": list(Role),
-            "units": unit_tree(session).in_order(),
+            "units": tree.in_order(),
+            "unit_names": {code: unit.name for code, unit in tree.units.items()},
             "posts": rules.posts,
             "held_posts": unit_posts(session, actor=actor),
         },

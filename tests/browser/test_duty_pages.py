@@ -9,7 +9,7 @@ about who answers for a stage, not about the stage gate.
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from archive import SYSTEM, Role, create_user, open_database
 from core import Settings
@@ -71,9 +71,12 @@ def test_a_post_holder_is_reminded_and_reads_and_changes_who_answers_for_a_stage
     form.get_by_label("岗位").select_option(label="业扩员")
     form.get_by_label("用户").select_option("li.yk")
     form.get_by_role("button", name="设置").click()
-    expect(page.get_by_role("status")).to_contain_text("业扩员为 李业扩")
+    top = settings.top_unit_name
+    expect(page.get_by_role("status")).to_contain_text(f"已设置 {top} 的业扩员为 李业扩")
     held = page.locator("table.posts tbody tr")
     expect(held).to_have_count(1)
+    expect(held.first.locator("td").nth(0)).to_have_text(top)  # the unit's name, not TOP
+    _apart_and_one_line(page.locator("table.posts"), form)
     expect(held.first.locator("td").nth(1)).to_have_text("业扩员")
     expect(held.first.locator("td").nth(2)).to_have_text("李业扩（li.yk）")
     screenshots.take(page, "posts")
@@ -89,6 +92,10 @@ def test_a_post_holder_is_reminded_and_reads_and_changes_who_answers_for_a_stage
     screenshots.take(page, "start-page")
 
     page.goto(f"{server.url}/cases/{ADVANCED}")
+    overrides = page.get_by_role("region", name="强制推进记录")
+    expect(overrides).to_contain_text("访问令牌 reviewer-user")
+    expect(overrides).to_contain_text("当时缺少 用电申请表、")
+    expect(overrides).not_to_contain_text("application_form")
     stays = page.locator("table.stays tbody tr")
     expect(stays).to_have_count(2)
     expect(stays.nth(0).locator("td").nth(0)).to_have_text("业务受理")
@@ -102,12 +109,30 @@ def test_a_post_holder_is_reminded_and_reads_and_changes_who_answers_for_a_stage
     expect(stays.nth(1).locator("td").nth(6)).to_have_text("3 个工作日")
 
     change = page.get_by_role("form", name="更改本环节责任人")
+    _apart_and_one_line(page.locator("table.stays"), change)
     expect(change.get_by_label("岗位", exact=True)).to_have_value("metering")
-    change.get_by_label("责任人用户名（留空：按岗位设置）").fill("zhao.jl")
+    change.get_by_label("责任人用户名").fill("zhao.jl")
     change.get_by_role("button", name="更改本环节责任人").click()
+    expect(page.locator("#duty-saved")).to_have_text("本环节责任人已改为「赵计量」。")
     expect(stays.nth(1).locator("td").nth(2)).to_have_text("赵计量")
     expect(stays.nth(1).locator("td").nth(1)).to_have_text("计量中心")
     expect(stays).to_have_count(2)  # the same stay, another person: no new row
     page.locator("#stays-h").scroll_into_view_if_needed()
     screenshots.take(page, "case-stays")
+    page.set_viewport_size({"width": 390, "height": 844})
+    _apart_and_one_line(page.locator("table.stays"), change)
+    page.locator("#stays-h").scroll_into_view_if_needed()
+    screenshots.take(page, "case-stays-390", full_page=False)
     assert errors == []
+
+
+def _apart_and_one_line(table: Locator, form: Locator) -> None:
+    """``form`` stands apart from the ``table`` above it, each of its labels on one line."""
+    above, box = table.bounding_box(), form.bounding_box()
+    assert above is not None
+    assert box is not None
+    assert box["y"] - (above["y"] + above["height"]) >= 8
+    for label in form.locator("label").all():
+        height = label.evaluate("e => e.getBoundingClientRect().height")
+        line = label.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)")
+        assert height < 1.5 * line, label.inner_text()

@@ -108,6 +108,12 @@ def test_a_stage_goes_to_its_post_holder_is_reminded_changed_and_counted(
     assert "<svg" in page.text
     assert "李业扩" in page.text
     assert english_words(page.text, known=NAMES) == []
+    overrides = client.http.get("/cases/YK-DU1").text.split('id="overrides-h"', 1)[1]
+    overrides = overrides.split("</section>", 1)[0]
+    assert "访问令牌 reviewer-user ·" in overrides  # a token, said to be one
+    missing = "当时缺少 用电申请表、用电人有效身份证明（身份证或户口簿）、用电地址权属证明"
+    assert missing in overrides  # the rules by their labels, not their ids
+    assert english_words(overrides, known=frozenset({"reviewer-user"})) == []
 
     out = tmp_path / "timeliness.xlsx"
     command = ["report", "timeliness", "--format", "xlsx", "--out", str(out)]

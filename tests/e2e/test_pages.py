@@ -113,6 +113,7 @@ def test_signin_without_its_csrf_token_is_refused(client: ApiClient) -> None:
         follow_redirects=False,
     )
     assert response.status_code == 403
+    assert "登录页已过期，请刷新登录页后重新登录" in response.text
     assert "yekuo_session=" not in response.headers.get("set-cookie", "")
 
 
@@ -341,7 +342,8 @@ def test_forms_without_the_csrf_token_change_nothing(client: ApiClient, csrf: st
     signin(client, Role.archivist)
     response = post_new_case(client, new_case_form("YK-CSRF"), csrf)
     assert response.status_code == 403
-    assert "CSRF" in response.text
+    assert "页面已过期，请刷新页面后重新提交" in response.text
+    assert "CSRF" not in response.text  # the user is told what to do, not the mechanism
     assert client.request("GET", "/cases", Role.auditor).json()["total"] == 0
 
 
