@@ -11,7 +11,10 @@ from pathlib import Path
 from playwright.sync_api import ConsoleMessage, Page
 
 from archive import Role
+from core import Settings
 from synthetic import jpeg_bytes, png_bytes, render, scanned_pdf_bytes
+from tests.e2e import helpers as e2e
+from tests.e2e.test_review import finish_intake
 
 BROWSER_PASSWORD = "a browser passphrase"
 """The password of each role's user, ``ROLE.user`` (e.g. ``archivist.user``)."""
@@ -114,3 +117,27 @@ def console_errors(page: Page) -> list[str]:
             console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));"""
     )
     return errors
+
+
+def read_documents(
+    page: Page, server: Server, settings: Settings, case_no: str, read: dict[str, dict[str, str]]
+) -> None:
+    """One small scan per document type of ``read`` uploaded to case_no by the archivist, and
+    its intake finished as if it had read that type's fields."""
+    archivist = {"Authorization": f"Bearer {server.tokens[Role.archivist]}"}
+    results: dict[str, tuple[str, dict[str, str]]] = {}
+    for seed, (doc_type, fields) in enumerate(read.items()):
+        uploaded = page.request.post(
+            f"{server.url}/api/v1/cases/{case_no}/documents",
+            headers=archivist,
+            multipart={
+                "file": {
+                    "name": f"{doc_type}.png",
+                    "mimeType": "image/png",
+                    "buffer": e2e.png_bytes(seed),
+                }
+            },
+        )
+        assert uploaded.status == 202, uploaded.text()
+        results[uploaded.json()["document_id"]] = (doc_type, fields)
+    finish_intake(settings, results)

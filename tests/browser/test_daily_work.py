@@ -16,10 +16,10 @@ from playwright.sync_api import Page, expect
 
 from archive import SYSTEM, Role, create_unit, open_database
 from core import Settings
-from tests.browser.helpers import Screenshots, Server, console_errors, sign_in
+from tests.browser.helpers import Screenshots, Server, console_errors, read_documents, sign_in
 from tests.browser.test_layout import OVERFLOW
-from tests.e2e.helpers import VALID_ID, case_body, png_bytes
-from tests.e2e.test_review import OWNER, finish_intake
+from tests.e2e.helpers import VALID_ID, case_body
+from tests.e2e.test_review import OWNER
 
 pytestmark = pytest.mark.browser
 
@@ -37,22 +37,7 @@ def _case_with_a_deed(page: Page, server: Server, settings: Settings) -> None:
         "id_card": {"name": OWNER, "id_number": VALID_ID},
         "property_certificate": {"owner": OWNER},
     }
-    results: dict[str, tuple[str, dict[str, str]]] = {}
-    for seed, (doc_type, fields) in enumerate(read.items()):
-        uploaded = page.request.post(
-            f"{api}/cases/{CASE}/documents",
-            headers=archivist,
-            multipart={
-                "file": {
-                    "name": f"{doc_type}.png",
-                    "mimeType": "image/png",
-                    "buffer": png_bytes(seed),
-                }
-            },
-        )
-        assert uploaded.status == 202, uploaded.text()
-        results[uploaded.json()["document_id"]] = (doc_type, fields)
-    finish_intake(settings, results)
+    read_documents(page, server, settings, CASE, read)
 
 
 def _narrow(page: Page, screenshots: Screenshots, name: str) -> None:

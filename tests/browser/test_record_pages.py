@@ -18,9 +18,9 @@ from playwright.sync_api import Page, expect
 from archive import Role
 from core import Settings
 from synthetic import case_record_export, case_records_csv
-from tests.browser.helpers import Screenshots, Server, sign_in
-from tests.e2e.helpers import VALID_ID, case_body, png_bytes
-from tests.e2e.test_review import OWNER, finish_intake
+from tests.browser.helpers import Screenshots, Server, read_documents, sign_in
+from tests.e2e.helpers import VALID_ID, case_body
+from tests.e2e.test_review import OWNER
 
 pytestmark = pytest.mark.browser
 
@@ -76,27 +76,12 @@ def _cases_with_documents(page: Page, server: Server, settings: Settings) -> Non
     for case_no in (READ_CASE, EMPTY_CASE):
         created = page.request.post(api + "/cases", headers=archivist, data=case_body(case_no))
         assert created.status == 201, created.text()
-    results: dict[str, tuple[str, dict[str, str]]] = {}
     documents = {
         "application_form": {"customer_name": OWNER},
         "id_card": {"name": OWNER, "id_number": VALID_ID},
         "property_certificate": {"owner": OWNER},
     }
-    for seed, (doc_type, fields) in enumerate(documents.items()):
-        uploaded = page.request.post(
-            f"{api}/cases/{READ_CASE}/documents",
-            headers=archivist,
-            multipart={
-                "file": {
-                    "name": f"{doc_type}.png",
-                    "mimeType": "image/png",
-                    "buffer": png_bytes(seed),
-                }
-            },
-        )
-        assert uploaded.status == 202, uploaded.text()
-        results[uploaded.json()["document_id"]] = (doc_type, fields)
-    finish_intake(settings, results)
+    read_documents(page, server, settings, READ_CASE, documents)
 
 
 def test_a_changed_name_is_recorded_and_shows_in_the_consistency_report(
