@@ -7,6 +7,8 @@ tokenizer (one token per Han character), ``cjk_width`` and ``lowercase`` (the fo
 for one-character queries. Identifiers are ``keyword`` fields holding the keys of
 ``search._plan.document_parts``, so both backends match the same documents and score
 every query with the same constant tiers (``constant_score`` clauses), sorted the same way.
+The index is stored in that order (newest first, then by id: index sorting), so a search
+sorted by date alone stops once its page is full, however many documents match.
 Highlights are made from the stored text by ``search._highlight``, as the embedded backend
 makes them.
 
@@ -51,7 +53,7 @@ from search._plan import (
     plan_query,
 )
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 BULK_CHUNK = 1000
 PING_SECONDS = 3.0
 FACET_SIZE = 200
@@ -63,6 +65,12 @@ _TEXT_FIELD = {
 }
 INDEX_SETTINGS: dict[str, Any] = {
     "number_of_shards": 1,
+    # Stored newest first, as every page is sorted: a date-sorted search stops at the page.
+    "sort": {
+        "field": ["date", "document_id"],
+        "order": ["desc", "asc"],
+        "missing": ["_last", "_last"],
+    },
     "analysis": {
         "analyzer": {
             "yekuo_bigram": {
@@ -169,15 +177,35 @@ def _text_query(plan: QueryPlan) -> dict[str, Any]:
     return {"bool": {"must": musts, "should": [exact]}}
 
 
-def _above_text(plan: QueryPlan) -> list[dict[str, Any]]:
-    """What puts a document above the text-only tier: a term in a name, or the exact name."""
-    return [*(_term_in("names", term) for term in plan.terms), _exact_name(plan)]
+def _names_holding(plan: QueryPlan, at_least: int) -> dict[str, Any]:
+    """Documents whose names hold at least ``at_least`` of the terms."""
+    in_names = [_term_in("names", term) for term in plan.terms]
+    return {"bool": {"should": in_names, "minimum_should_match": at_least}}
 
 
-def _text_only_query(plan: QueryPlan) -> dict[str, Any]:
-    """The text-only tier: every term in the body, none in a name, not the exact name."""
-    musts = [_term_in("body", term) for term in plan.terms]
-    return {"bool": {"filter": musts, "must_not": _above_text(plan)}}
+def _tiers(plan: QueryPlan, filters: list[dict[str, Any]]) -> list[tuple[dict[str, Any], float]]:
+    """A text query's page searches, best tier first, each with the score of its hits.
+
+    The documents whose exact name the query is come first, scored by Elasticsearch (few);
+    then, for k from the number of terms down to 0, those with exactly k terms in a name, one
+    score each, found unscored: sorted by date like the index itself, so Lucene stops at the
+    page. A tier's score of 0 means "as Elasticsearch scored it".
+    """
+    terms = len(plan.terms)
+    exact = {"bool": {"must": [_text_query(plan)], "filter": [*filters, _exact_name(plan)]}}
+    tiers: list[tuple[dict[str, Any], float]] = [(exact, 0.0)]
+    anywhere = [
+        {"bool": {"should": [_term_in("names", term), _term_in("body", term)]}}
+        for term in plan.terms
+    ]
+    for k in range(terms, -1, -1):
+        held = [_names_holding(plan, k)] if k else []
+        more = [_names_holding(plan, k + 1)] if k < terms else []
+        tier = {
+            "bool": {"filter": [*filters, *anywhere, *held], "must_not": [*more, _exact_name(plan)]}
+        }
+        tiers.append((tier, k * SCORE_TERM_IN_NAME + (terms - k) * SCORE_TERM_IN_TEXT))
+    return tiers
 
 
 def _filters(query: SearchQuery) -> list[dict[str, Any]]:
@@ -340,27 +368,24 @@ class ElasticsearchSearchIndex(Closing):
         """Run ``query``: total up to the cap, one page of hits with highlights, and facets.
 
         One multi-search: the count and facets over at most ``cap + 1`` matches
-        (``terminate_after``), and the page. A text query's page is two searches, as on the
-        embedded backend: the documents with a term in a name (few, ranked by score), and the
-        text-only tier sorted by date alone, which Lucene walks newest first and stops at
-        the page instead of scoring and sorting every match.
+        (``terminate_after``), and the page. A text query's page is one search per ranking
+        tier (``_tiers``), as on the embedded backend; each returns at most the page, with the
+        names and body its highlights are made from.
         """
         plan = plan_query(query)
         if plan.nothing:
             return SearchResult(total=0)
         wanted = query.offset + query.limit
-        filters = _filters(query)
         searches = [self._counting(plan, query)]
-        split = not plan.browse and plan.identifier is None
-        if split:
-            in_names = {"bool": {"should": _above_text(plan)}}
-            above = {"bool": {"must": [_text_query(plan)], "filter": [*filters, in_names]}}
-            only_text = _text_only_query(plan)
-            only_text["bool"]["filter"] += filters
-            searches += [_page(above, 0, wanted, scored=True), _page(only_text, 0, wanted)]
-        else:
+        if plan.browse or plan.identifier is not None:
             page = _page(es_query(plan, query), query.offset, query.limit, scored=not plan.browse)
-            searches.append(page | {"_source": not plan.browse and _SOURCE})
+            tiers = [(page | {"_source": not plan.browse and _SOURCE}, 0.0)]
+        else:
+            tiers = [
+                (_page(tier, 0, wanted, scored=not score) | {"_source": _SOURCE}, score)
+                for tier, score in _tiers(plan, _filters(query))
+            ]
+        searches += [search for search, _score in tiers]
         action = f"search for {query.q!r}"
         with self._guard(action) as client:
             lines = [line for body in searches for line in ({"index": self._index}, body)]
@@ -368,30 +393,24 @@ class ElasticsearchSearchIndex(Closing):
                 _answer(response, where=self._where, action=action)
                 for response in client.msearch(searches=lines).body["responses"]
             ]
-            counted, *pages = responses
-            found = [found for answer in pages for found in answer["hits"]["hits"]]
-            if split:
-                found = found[query.offset : wanted]
-                sources = self._sources(client, [hit["_id"] for hit in found])
-                found = [hit | {"_source": sources.get(hit["_id"], {})} for hit in found]
-        base = 0.0 if plan.browse else len(plan.terms) * SCORE_TERM_IN_TEXT
+        counted, *pages = responses
+        hits = [
+            _hit(found, plan, score)
+            for answer, (_search, score) in zip(pages, tiers, strict=True)
+            for found in answer["hits"]["hits"]
+        ]
+        if len(tiers) > 1:
+            hits = hits[query.offset : wanted]
         total = counted["hits"]["total"]["value"]
         return SearchResult(
             total=min(total, self._count_cap),
             total_is_lower_bound=total > self._count_cap,
-            hits=[_hit(hit, plan, base) for hit in found],
+            hits=hits,
             facets=SearchFacets(
                 doc_type=_buckets(counted["aggregations"]["doc_type"]),
                 stage=_buckets(counted["aggregations"]["stage"]),
             ),
         )
-
-    def _sources(self, client: Elasticsearch, ids: list[str]) -> dict[str, dict[str, Any]]:
-        """The names and body of the documents ``ids`` (one page), for highlights."""
-        if not ids:
-            return {}
-        response = client.mget(index=self._index, ids=ids, source_includes=_SOURCE["includes"])
-        return {doc["_id"]: doc.get("_source", {}) for doc in response.body["docs"]}
 
     def _counting(self, plan: QueryPlan, query: SearchQuery) -> dict[str, Any]:
         """The search counting at most ``cap + 1`` matches, with their facets."""
@@ -438,7 +457,7 @@ class ElasticsearchSearchIndex(Closing):
 
 def _page(query: dict[str, Any], offset: int, size: int, *, scored: bool = False) -> dict[str, Any]:
     """The search for ``size`` hits of ``query`` from ``offset``: by score if ``scored``, then
-    newest first, then by id; without counting or sources."""
+    newest first, then by id (the index's own order); without counting or sources."""
     order: list[dict[str, Any]] = [
         {"date": {"order": "desc", "missing": "_last"}},
         {"document_id": "asc"},
@@ -483,15 +502,15 @@ def _answer(response: dict[str, Any], *, where: str, action: str) -> dict[str, A
     raise _refusal(status, response["error"], where=where, action=action)
 
 
-def _hit(found: dict[str, Any], plan: QueryPlan, base: float) -> SearchHit:
-    """A hit; ``base`` is the score of hits searched unscored (the text-only tier)."""
+def _hit(found: dict[str, Any], plan: QueryPlan, score: float) -> SearchHit:
+    """A hit; ``score`` is that of its tier when searched unscored, 0 to take Elasticsearch's."""
     values = found["fields"]
-    score = found.get("_score")
+    scored = found.get("_score")
     return SearchHit(
         document_id=found["_id"],
         case_no=values["case_no"][0],
         doc_type=values["doc_type"][0],
-        score=base if score is None or plan.browse else float(score),
+        score=0.0 if plan.browse else score or float(scored or 0.0),
         highlights=[] if plan.browse else _hit_highlights(found.get("_source", {}), plan),
     )
 

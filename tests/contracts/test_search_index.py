@@ -465,6 +465,30 @@ def test_pages_walked_newest_first_keep_a_day_in_id_order(empty: SearchIndex) ->
     assert [hit.document_id for hit in empty.search(in_may).hits] == ["s2", "s3", "s4"]
 
 
+def test_more_terms_in_names_rank_higher_whatever_the_dates(empty: SearchIndex) -> None:
+    def dated(document_id: str, day: int, text: str, **names: str) -> IndexedDocument:
+        when = dt.date(2024, 5, day)
+        return _doc(document_id, "YK-2026-0202", "application_form", date=when, text=text,
+                    fields=names)  # fmt: skip
+
+    both = dated("t1", 1, "申请", customer_name="王小明", company_name="华能电子")
+    person = dated("t2", 3, "华能电子 申请", customer_name="王小明")
+    company = dated("t3", 2, "小明 申请", company_name="华能电子")
+    neither = dated("t4", 9, "小明 在 华能 申请", customer_name="张伟")
+    exact = dated("t5", 4, "申请 小明华能", customer_name="小明华能")
+    empty.index_many([neither, company, both, person, exact])
+    hits = empty.search(SearchQuery(q="小明 华能", limit=2, offset=1)).hits
+    assert [hit.document_id for hit in hits] == ["t1", "t2"]
+    hits = empty.search(SearchQuery(q="小明 华能")).hits
+    assert [(hit.document_id, hit.score) for hit in hits] == [
+        ("t5", SCORE_NAME_EXACT + 2 * SCORE_TERM_IN_NAME),
+        ("t1", 2 * SCORE_TERM_IN_NAME),
+        ("t2", SCORE_TERM_IN_NAME + SCORE_TERM_IN_TEXT),
+        ("t3", SCORE_TERM_IN_NAME + SCORE_TERM_IN_TEXT),
+        ("t4", 2 * SCORE_TERM_IN_TEXT),
+    ]
+
+
 def test_highlights_mark_the_matched_terms(corpus: SearchIndex) -> None:
     (hit,) = corpus.search(SearchQuery(q="王小明", doc_type="id_card")).hits
     assert any("<mark>王小明</mark>" in passage for passage in hit.highlights)
