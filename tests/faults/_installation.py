@@ -1,9 +1,12 @@
 """An installation of yekuo on the private servers: settings, tokens, workers with a fake analyser
-(one the test drives, one running on the queue), and what the tests check after a fault."""
+(one the test drives, one running on the queue), real ``yekuo`` child processes (``worker``,
+``serve``) on the same settings, and what the tests check after a fault."""
 
 from __future__ import annotations
 
 import dataclasses
+import os
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,6 +27,7 @@ from archive import (
 )
 from core import Settings
 from search import SearchIndex
+from tests.e2e.helpers import YEKUO
 from tests.intake_jobs import intake_outcome
 from worker import IntakeQueue, IntakeWorker, WorkerParts, worker_parts
 
@@ -52,6 +56,37 @@ def role_tokens(settings: Settings) -> dict[Role, str]:
                 role: create_token(session, name=f"{role.value}-f", role=role, actor=SYSTEM)[1]
                 for role in Role
             }
+
+
+def yekuo_process(
+    settings: Settings, *args: str, log: Path, **environment: str
+) -> subprocess.Popen[bytes]:
+    """``yekuo ARGS`` in a child process on the installation's data, database and intake
+    limits (lease, attempts), its output appended to ``log``; ``environment`` adds YEKUO_
+    variables. Nothing of the developer's own YEKUO_ environment is passed on."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("YEKUO_")}
+    env |= {
+        "YEKUO_DATA_DIR": str(settings.data_dir),
+        "YEKUO_DATABASE_URL": settings.resolved_database_url,
+        "YEKUO_INTAKE_LEASE_SECONDS": str(settings.intake_lease_seconds),
+        "YEKUO_INTAKE_MAX_ATTEMPTS": str(settings.intake_max_attempts),
+        **environment,
+    }
+    with log.open("ab") as out:
+        return subprocess.Popen([YEKUO, *args], env=env, stdout=out, stderr=out)
+
+
+def yekuo_worker(settings: Settings, log: Path) -> subprocess.Popen[bytes]:
+    """A real ``yekuo worker`` (real OCR): one intake thread, one OCR thread, polling the queue
+    every 0.2 s."""
+    return yekuo_process(
+        settings,
+        "worker",
+        log=log,
+        YEKUO_INTAKE_WORKERS="1",
+        YEKUO_OCR_THREADS="1",
+        YEKUO_INTAKE_POLL_SECONDS="0.2",
+    )
 
 
 def drain(

@@ -7,7 +7,6 @@ exactly once, whichever worker ran it; `yekuo verify` finds every original intac
 
 from __future__ import annotations
 
-import os
 import random
 import re
 import signal
@@ -23,8 +22,8 @@ from archive import AuditEvent, Document, LocalObjectStore, open_database
 from core import Settings
 from synthetic import png_bytes, render
 from tests.databases import fresh_postgres_database
-from tests.e2e.helpers import YEKUO, run_yekuo
-from tests.faults._installation import finished_once, role_tokens
+from tests.e2e.helpers import run_yekuo
+from tests.faults._installation import finished_once, role_tokens, yekuo_worker
 from tests.faults._servers import PrivateServers
 from tests.intake_jobs import upload_file
 
@@ -37,19 +36,6 @@ def installation(private_servers: PrivateServers, tmp_path: Path) -> Iterator[Se
     server = private_servers.test_environment()["YEKUO_TEST_DATABASE_URL"]
     with fresh_postgres_database(server) as url:
         yield Settings(data_dir=tmp_path / "data", database_url=url, _env_file=None)
-
-
-def _worker(settings: Settings, log: Path) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("YEKUO_")}
-    env |= {
-        "YEKUO_DATA_DIR": str(settings.data_dir),
-        "YEKUO_DATABASE_URL": settings.resolved_database_url,
-        "YEKUO_INTAKE_WORKERS": "1",
-        "YEKUO_OCR_THREADS": "1",
-        "YEKUO_INTAKE_POLL_SECONDS": "0.2",
-    }
-    with log.open("ab") as out:
-        return subprocess.Popen([YEKUO, "worker"], env=env, stdout=out, stderr=out)
 
 
 def _states(settings: Settings) -> list[tuple[str, str, str | None]]:
@@ -110,11 +96,11 @@ def test_a_worker_killed_mid_job_loses_no_job_and_runs_none_twice(
             for n in range(DOCUMENTS)
         ]
     log = tmp_path / "workers.log"
-    doomed, survivor = _worker(settings, log), _worker(settings, log)
+    doomed, survivor = yekuo_worker(settings, log), yekuo_worker(settings, log)
     replacement: subprocess.Popen[bytes] | None = None
     try:
         lost = _kill_mid_job(settings, doomed)
-        replacement = _worker(settings, log)  # the supervisor restarts the dead worker
+        replacement = yekuo_worker(settings, log)  # the supervisor restarts the dead worker
         _wait(settings, 150, lambda rows: {s for _, s, _ in rows} <= {"done", "failed"})
     finally:
         for process in (doomed, survivor, replacement):
