@@ -136,9 +136,10 @@ async def _database_unavailable(request: Request, error: Exception) -> JSONRespo
     return JSONResponse(
         error_body(
             "database_unavailable",
-            f"the database does not answer ({cause or 'no reply'}); nothing was stored by this "
-            "request: try it again in a minute, and if this goes on, an administrator checks "
-            "the database server",
+            f"the database does not answer ({cause or 'no reply'}); the request was not "
+            "carried out, or its answer was lost: try it again in a minute (an upload sent "
+            "again is recognised, never stored twice), and if this goes on, an administrator "
+            "checks the database server",
         ),
         status_code=503,
     )

@@ -7,7 +7,9 @@ try or marked failed with the reason and its ``FailureCode``, and a search index
 marks the document for re-indexing. A stored original that no longer matches its checksum is
 ``archive.DamagedOriginalError``, as when it is served: the document fails at once and carries
 the archive's damage mark. While a job runs, its lease is renewed, so a long job is never taken
-over by a second worker.
+over by a second worker. A database that stops answering when a result is to be stored (a
+restart, a fail-over) is waited for, for as long as a lease, so that the result is stored once it
+answers again rather than the document waiting for its lease to run out and being read again.
 
 Errors (drawn into ``core._errors``)::
 
@@ -30,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Protocol, TypeVar
 
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from archive import (
@@ -63,6 +65,12 @@ log = logging.getLogger("yekuo.intake")
 
 COMMIT_TRIES = 5
 """Audit appends from concurrent writers collide on purpose; the loser retries."""
+
+DATABASE_DOWN = (OperationalError, InterfaceError)
+"""What a database that does not answer raises (SQLite's "database is locked" too)."""
+
+LONGEST_PAUSE = 5.0
+"""The longest wait between two tries of a commit while the database does not answer."""
 
 RENEWALS_PER_LEASE = 3
 """How often a running job renews its lease per lease length: a missed renewal is harmless."""
@@ -188,7 +196,12 @@ class IntakeWorker:
             return self._fail(claim, failure)
         log.info("intake of %s done in %.1f s", claim.document_id, time.perf_counter() - started)
         try:
-            finished = self._commit(lambda session: self._finish(session, claim, outcome))
+            finished = self._commit(claim, lambda session: self._finish(session, claim, outcome))
+        except DATABASE_DOWN as error:  # as long as a lease: the job goes back when it runs out
+            log.error("the intake of %s could not be stored, the database did not answer for "
+                      "a lease's length; it runs again once its lease runs out: %s",
+                      claim.document_id, error)  # fmt: skip
+            return None
         except Exception as error:
             log.warning("storing the intake of %s failed: %s", claim.document_id, error)
             return self._fail(claim, _job_error(error))
@@ -228,7 +241,7 @@ class IntakeWorker:
             )
             mark_damaged(session, document=document, actor=SYSTEM, found=error.found)
 
-        self._commit(write)
+        self._commit(claim, write)
 
     def _fail(self, claim: Claim, error: IntakeJobError) -> dt.datetime | None:
         """Record the failure; when the document is to be tried again, the time to do so."""
@@ -248,22 +261,39 @@ class IntakeWorker:
                 return document.next_attempt_at
             return None
 
-        return self._commit(write)
+        return self._commit(claim, write)
 
-    def _commit(self, write: Callable[[Session], T]) -> T | None:
-        """Run ``write`` in a transaction, retrying audit collisions; None if the lease is lost."""
-        for attempt in range(COMMIT_TRIES):
+    def _commit(self, claim: Claim, write: Callable[[Session], T]) -> T | None:
+        """Run ``write`` (the result of ``claim``'s job) in a transaction; None if the lease is
+        lost.
+
+        An audit collision is tried again at once, a few times. A database that does not answer
+        is tried again with growing pauses for up to a lease's length; past that another worker
+        may hold the job (its lease ran out), and the lease check refuses this result anyway.
+        """
+        patience = time.monotonic() + self.parts.settings.intake_lease_seconds
+        pause = 0.05
+        collisions = 0
+        while True:
             try:
                 with self.parts.database.transaction() as session:
                     return write(session)
             except ConflictError as error:
                 log.warning("%s", error)
                 return None
-            except (IntegrityError, OperationalError):
-                if attempt == COMMIT_TRIES - 1:
+            except IntegrityError:
+                collisions += 1
+                if collisions == COMMIT_TRIES:
                     raise
-                time.sleep(0.05 * (attempt + 1))
-        return None
+            except DATABASE_DOWN as error:
+                if time.monotonic() + pause > patience:
+                    raise
+                if pause >= 1:
+                    log.warning("storing the intake of %s: the database does not answer, "
+                                "trying again in %.0f s: %s", claim.document_id, pause,
+                                str(error).splitlines()[0])  # fmt: skip
+            time.sleep(pause)
+            pause = min(pause * 2, LONGEST_PAUSE)
 
     def _index(self, document_id: str) -> None:
         index = self.parts.index
