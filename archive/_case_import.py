@@ -21,7 +21,6 @@ from archive._auth import Actor
 from archive._case_records import Outcome, put_case, record_fields, wanted_fields
 from archive._case_rows import CaseRow, RowProblem, parse_rows, read_table
 from archive._completeness import flow_stages
-from archive._duties import enter_stage, open_stay, rule_set_or_none
 from archive._schemas import CaseImportProblem, CaseImportReport
 from archive._scope import visible_units
 from archive._unit_tree import unit_tree
@@ -194,7 +193,7 @@ def _write(
 ) -> None:
     if plan.outcome == "unchanged":
         return
-    result = put_case(
+    put_case(
         session,
         data=plan.row.data,
         actor=actor,
@@ -202,23 +201,5 @@ def _write(
         rules=rules,
         today=today,
         may_move=True,  # judged above
-    )
-    if plan.outcome == "created" and plan.row.stage not in (None, Stage.application):
-        _start_in(session, result.case, stage=plan.row.stage, rules=rules)
-
-
-def _start_in(session: Session, case: Case, *, stage: Stage, rules: RuleBook) -> None:
-    """Put a case just created in ``stage``, the one it is at in the marketing system.
-
-    Its one stay is in that stage, assigned and timed on entry like any other: the 业务受理
-    stay ``create_case`` opened goes, since nobody here ever worked on the case in it (kept, it
-    would count in the 考核 report as a stage done on time by the 业扩员).
-    """
-    first = open_stay(session, case)
-    if first is not None:
-        session.delete(first)
-        session.flush()
-    case.stage = stage.value
-    enter_stage(
-        session, case, at=case.stage_entered_at, book=rules, rule_set=rule_set_or_none(rules, case)
+        stage=plan.row.stage or Stage.application,  # where it is in the marketing system
     )

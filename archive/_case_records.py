@@ -29,6 +29,7 @@ from archive._identifiers import checked_citizen_id, checked_credit_code
 from archive._privacy import mask_citizen_id
 from archive._read_only import ensure_open
 from archive._schemas import CaseCreate, CaseRecordChangePublic
+from archive._vocabulary import Stage
 from archive.db._models import Case, CaseRecordChange, Finding, LegalRepresentative, utcnow
 from archive.rules._model import RuleBook
 
@@ -145,17 +146,19 @@ def put_case(
     rules: RuleBook,
     today: dt.date,
     may_move: bool,
+    stage: Stage = Stage.application,
 ) -> PutResult:
     """Create the case ``data`` names, or bring its system-owned fields up to date.
 
     A case of another unit answers as one that does not exist (NotFoundError), so creating
     it is never tried; an archived case is refused (CaseArchivedError) when a field would
     change. A new unit needs ``may_move`` (ForbiddenError otherwise). Facts are taken only
-    when the case is created: after that they are the reviewers'. The caller commits.
+    when the case is created, and ``stage`` is the one it is created at: after that they are
+    the reviewers'. The caller commits.
     """
     exists = session.scalar(select(Case.id).where(Case.case_no == data.case_no))
     if exists is None:
-        case = create_case(session, data=data, actor=actor, rules=rules)
+        case = create_case(session, data=data, actor=actor, rules=rules, stage=stage)
         return PutResult(case=case, outcome="created", changes=[])
     case = get_case(session, case_no=data.case_no, actor=actor)
     changes = update_case_record(

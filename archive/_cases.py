@@ -40,14 +40,20 @@ _TAKEN_ZH = "案件编号 {case_no} 已存在：请打开该案件，或换一�
 
 
 def create_case(
-    session: Session, *, data: CaseCreate, actor: Actor, rules: RuleBook | None = None
+    session: Session,
+    *,
+    data: CaseCreate,
+    actor: Actor,
+    rules: RuleBook | None = None,
+    stage: Stage = Stage.application,
 ) -> Case:
-    """A new case at the application stage, audited; ConflictError if the number is taken.
+    """A new case at ``stage`` (业务受理 unless imported from the marketing system at a later
+    one), audited; ConflictError if the number is taken.
 
     It belongs to ``data.unit``, default the actor's unit; a unit the actor does not see is
     refused (ForbiddenError), an unknown one too (ValidationError). Its facts must be ones
     ``rules`` declares (ValidationError naming them); a caller that accepts facts passes the
-    rule book, and with it the first stage is assigned by its duties (``archive._duties``).
+    rule book, and with it the stage is assigned by its duties (``archive._duties``).
     """
     if data.facts:
         if rules is None:
@@ -67,7 +73,7 @@ def create_case(
         category=data.category.value,
         business_type=data.business_type.value,
         capacity_kva=data.capacity_kva,
-        stage=Stage.application.value,
+        stage=stage.value,
         unit=unit,
         customer=customer,
         legal_representative=legal_rep,

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from archive import Case, Finding, case_stages, open_database, record_history
+from archive import AuditEvent, Case, Finding, case_stages, open_database, record_history
 from cli import main
 from core import Settings
 from synthetic import case_record_export, case_records_csv, case_records_xlsx
@@ -104,10 +104,17 @@ def test_a_new_case_at_a_later_stage_has_its_one_stay_in_that_stage(
             ]
             for case in session.scalars(select(Case))
         }
+        created = {
+            event.entity_id: (event.after or {}).get("stage")
+            for event in session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "case.create")
+            )
+        }
     assert stays == {
         "YK-00001": [("application", "clerk", True, None)],
         "YK-00002": [("connection", "metering", True, None)],
     }
+    assert created == {"YK-00001": "application", "YK-00002": "connection"}  # as audited
 
 
 def test_a_row_whose_id_check_character_fails_is_taken_with_a_finding(
