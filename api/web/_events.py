@@ -40,7 +40,7 @@ OBJECT_KINDS_ZH = {
     "loan": "借阅",
     "unit": "单位",
     "user": "用户",
-    "token": "令牌",
+    "token": "访问令牌",
     "audit": "审计记录",
     "archive": "馆藏",
 }
@@ -133,10 +133,11 @@ def actor_names(session: Session, names: set[str]) -> dict[str, str]:
 def event_rows(session: Session, events: list[AuditEvent]) -> list[dict[str, Any]]:
     """Each event with its actor, action and object named in Chinese and its change rows."""
     names = object_names(session, events)
+    actors = actor_names(session, {event.actor for event in events})
     return [
         {
             "event": event,
-            "actor": "系统" if event.actor == SYSTEM.name else event.actor,
+            "actor": "系统" if event.actor == SYSTEM.name else actors[event.actor],
             "action_label": AUDIT_ACTIONS_ZH.get(event.action, event.action),
             "object": names.get((event.entity_type, event.entity_id), event.entity_id),
             "changes": change_rows(event.before, event.after),

@@ -201,7 +201,7 @@ def test_case_and_document_history_and_the_csv_export(
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
     assert rows[0] == ["编号", "时间", "操作人", "角色", "操作", "对象", "案件编号", "变更内容"]
     corrected = next(r for r in rows[1:] if r[4] == "更正字段")
-    assert corrected[2:4] == ["reviewer-user", "审核员"]
+    assert corrected[2:4] == ["访问令牌 reviewer-user", "审核员"]
     assert "理由： → 试验" in corrected[7]
     assert VALID_ID not in exported.text  # masked, as every answer is
     by_document = quiet_client.http.get("/audit", params={"document": deed, "format": "csv"})
