@@ -250,5 +250,6 @@ def test_a_field_intake_missed_is_offered_empty_and_filled_with_a_reason(
     assert "理由：扫描件上证号被印章遮挡，按原件填写" in saved.text
     assert re.findall(r'missing-field" data-field="(\w+)"', saved.text) == ["unit_no"]
     filled = saved.text.split('data-field="certificate_no"')[1].split("</tr>")[0]
-    assert "OCR 未识别出，由人工对照扫描件填写" in filled and "OCR 原值" not in filled
+    assert "OCR 未识别出，由人工对照扫描件填写" in filled
+    assert "OCR 原值" not in filled
     assert _actions(quiet_client, "YK-FR3").count("document.field_corrected") == 1
