@@ -183,17 +183,19 @@ def _names_holding(plan: QueryPlan, at_least: int) -> dict[str, Any]:
     return {"bool": {"should": in_names, "minimum_should_match": at_least}}
 
 
-def _tiers(plan: QueryPlan, filters: list[dict[str, Any]]) -> list[tuple[dict[str, Any], float]]:
+def _tiers(
+    plan: QueryPlan, filters: list[dict[str, Any]]
+) -> list[tuple[dict[str, Any], float | None]]:
     """A text query's page searches, best tier first, each with the score of its hits.
 
     The documents whose exact name the query is come first, scored by Elasticsearch (few);
     then, for k from the number of terms down to 0, those with exactly k terms in a name, one
     score each, found unscored: sorted by date like the index itself, so Lucene stops at the
-    page. A tier's score of 0 means "as Elasticsearch scored it".
+    page. The exact-name tier's score is None: each hit's is Elasticsearch's.
     """
     terms = len(plan.terms)
     exact = {"bool": {"must": [_text_query(plan)], "filter": [*filters, _exact_name(plan)]}}
-    tiers: list[tuple[dict[str, Any], float]] = [(exact, 0.0)]
+    tiers: list[tuple[dict[str, Any], float | None]] = [(exact, None)]
     anywhere = [
         {"bool": {"should": [_term_in("names", term), _term_in("body", term)]}}
         for term in plan.terms
@@ -377,14 +379,16 @@ class ElasticsearchSearchIndex(Closing):
             return SearchResult(total=0)
         wanted = query.offset + query.limit
         searches = [self._counting(plan, query)]
-        if plan.browse or plan.identifier is not None:
-            page = _page(es_query(plan, query), query.offset, query.limit, scored=not plan.browse)
-            tiers = [(page | {"_source": not plan.browse and _SOURCE}, 0.0)]
-        else:
+        tiered = not plan.browse and plan.identifier is None
+        tiers: list[tuple[dict[str, Any], float | None]]
+        if tiered:
             tiers = [
-                (_page(tier, 0, wanted, scored=not score) | {"_source": _SOURCE}, score)
+                (_page(tier, 0, wanted, scored=score is None) | {"_source": _SOURCE}, score)
                 for tier, score in _tiers(plan, _filters(query))
             ]
+        else:
+            page = _page(es_query(plan, query), query.offset, query.limit, scored=not plan.browse)
+            tiers = [(page | {"_source": not plan.browse and _SOURCE}, None)]
         searches += [search for search, _score in tiers]
         action = f"search for {query.q!r}"
         with self._guard(action) as client:
@@ -399,7 +403,7 @@ class ElasticsearchSearchIndex(Closing):
             for answer, (_search, score) in zip(pages, tiers, strict=True)
             for found in answer["hits"]["hits"]
         ]
-        if len(tiers) > 1:
+        if tiered:  # each tier searched from the first hit
             hits = hits[query.offset : wanted]
         total = counted["hits"]["total"]["value"]
         return SearchResult(
@@ -502,15 +506,18 @@ def _answer(response: dict[str, Any], *, where: str, action: str) -> dict[str, A
     raise _refusal(status, response["error"], where=where, action=action)
 
 
-def _hit(found: dict[str, Any], plan: QueryPlan, score: float) -> SearchHit:
-    """A hit; ``score`` is that of its tier when searched unscored, 0 to take Elasticsearch's."""
+def _hit(found: dict[str, Any], plan: QueryPlan, score: float | None) -> SearchHit:
+    """A hit; ``score`` is its tier's when searched unscored, None to take Elasticsearch's."""
     values = found["fields"]
-    scored = found.get("_score")
+    if plan.browse:
+        score = 0.0
+    elif score is None:
+        score = float(found["_score"])
     return SearchHit(
         document_id=found["_id"],
         case_no=values["case_no"][0],
         doc_type=values["doc_type"][0],
-        score=0.0 if plan.browse else score or float(scored or 0.0),
+        score=score,
         highlights=[] if plan.browse else _hit_highlights(found.get("_source", {}), plan),
     )
 
